@@ -1,0 +1,466 @@
+//! Walking `content/` and turning its files into the library.
+
+use super::front_matter::{self, FrontMatter};
+use super::links::{self, LinkCheck};
+use super::{Asset, ItemRef, Library, Page, PageKind, Section};
+use crate::config::Config;
+use crate::error::Diagnostic;
+use crate::{fs, markdown, yaml};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// A file found by the walk, before parsing.
+struct Source {
+    /// Relative to the site root.
+    rel: PathBuf,
+    section: usize,
+    kind: SourceKind,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum SourceKind {
+    Page,
+    SectionIndex,
+}
+
+/// A source read and split, waiting for URLs to be known before its Markdown is rendered.
+struct Parsed {
+    text: String,
+    body_offset: usize,
+    fm: FrontMatter,
+}
+
+pub fn load(config: &Config) -> Result<Library, Vec<Diagnostic>> {
+    let mut diags = Vec::new();
+    let mut lib = Library::default();
+    let sources = walk(config, &mut lib, &mut diags);
+
+    // Pass 1 (parallel): read and split every source.
+    let parsed: Vec<Result<Parsed, Diagnostic>> = sources
+        .par_iter()
+        .map(|s| read_source(&config.root, &s.rel))
+        .collect();
+
+    // Pass 2: metadata, drafts and URLs.
+    let mut bodies: Vec<(ItemRef, Parsed)> = Vec::with_capacity(parsed.len());
+    let mut drafts: HashMap<PathBuf, ()> = HashMap::new();
+    for (src, res) in sources.into_iter().zip(parsed) {
+        let p = match res {
+            Ok(p) => p,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        match src.kind {
+            SourceKind::SectionIndex => {
+                let s = &mut lib.sections[src.section];
+                apply_section_meta(s, &p.fm);
+                s.index = Some(src.rel.clone());
+                lib.by_source.insert(src.rel, ItemRef::Section(src.section));
+                bodies.push((ItemRef::Section(src.section), p));
+            }
+            SourceKind::Page => {
+                if p.fm.draft && !config.drafts {
+                    drafts.insert(src.rel, ());
+                    continue;
+                }
+                let file_name = file_name(&src.rel);
+                let idx = lib.pages.len();
+                lib.pages.push(Page {
+                    kind: PageKind::Markdown,
+                    title: p.fm.title.clone().unwrap_or_default(),
+                    description: p.fm.description.clone().unwrap_or_default(),
+                    weight: p.fm.weight,
+                    draft: p.fm.draft,
+                    template: p.fm.template.clone(),
+                    extra: p.fm.extra.clone().unwrap_or_else(empty_map),
+                    path: String::new(),
+                    section: src.section,
+                    html: String::new(),
+                    toc: vec![],
+                    ids: vec![],
+                    text: String::new(),
+                    source: src.rel.clone(),
+                    file_name,
+                });
+                lib.sections[src.section].pages.push(idx);
+                lib.by_source.insert(src.rel, ItemRef::Page(idx));
+                bodies.push((ItemRef::Page(idx), p));
+            }
+        }
+    }
+    assign_urls(&mut lib, &bodies, &mut diags);
+    lib.compute_order();
+
+    // Pass 3 (parallel): render Markdown, resolving links against the complete URL map.
+    let resolver = links::Resolver::new(config, &lib, &drafts);
+    let rendered: Vec<_> = bodies
+        .par_iter()
+        .map(|(item, p)| {
+            let source = source_of(&lib, *item);
+            let strip = p.fm.title.is_none();
+            let mut checks = Vec::new();
+            let mut errs = Vec::new();
+            let mut external = Vec::new();
+            let body = &p.text[p.body_offset..];
+            let r = markdown::render(body, strip, &mut |site| {
+                resolver.resolve(
+                    source,
+                    &p.text,
+                    p.body_offset,
+                    site,
+                    &mut checks,
+                    &mut errs,
+                    &mut external,
+                )
+            });
+            (r, checks, errs, external)
+        })
+        .collect();
+
+    let mut checks: Vec<LinkCheck> = Vec::new();
+    for ((item, p), (r, c, errs, ext)) in bodies.iter().zip(rendered) {
+        diags.extend(errs);
+        checks.extend(c);
+        lib.external_links.extend(ext);
+        let title_missing = match item {
+            ItemRef::Page(i) => lib.pages[*i].title.is_empty(),
+            ItemRef::Section(_) => false,
+        };
+        if title_missing {
+            match &r.first_h1 {
+                Some(h1) => set_title(&mut lib, *item, h1.clone()),
+                None => diags.push(
+                    Diagnostic::new(source_of(&lib, *item), "the page has no title")
+                        .at(&p.text, 1, 1)
+                        .hint("add `title: ...` to the front matter, or start the page with a `# Heading`"),
+                ),
+            }
+        }
+        store_rendered(&mut lib, *item, r);
+    }
+    for c in checks {
+        if let Some(d) = c.verify(&lib) {
+            diags.push(d);
+        }
+    }
+    if diags.is_empty() {
+        Ok(lib)
+    } else {
+        Err(diags)
+    }
+}
+
+fn empty_map() -> yaml::Value {
+    yaml::Value::Mapping(Default::default())
+}
+
+fn source_of(lib: &Library, item: ItemRef) -> &Path {
+    match item {
+        ItemRef::Page(i) => &lib.pages[i].source,
+        ItemRef::Section(i) => lib.sections[i]
+            .index
+            .as_deref()
+            .unwrap_or(&lib.sections[i].source),
+    }
+}
+
+fn set_title(lib: &mut Library, item: ItemRef, title: String) {
+    match item {
+        ItemRef::Page(i) => lib.pages[i].title = title,
+        ItemRef::Section(i) => lib.sections[i].title = title,
+    }
+}
+
+fn store_rendered(lib: &mut Library, item: ItemRef, r: markdown::Rendered) {
+    match item {
+        ItemRef::Page(i) => {
+            let p = &mut lib.pages[i];
+            (p.html, p.toc, p.ids, p.text) = (r.html, r.toc, r.ids, r.text);
+        }
+        ItemRef::Section(i) => {
+            let s = &mut lib.sections[i];
+            (s.html, s.toc, s.ids, s.text) = (r.html, r.toc, r.ids, r.text);
+        }
+    }
+}
+
+fn read_source(root: &Path, rel: &Path) -> Result<Parsed, Diagnostic> {
+    let text = fs::read_text(&root.join(rel)).map_err(|d| d.relative_to(root))?;
+    let split = front_matter::split(rel, &text)?;
+    let (fm, body_offset) = (split.front_matter, split.body_offset);
+    Ok(Parsed {
+        text,
+        body_offset,
+        fm,
+    })
+}
+
+fn apply_section_meta(s: &mut Section, fm: &FrontMatter) {
+    if let Some(t) = &fm.title {
+        s.title = t.clone();
+    }
+    s.description = fm.description.clone().unwrap_or_default();
+    s.weight = fm.weight;
+    s.template = fm.template.clone();
+    if let Some(e) = &fm.extra {
+        s.extra = e.clone();
+    }
+}
+
+/// Walks the content folder in sorted order, creating a section per folder.
+fn walk(config: &Config, lib: &mut Library, diags: &mut Vec<Diagnostic>) -> Vec<Source> {
+    let root = &config.root;
+    let content_rel = PathBuf::from("content");
+    lib.sections
+        .push(new_section(content_rel.clone(), None, String::new()));
+    lib.by_source
+        .insert(content_rel.clone(), ItemRef::Section(0));
+    if !config.content_dir.is_dir() {
+        diags.push(
+            Diagnostic::new(&content_rel, "the content folder is missing")
+                .hint("create `content/` with an `_index.md` and some pages"),
+        );
+        return vec![];
+    }
+    let mut dir_index: HashMap<PathBuf, usize> = HashMap::from([(content_rel.clone(), 0)]);
+    let mut sources = Vec::new();
+    let walker = walkdir::WalkDir::new(&config.content_dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !fs::is_ignored(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                // A symlink loop or an unreadable folder: report it and keep going.
+                let path = e
+                    .path()
+                    .map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf());
+                let msg = if e.loop_ancestor().is_some() {
+                    "symbolic link loop, skipped".to_string()
+                } else {
+                    format!("could not read: {e}")
+                };
+                diags.push(Diagnostic::new(path.unwrap_or_default(), msg));
+                continue;
+            }
+        };
+        if entry.depth() == 0 {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(root)
+            .unwrap_or(entry.path())
+            .to_path_buf();
+        let parent = rel.parent().map(Path::to_path_buf).unwrap_or_default();
+        let Some(&parent_idx) = dir_index.get(&parent) else {
+            continue;
+        };
+        if entry.file_type().is_dir() {
+            let idx = lib.sections.len();
+            let name = file_name(&rel);
+            lib.sections
+                .push(new_section(rel.clone(), Some(parent_idx), name));
+            lib.sections[parent_idx].subsections.push(idx);
+            lib.by_source.insert(rel.clone(), ItemRef::Section(idx));
+            dir_index.insert(rel, idx);
+            continue;
+        }
+        let name = file_name(&rel);
+        let ext = rel.extension().and_then(|e| e.to_str()).unwrap_or("");
+        let kind = match (name.as_str(), ext) {
+            ("_index.md", _) => SourceKind::SectionIndex,
+            (_, "md") => SourceKind::Page,
+            // Worksheets are handled by their own module; other files are copied as assets.
+            (_, "yaml" | "yml") => continue,
+            _ => {
+                // Copied beside its page; the output path is set once URLs are known.
+                lib.assets.push(Asset {
+                    source: rel,
+                    path: String::new(),
+                });
+                continue;
+            }
+        };
+        sources.push(Source {
+            rel,
+            section: parent_idx,
+            kind,
+        });
+    }
+    sources
+}
+
+fn new_section(source: PathBuf, parent: Option<usize>, file_name: String) -> Section {
+    let title = if parent.is_none() {
+        String::new()
+    } else {
+        title_from_name(&file_name)
+    };
+    Section {
+        source,
+        index: None,
+        title,
+        description: String::new(),
+        weight: None,
+        template: None,
+        extra: empty_map(),
+        file_name,
+        path: String::new(),
+        parent,
+        pages: vec![],
+        subsections: vec![],
+        html: String::new(),
+        toc: vec![],
+        ids: vec![],
+        text: String::new(),
+    }
+}
+
+pub(super) fn file_name(rel: &Path) -> String {
+    rel.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// `01-why-it-matters` → `why-it-matters`: a leading number orders, it is not part of the URL.
+pub fn strip_order_prefix(name: &str) -> &str {
+    let digits = name.bytes().take_while(u8::is_ascii_digit).count();
+    if digits > 0 && name[digits..].starts_with('-') && name.len() > digits + 1 {
+        &name[digits + 1..]
+    } else {
+        name
+    }
+}
+
+/// One URL segment from a file or folder name: order prefix dropped, spaces to hyphens.
+fn url_segment(name: &str) -> String {
+    strip_order_prefix(name).trim().replace(' ', "-")
+}
+
+/// A readable title for a folder without `_index.md`: `02-time-blocks` → `Time blocks`.
+fn title_from_name(name: &str) -> String {
+    let words = strip_order_prefix(name).replace(['-', '_'], " ");
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(c) => c.to_uppercase().chain(chars).collect(),
+        None => name.to_string(),
+    }
+}
+
+/// Gives every section and page its URL path and reports two sources with one URL.
+fn assign_urls(lib: &mut Library, bodies: &[(ItemRef, Parsed)], diags: &mut Vec<Diagnostic>) {
+    let slugs: HashMap<ItemRef, (Option<String>, &str, PathBuf)> = bodies
+        .iter()
+        .map(|(item, p)| {
+            (
+                *item,
+                (
+                    p.fm.slug.clone(),
+                    p.text.as_str(),
+                    source_of(lib, *item).to_path_buf(),
+                ),
+            )
+        })
+        .collect();
+    let mut seen: HashMap<String, PathBuf> = HashMap::new();
+    let mut claim = |path: &str, source: &Path, diags: &mut Vec<Diagnostic>| {
+        if let Some(first) = seen.get(path) {
+            diags.push(
+                Diagnostic::new(
+                    source,
+                    format!(
+                        "`{}` and `{}` both map to the URL `/{path}`",
+                        first.display(),
+                        source.display()
+                    ),
+                )
+                .hint("rename one of them or give it a different `slug`"),
+            );
+        } else {
+            seen.insert(path.to_string(), source.to_path_buf());
+        }
+    };
+    let slug_of = |item: ItemRef, name: &str, diags: &mut Vec<Diagnostic>| -> String {
+        match slugs.get(&item) {
+            Some((Some(slug), text, source)) => {
+                let ok = !slug.is_empty()
+                    && !slug.contains(['/', '\\', '?', '#'])
+                    && slug != "."
+                    && slug != "..";
+                if ok {
+                    return slug.clone();
+                }
+                let line = text
+                    .lines()
+                    .position(|l| l.starts_with("slug:"))
+                    .map(|i| i + 1)
+                    .unwrap_or(1);
+                diags.push(
+                    Diagnostic::new(source, format!("invalid slug `{slug}`"))
+                        .at(text, line, 1)
+                        .hint("a slug is one URL segment: letters, digits and hyphens, no `/`"),
+                );
+                url_segment(name)
+            }
+            _ => url_segment(name),
+        }
+    };
+    // Sections are created parents-first by the walk, so a parent's path is always ready.
+    claim("", &lib.sections[0].source.clone(), diags);
+    for i in 1..lib.sections.len() {
+        let parent = lib.sections[i].parent.unwrap_or(0);
+        let seg = slug_of(
+            ItemRef::Section(i),
+            &lib.sections[i].file_name.clone(),
+            diags,
+        );
+        let path = format!("{}{}/", lib.sections[parent].path, seg);
+        let source = lib.sections[i].source.clone();
+        claim(&path, &source, diags);
+        lib.sections[i].path = path;
+    }
+    for i in 0..lib.pages.len() {
+        let name = lib.pages[i].file_name.clone();
+        let stem = name.strip_suffix(".md").unwrap_or(&name);
+        let seg = slug_of(ItemRef::Page(i), stem, diags);
+        let path = format!("{}{}/", lib.sections[lib.pages[i].section].path, seg);
+        let source = lib.pages[i].source.clone();
+        claim(&path, &source, diags);
+        lib.pages[i].path = path;
+    }
+    // Colocated assets sit in their folder's URL.
+    let dirs: HashMap<PathBuf, String> = lib
+        .sections
+        .iter()
+        .map(|s| (s.source.clone(), s.path.clone()))
+        .collect();
+    for a in &mut lib.assets {
+        let dir = a
+            .source
+            .parent()
+            .and_then(|p| dirs.get(p))
+            .cloned()
+            .unwrap_or_default();
+        a.path = format!("{dir}{}", file_name(&a.source));
+        claim(&a.path.clone(), &a.source.clone(), diags);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn order_prefixes() {
+        assert_eq!(strip_order_prefix("01-why.md"), "why.md");
+        assert_eq!(strip_order_prefix("2024.md"), "2024.md");
+        assert_eq!(strip_order_prefix("10-"), "10-");
+        assert_eq!(title_from_name("02-time-blocks"), "Time blocks");
+    }
+}

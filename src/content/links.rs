@@ -1,0 +1,289 @@
+//! Links as written on GitHub's file view (`../people/hr.md#first-meeting`), turned into site
+//! URLs; missing targets and anchors become diagnostics at the link's line.
+
+use super::{ItemRef, Library};
+use crate::config::Config;
+use crate::error::{Diagnostic, line_col};
+use crate::markdown::LinkSite;
+use std::collections::{HashMap, HashSet};
+use std::path::{Component, Path, PathBuf};
+
+/// A `#fragment` whose target page is known but whose headings are not rendered yet.
+pub struct LinkCheck {
+    target: ItemRef,
+    fragment: String,
+    source: PathBuf,
+    line: usize,
+    col: usize,
+    source_line: String,
+}
+
+impl LinkCheck {
+    pub fn verify(&self, lib: &Library) -> Option<Diagnostic> {
+        let ids = match self.target {
+            ItemRef::Page(i) => &lib.pages[i].ids,
+            ItemRef::Section(i) => &lib.sections[i].ids,
+        };
+        if ids.contains(&self.fragment) {
+            return None;
+        }
+        let known: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let hint = match crate::error::closest(&self.fragment, &known) {
+            Some(k) => format!("did you mean `#{k}`?"),
+            None if known.is_empty() => "the target page has no headings".to_string(),
+            None => format!(
+                "headings there: {}",
+                known
+                    .iter()
+                    .map(|k| format!("#{k}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        };
+        let mut d = Diagnostic::new(
+            &self.source,
+            format!(
+                "no heading `#{}` in `{}`",
+                self.fragment,
+                lib.title_of(self.target)
+            ),
+        )
+        .hint(hint);
+        (d.line, d.col, d.source_line) = (self.line, self.col, Some(self.source_line.clone()));
+        Some(d)
+    }
+}
+
+/// A link to another site, kept for `rapport check`.
+#[derive(Debug, Clone)]
+pub struct ExternalLink {
+    pub url: String,
+    pub source: PathBuf,
+    pub line: usize,
+    pub col: usize,
+}
+
+pub struct Resolver<'a> {
+    config: &'a Config,
+    lib: &'a Library,
+    drafts: &'a HashMap<PathBuf, ()>,
+    assets: HashSet<&'a Path>,
+}
+
+impl<'a> Resolver<'a> {
+    pub fn new(config: &'a Config, lib: &'a Library, drafts: &'a HashMap<PathBuf, ()>) -> Self {
+        let assets = lib.assets.iter().map(|a| a.source.as_path()).collect();
+        Resolver {
+            config,
+            lib,
+            drafts,
+            assets,
+        }
+    }
+
+    /// Returns the rewritten URL for one link; records problems and fragments to check.
+    #[allow(clippy::too_many_arguments)]
+    pub fn resolve(
+        &self,
+        source: &Path,
+        text: &str,
+        body_offset: usize,
+        site: LinkSite,
+        checks: &mut Vec<LinkCheck>,
+        errs: &mut Vec<Diagnostic>,
+        external: &mut Vec<ExternalLink>,
+    ) -> Option<String> {
+        let dest = site.dest.trim();
+        let (line, col) = line_col(text, body_offset + site.offset);
+        let here = || Diagnostic::new(source, "").at(text, line, col);
+        if dest.is_empty() {
+            return None;
+        }
+        if is_external(dest) {
+            if dest.starts_with("http://") || dest.starts_with("https://") || dest.starts_with("//")
+            {
+                external.push(ExternalLink {
+                    url: dest.to_string(),
+                    source: source.to_path_buf(),
+                    line,
+                    col,
+                });
+            }
+            return None;
+        }
+        let (path_part, fragment) = match dest.split_once('#') {
+            Some((p, f)) => (p, Some(f)),
+            None => (dest, None),
+        };
+        let path_part = path_part.split('?').next().unwrap_or("");
+        if path_part.is_empty() {
+            // `#anchor` in the same page.
+            if let (Some(f), Some(&item)) = (fragment, self.lib.by_source.get(source)) {
+                checks.push(self.check(item, f, source, text, line, col));
+            }
+            return None;
+        }
+        if let Some(rest) = path_part.strip_prefix('/') {
+            // Site-absolute: honour the base path so the link works under a project site.
+            return Some(format!("{}{}", self.config.url(rest), frag(fragment)));
+        }
+        let decoded = percent_decode(path_part);
+        let base = source.parent().unwrap_or(Path::new(""));
+        let Some(target) = normalize(&base.join(&decoded)) else {
+            let mut d = here();
+            d.message = format!("link `{dest}` leaves the handbook folder");
+            errs.push(d.hint("link to files inside the handbook"));
+            return None;
+        };
+        if let Some(&item) = self.lib.by_source.get(&target) {
+            if let Some(f) = fragment.filter(|f| !f.is_empty()) {
+                checks.push(self.check(item, f, source, text, line, col));
+            }
+            let url = self.config.url(self.lib.path_of(item));
+            return Some(format!("{url}{}", frag(fragment)));
+        }
+        let mut d = here();
+        if self.drafts.contains_key(&target) {
+            d.message = format!("link to the draft page `{}`", target.display());
+            errs.push(
+                d.hint("build with --drafts, or remove the link until the page is published"),
+            );
+            return None;
+        }
+        if let Ok(in_static) = target.strip_prefix("static") {
+            if self.config.static_dir.join(in_static).is_file() {
+                let url = self.config.url(&in_static.to_string_lossy());
+                return Some(format!("{url}{}", frag(fragment)));
+            }
+        } else if self.assets.contains(target.as_path()) {
+            let asset = self.lib.assets.iter().find(|a| a.source == target)?;
+            return Some(format!(
+                "{}{}",
+                self.config.url(&asset.path),
+                frag(fragment)
+            ));
+        }
+        let what = if site.is_image { "image" } else { "link" };
+        d.message = format!(
+            "{what} to a missing file `{dest}` (looked for `{}`)",
+            target.display()
+        );
+        let hint = if target.extension().is_some_and(|e| e == "md") {
+            "links are relative to this file, as on GitHub: `../section/page.md#heading`"
+        } else {
+            "put the file under `static/` (and link to it relatively) or beside this page"
+        };
+        errs.push(d.hint(hint));
+        None
+    }
+
+    fn check(
+        &self,
+        target: ItemRef,
+        fragment: &str,
+        source: &Path,
+        text: &str,
+        line: usize,
+        col: usize,
+    ) -> LinkCheck {
+        LinkCheck {
+            target,
+            fragment: percent_decode(fragment),
+            source: source.to_path_buf(),
+            line,
+            col,
+            source_line: text
+                .lines()
+                .nth(line.saturating_sub(1))
+                .unwrap_or("")
+                .to_string(),
+        }
+    }
+}
+
+fn frag(f: Option<&str>) -> String {
+    match f {
+        Some(f) if !f.is_empty() => format!("#{f}"),
+        _ => String::new(),
+    }
+}
+
+/// Anything with a scheme (`https:`, `mailto:`, `tel:`) or protocol-relative.
+fn is_external(dest: &str) -> bool {
+    if dest.starts_with("//") {
+        return true;
+    }
+    match dest.find(':') {
+        Some(i) => {
+            let scheme = &dest[..i];
+            !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+                && !dest[..i].contains('/')
+        }
+        None => false,
+    }
+}
+
+/// Lexically resolves `.` and `..`; `None` when the path climbs out of the root.
+fn normalize(path: &Path) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::Normal(n) => out.push(n),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(out)
+}
+
+/// Decodes `%20` and friends in a link path; invalid sequences are kept as written.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn external_detection() {
+        assert!(is_external("https://x.org"));
+        assert!(is_external("mailto:a@b.c"));
+        assert!(is_external("//cdn.example"));
+        assert!(!is_external("../a.md"));
+        assert!(!is_external("a/b:c.md"));
+    }
+
+    #[test]
+    fn normalize_and_decode() {
+        assert_eq!(
+            normalize(Path::new("content/a/../b.md")),
+            Some(PathBuf::from("content/b.md"))
+        );
+        assert_eq!(normalize(Path::new("content/../../x")), None);
+        assert_eq!(percent_decode("my%20page.md"), "my page.md");
+        assert_eq!(percent_decode("100%"), "100%");
+    }
+}

@@ -1,0 +1,169 @@
+//! The site model: sections and pages held in one library, keyed by source path.
+//!
+//! Loading happens in passes so that each source is parsed once: walk the content folder,
+//! read front matter (parallel), assign URLs, then render Markdown with links resolved against
+//! the now-complete URL map (parallel), and finally check `#fragment` links.
+
+mod collect;
+pub mod front_matter;
+mod links;
+
+use crate::markdown::TocEntry;
+use crate::yaml;
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+pub use collect::load;
+pub use links::ExternalLink;
+
+/// Index of a page or a section in the library.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ItemRef {
+    Page(usize),
+    Section(usize),
+}
+
+/// What a page is made from.
+#[derive(Debug, Clone)]
+pub enum PageKind {
+    Markdown,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Source path relative to the site root (`content/01-why/02-cost.md`).
+    pub source: PathBuf,
+    pub kind: PageKind,
+    pub title: String,
+    pub description: String,
+    pub weight: Option<i64>,
+    pub draft: bool,
+    pub template: Option<String>,
+    pub extra: yaml::Value,
+    /// Ordering key within the section: the file name as written.
+    pub file_name: String,
+    /// URL path below the base path, with a trailing slash (`why/cost/`).
+    pub path: String,
+    pub section: usize,
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    pub ids: Vec<String>,
+    pub text: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// Source folder relative to the site root (`content/01-why`).
+    pub source: PathBuf,
+    /// The `_index.md`, when there is one.
+    pub index: Option<PathBuf>,
+    pub title: String,
+    pub description: String,
+    pub weight: Option<i64>,
+    pub template: Option<String>,
+    pub extra: yaml::Value,
+    pub file_name: String,
+    /// URL path below the base path: `` for the home page, else `why/`.
+    pub path: String,
+    pub parent: Option<usize>,
+    /// Direct children, ordered by weight, then file name.
+    pub pages: Vec<usize>,
+    pub subsections: Vec<usize>,
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    pub ids: Vec<String>,
+    pub text: String,
+}
+
+/// Files copied to the output as they are: colocated images and documents in `content/`.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    pub source: PathBuf,
+    /// Output path below the output root (`why/chart.png`).
+    pub path: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Library {
+    /// `sections[0]` is the home page (the `content/` folder itself).
+    pub sections: Vec<Section>,
+    pub pages: Vec<Page>,
+    pub assets: Vec<Asset>,
+    /// Source path (relative to the root) of every page, `_index.md` and content folder.
+    pub by_source: HashMap<PathBuf, ItemRef>,
+    /// Reading order: depth first, a section before its items.
+    pub order: Vec<ItemRef>,
+    /// Links to other sites, found while rendering (for `check`).
+    pub external_links: Vec<ExternalLink>,
+}
+
+impl Library {
+    pub fn path_of(&self, item: ItemRef) -> &str {
+        match item {
+            ItemRef::Page(i) => &self.pages[i].path,
+            ItemRef::Section(i) => &self.sections[i].path,
+        }
+    }
+
+    pub fn title_of(&self, item: ItemRef) -> &str {
+        match item {
+            ItemRef::Page(i) => &self.pages[i].title,
+            ItemRef::Section(i) => &self.sections[i].title,
+        }
+    }
+
+    /// The ancestors of a section from the home page down, the section included.
+    pub fn ancestors(&self, section: usize) -> Vec<usize> {
+        let mut chain = vec![section];
+        let mut cur = section;
+        while let Some(p) = self.sections[cur].parent {
+            chain.push(p);
+            cur = p;
+        }
+        chain.reverse();
+        chain
+    }
+
+    /// Items of a section in display order (pages and subsections interleaved by weight).
+    pub fn items(&self, section: usize) -> Vec<ItemRef> {
+        let s = &self.sections[section];
+        let mut items: Vec<ItemRef> = s
+            .pages
+            .iter()
+            .map(|&p| ItemRef::Page(p))
+            .chain(s.subsections.iter().map(|&c| ItemRef::Section(c)))
+            .collect();
+        items.sort_by(|a, b| self.sort_key(*a).cmp(&self.sort_key(*b)));
+        items
+    }
+
+    fn sort_key(&self, item: ItemRef) -> (bool, i64, &str) {
+        let (weight, name) = match item {
+            ItemRef::Page(i) => (self.pages[i].weight, self.pages[i].file_name.as_str()),
+            ItemRef::Section(i) => (self.sections[i].weight, self.sections[i].file_name.as_str()),
+        };
+        // Weighted items first, by weight; then the rest by file name.
+        (weight.is_none(), weight.unwrap_or(0), name)
+    }
+
+    fn compute_order(&mut self) {
+        let mut order = Vec::with_capacity(self.pages.len() + self.sections.len());
+        let mut stack = vec![ItemRef::Section(0)];
+        while let Some(item) = stack.pop() {
+            order.push(item);
+            if let ItemRef::Section(s) = item {
+                stack.extend(self.items(s).into_iter().rev());
+            }
+        }
+        self.order = order;
+    }
+
+    /// The position of every item in reading order, for previous / next links.
+    pub fn order_index(&self) -> HashMap<ItemRef, usize> {
+        self.order
+            .iter()
+            .enumerate()
+            .map(|(i, item)| (*item, i))
+            .collect()
+    }
+}

@@ -1,0 +1,208 @@
+//! Diagnostics: user errors with a location, collected over a whole build.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// One problem in the user's input, pointing at a file and, where known, a line and column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Path as shown to the user (relative to the site root when possible).
+    pub path: PathBuf,
+    /// 1-based line, 0 when unknown.
+    pub line: usize,
+    /// 1-based column, 0 when unknown.
+    pub col: usize,
+    pub message: String,
+    /// The offending source line, if known.
+    pub source_line: Option<String>,
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            path: path.into(),
+            line: 0,
+            col: 0,
+            message: message.into(),
+            source_line: None,
+            hint: None,
+        }
+    }
+
+    /// Sets the position and picks the source line out of `text` (the whole file).
+    pub fn at(mut self, text: &str, line: usize, col: usize) -> Self {
+        self.line = line;
+        self.col = col;
+        if line > 0 {
+            self.source_line = text.lines().nth(line - 1).map(|l| l.to_string());
+        }
+        self
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Shows the path relative to `root` (the site root), as users think of their files.
+    pub fn relative_to(mut self, root: &Path) -> Self {
+        if let Ok(rel) = self.path.strip_prefix(root) {
+            self.path = rel.to_path_buf();
+        }
+        self
+    }
+
+    pub fn location(&self) -> String {
+        let p = self.path.display();
+        match (self.line, self.col) {
+            (0, _) => format!("{p}"),
+            (l, 0) => format!("{p}:{l}"),
+            (l, c) => format!("{p}:{l}:{c}"),
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "error: {}: {}", self.location(), self.message)?;
+        if let Some(src) = &self.source_line {
+            let num = self.line.to_string();
+            let pad = " ".repeat(num.len());
+            writeln!(f, " {num} | {src}")?;
+            if self.col > 0 {
+                // Columns count characters; tabs are kept so the caret lines up.
+                let lead: String = src
+                    .chars()
+                    .take(self.col - 1)
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                writeln!(f, " {pad} | {lead}^")?;
+            }
+        }
+        if let Some(h) = &self.hint {
+            writeln!(f, " hint: {h}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Everything that can stop a command.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Problems in the user's content, all of them, sorted.
+    #[error("{}", render_all(.0))]
+    Content(Vec<Diagnostic>),
+    /// A file system operation failed.
+    #[error("could not {action} `{}`: {source}", .path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// A request rapport refuses to carry out (e.g. an unsafe output folder).
+    #[error("{message}{}", .hint.as_ref().map(|h| format!("\n hint: {h}")).unwrap_or_default())]
+    Refused {
+        message: String,
+        hint: Option<String>,
+    },
+}
+
+impl Error {
+    pub fn io(action: &'static str, path: &Path, source: std::io::Error) -> Self {
+        Error::Io {
+            action,
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
+    pub fn refused(message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Error::Refused {
+            message: message.into(),
+            hint: Some(hint.into()),
+        }
+    }
+
+    /// Builds a content error from collected diagnostics, sorted by file and position.
+    pub fn content(mut diags: Vec<Diagnostic>) -> Self {
+        sort(&mut diags);
+        Error::Content(diags)
+    }
+}
+
+pub fn sort(diags: &mut Vec<Diagnostic>) {
+    diags.sort_by(|a, b| {
+        (&a.path, a.line, a.col, &a.message).cmp(&(&b.path, b.line, b.col, &b.message))
+    });
+    diags.dedup();
+}
+
+fn render_all(diags: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for d in diags {
+        out.push_str(&d.to_string());
+        out.push('\n');
+    }
+    let n = diags.len();
+    out.push_str(&format!("{n} error{} found", if n == 1 { "" } else { "s" }));
+    out
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The known name closest to `unknown`, if it is close enough to be a likely typo.
+pub fn closest<'a>(unknown: &str, known: &[&'a str]) -> Option<&'a str> {
+    known
+        .iter()
+        .map(|k| (strsim::jaro_winkler(unknown, k), *k))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
+}
+
+/// 1-based line and column (in characters) of byte `offset` in `text`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..floor_char_boundary(text, offset)];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map(|i| i + 1).unwrap_or(0);
+    let col = before[line_start..].chars().count() + 1;
+    (line, col)
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn closest_suggests_typos_only() {
+        assert_eq!(closest("titel", &["title", "weight"]), Some("title"));
+        assert_eq!(closest("zzz", &["title", "weight"]), None);
+    }
+
+    #[test]
+    fn line_col_counts_chars() {
+        assert_eq!(line_col("ab\ncé d", 7), (2, 4));
+        assert_eq!(line_col("abc", 0), (1, 1));
+    }
+
+    #[test]
+    fn display_shows_source_and_caret() {
+        let d = Diagnostic::new("a.md", "bad")
+            .at("x\n  key: 1\n", 2, 3)
+            .hint("fix it");
+        let s = d.to_string();
+        assert!(s.contains("error: a.md:2:3: bad"), "{s}");
+        assert!(s.contains(" 2 |   key: 1"), "{s}");
+        assert!(s.contains("   |   ^"), "{s}");
+        assert!(s.contains("hint: fix it"), "{s}");
+    }
+}

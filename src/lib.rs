@@ -1,0 +1,17 @@
+//! rapport: a career-networking handbook (Markdown pages, YAML worksheets) to a static site.
+//!
+//! Data flows one way: [`config`] → [`content`] (the site model) → [`render`] → [`site`] (the
+//! atomic write). `main.rs` only parses the command line and reports errors.
+
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod error;
+pub mod fs;
+pub mod init;
+pub mod markdown;
+pub mod render;
+pub mod site;
+pub mod yaml;
+
+pub use error::{Diagnostic, Error, Result};

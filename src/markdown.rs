@@ -1,0 +1,365 @@
+//! Markdown to HTML: heading ids with self-links, a table of contents, GitHub alerts, and link
+//! rewriting through a caller-supplied resolver (so this module knows nothing of the site).
+
+use pulldown_cmark::{
+    BlockQuoteKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html,
+};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// One entry of a page's table of contents.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+    pub children: Vec<TocEntry>,
+}
+
+/// The result of rendering one Markdown document.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    /// Every heading id in the document, for checking `#fragment` links.
+    pub ids: Vec<String>,
+    /// The text of the first level-1 heading, if any.
+    pub first_h1: Option<String>,
+    /// Plain text of the document (for search and descriptions).
+    pub text: String,
+}
+
+/// Where a link or image points, as written.
+pub struct LinkSite<'a> {
+    pub dest: &'a str,
+    /// Byte offset of the link in the Markdown source.
+    pub offset: usize,
+    pub is_image: bool,
+}
+
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+/// Renders `source`. `resolve` sees every link and image destination and returns a replacement
+/// URL, or `None` to keep it as written. With `strip_leading_h1`, a level-1 heading that opens
+/// the document is left out of the HTML (the template shows the title itself).
+pub fn render(
+    source: &str,
+    strip_leading_h1: bool,
+    resolve: &mut dyn FnMut(LinkSite) -> Option<String>,
+) -> Rendered {
+    let mut out = Rendered::default();
+    let mut events: Vec<Event> = Vec::new();
+    let mut used_ids: HashMap<String, usize> = HashMap::new();
+    let mut headings: Vec<(u8, String, String)> = Vec::new();
+    let mut heading: Option<HeadingBuf> = None;
+    let mut first_block = true;
+
+    for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
+        if let Some(h) = heading.as_mut() {
+            match event {
+                Event::End(TagEnd::Heading(_)) => {
+                    let h = heading.take().unwrap_or_default();
+                    let level = h.level;
+                    let title = h.text.trim().to_string();
+                    if level == 1 && out.first_h1.is_none() {
+                        out.first_h1 = Some(title.clone());
+                        if strip_leading_h1 && h.was_first {
+                            continue;
+                        }
+                    }
+                    let id = unique_id(h.id.unwrap_or_else(|| slugify(&title)), &mut used_ids);
+                    let mut inner = String::new();
+                    html::push_html(&mut inner, h.events.into_iter());
+                    let class = if h.classes.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" class=\"{}\"", escape(&h.classes.join(" ")))
+                    };
+                    let anchor_label = escape(&title);
+                    events.push(Event::Html(CowStr::from(format!(
+                        "<h{level} id=\"{id}\"{class}>{inner}<a class=\"heading-anchor\" href=\"#{id}\" aria-label=\"Link to “{anchor_label}”\">#</a></h{level}>\n",
+                        id = escape(&id)
+                    ))));
+                    out.ids.push(id.clone());
+                    headings.push((level, id, title));
+                    push_text(&mut out.text, "\n");
+                }
+                Event::Text(ref t) | Event::Code(ref t) => {
+                    h.text.push_str(t);
+                    push_text(&mut out.text, t);
+                    h.events.push(event);
+                }
+                Event::Start(Tag::Link { .. }) | Event::Start(Tag::Image { .. }) => {
+                    h.events.push(rewrite_link(event, range.start, resolve));
+                }
+                other => h.events.push(other),
+            }
+            continue;
+        }
+        let was_first = first_block;
+        if matches!(event, Event::Start(_)) {
+            first_block = false;
+        }
+        match event {
+            Event::Start(Tag::Heading {
+                level, id, classes, ..
+            }) => {
+                heading = Some(HeadingBuf {
+                    level: heading_level(level),
+                    id: id.map(|s| s.to_string()),
+                    classes: classes.iter().map(|c| c.to_string()).collect(),
+                    was_first,
+                    ..Default::default()
+                });
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let (class, label) = alert(kind);
+                events.push(Event::Html(CowStr::from(format!(
+                    "<div class=\"alert alert-{class}\" role=\"note\">\n<p class=\"alert-title\">{label}</p>\n"
+                ))));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                events.push(Event::Html(CowStr::Borrowed("</div>\n")));
+            }
+            Event::Start(Tag::Link { .. }) | Event::Start(Tag::Image { .. }) => {
+                events.push(rewrite_link(event, range.start, resolve));
+            }
+            Event::Text(ref t) | Event::Code(ref t) => {
+                push_text(&mut out.text, t);
+                events.push(event);
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
+                push_text(&mut out.text, " ");
+                events.push(event);
+            }
+            other => events.push(other),
+        }
+    }
+    out.html.reserve(source.len() * 3 / 2);
+    html::push_html(&mut out.html, events.into_iter());
+    out.toc = build_toc(&headings);
+    out.text = out.text.split_whitespace().collect::<Vec<_>>().join(" ");
+    out
+}
+
+#[derive(Default)]
+struct HeadingBuf<'a> {
+    level: u8,
+    id: Option<String>,
+    classes: Vec<String>,
+    text: String,
+    events: Vec<Event<'a>>,
+    was_first: bool,
+}
+
+fn rewrite_link<'a>(
+    event: Event<'a>,
+    offset: usize,
+    resolve: &mut dyn FnMut(LinkSite) -> Option<String>,
+) -> Event<'a> {
+    match event {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
+            let site = LinkSite {
+                dest: &dest_url,
+                offset,
+                is_image: false,
+            };
+            let dest_url = resolve(site).map(CowStr::from).unwrap_or(dest_url);
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            })
+        }
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
+            let site = LinkSite {
+                dest: &dest_url,
+                offset,
+                is_image: true,
+            };
+            let dest_url = resolve(site).map(CowStr::from).unwrap_or(dest_url);
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            })
+        }
+        other => other,
+    }
+}
+
+fn push_text(buf: &mut String, t: &str) {
+    buf.push_str(t);
+}
+
+fn heading_level(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    }
+}
+
+/// GitHub's heading ids: lower case, punctuation dropped, spaces become hyphens.
+pub fn slugify(text: &str) -> String {
+    let mut s = String::with_capacity(text.len());
+    for c in text.trim().chars() {
+        if c.is_alphanumeric() || c == '-' || c == '_' {
+            s.extend(c.to_lowercase());
+        } else if c == ' ' {
+            s.push('-');
+        }
+    }
+    if s.is_empty() {
+        "section".to_string()
+    } else {
+        s
+    }
+}
+
+fn unique_id(base: String, used: &mut HashMap<String, usize>) -> String {
+    if !used.contains_key(&base) {
+        used.insert(base.clone(), 0);
+        return base;
+    }
+    let mut n = used[&base];
+    loop {
+        n += 1;
+        let candidate = format!("{base}-{n}");
+        if !used.contains_key(&candidate) {
+            used.insert(base, n);
+            used.insert(candidate.clone(), 0);
+            return candidate;
+        }
+    }
+}
+
+/// Nests a flat list of headings (level, id, title) by level.
+fn build_toc(headings: &[(u8, String, String)]) -> Vec<TocEntry> {
+    let mut root: Vec<TocEntry> = Vec::new();
+    for (level, id, title) in headings {
+        let entry = TocEntry {
+            level: *level,
+            id: id.clone(),
+            title: title.clone(),
+            children: vec![],
+        };
+        insert_toc(&mut root, entry);
+    }
+    root
+}
+
+fn insert_toc(list: &mut Vec<TocEntry>, entry: TocEntry) {
+    match list.last_mut() {
+        Some(last) if last.level < entry.level => insert_toc(&mut last.children, entry),
+        _ => list.push(entry),
+    }
+}
+
+/// Escapes text for an HTML attribute or element.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    pulldown_cmark_escape::escape_html(&mut out, s).ok();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn plain(src: &str) -> Rendered {
+        render(src, true, &mut |_| None)
+    }
+
+    #[test]
+    fn headings_get_unique_ids_and_self_links() {
+        let r = plain("## Why it matters\n\n## Why it matters\n\n### Step 1: ask!\n");
+        assert_eq!(r.ids, ["why-it-matters", "why-it-matters-1", "step-1-ask"]);
+        assert!(r.html.contains("<h2 id=\"why-it-matters\">Why it matters<a class=\"heading-anchor\" href=\"#why-it-matters\""));
+        assert_eq!(r.toc.len(), 2);
+        assert_eq!(r.toc[1].children[0].id, "step-1-ask");
+    }
+
+    #[test]
+    fn custom_ids_and_leading_h1() {
+        let r = plain("# Title\n\ntext\n\n## Custom {#mine}\n");
+        assert_eq!(r.first_h1.as_deref(), Some("Title"));
+        assert!(!r.html.contains("<h1"));
+        assert_eq!(r.ids, ["mine"]);
+        let kept = render("# Title\n", false, &mut |_| None);
+        assert!(kept.html.contains("<h1 id=\"title\">"));
+    }
+
+    #[test]
+    fn alerts_become_labelled_boxes() {
+        let r = plain("> [!TIP]\n> Book it.\n");
+        assert!(
+            r.html
+                .contains("<div class=\"alert alert-tip\" role=\"note\">"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("<p class=\"alert-title\">Tip</p>"));
+    }
+
+    #[test]
+    fn links_go_through_the_resolver() {
+        let mut seen = vec![];
+        let r = render(
+            "See [hr](../people/hr.md#x) and ![i](a.png).\n",
+            true,
+            &mut |l| {
+                seen.push((l.dest.to_string(), l.offset, l.is_image));
+                Some(format!("/rewritten/{}", l.dest.len()))
+            },
+        );
+        assert_eq!(seen[0], ("../people/hr.md#x".to_string(), 4, false));
+        assert!(seen[1].2);
+        assert!(r.html.contains("href=\"/rewritten/17\""), "{}", r.html);
+    }
+
+    #[test]
+    fn gfm_features_render() {
+        let r = plain(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n\n~~old~~ \"quoted\"[^1]\n\n[^1]: note\n",
+        );
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("checkbox"));
+        assert!(r.html.contains("<del>old</del>"));
+        assert!(r.html.contains("“quoted”"));
+        assert!(r.html.contains("footnote"));
+    }
+}

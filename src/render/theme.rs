@@ -1,0 +1,214 @@
+//! Template and static-file lookup: site `templates/` > `themes/<name>/` > the built-in theme.
+
+use crate::config::Config;
+use crate::error::Diagnostic;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use tera::Tera;
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/theme_files.rs"));
+}
+
+/// The built-in theme's files, for `init` and tests.
+pub fn builtin_files() -> &'static [(&'static str, &'static [u8])] {
+    embedded::FILES
+}
+
+/// Where a static file comes from.
+#[derive(Debug, Clone)]
+pub enum StaticSource {
+    Embedded(&'static [u8]),
+    Disk(PathBuf),
+}
+
+pub struct Theme {
+    pub tera: Tera,
+    /// Tera template name → the path shown in error messages.
+    pub origins: HashMap<String, PathBuf>,
+    /// Template name → source text, for pointing at the line of a rendering error.
+    pub sources: Vec<(String, String)>,
+    /// Output path → source, every layer merged (later layers win).
+    pub statics: BTreeMap<String, StaticSource>,
+}
+
+const THEME_PREFIX: &str = "theme/";
+const BUILTIN_PREFIX: &str = "builtin/";
+
+impl Theme {
+    /// Loads every template layer. Site templates are registered under their bare names, the
+    /// theme's under `theme/`, the built-in ones under `builtin/`; Tera's fallback prefixes make
+    /// `page.html` find the first of the three, and an override can still extend the original.
+    pub fn load(config: &Config) -> Result<Theme, Vec<Diagnostic>> {
+        let mut tera = Tera::new();
+        let mut origins = HashMap::new();
+        let mut statics = BTreeMap::new();
+        let mut diags = Vec::new();
+        if let Err(e) = tera.set_fallback_prefixes([THEME_PREFIX, BUILTIN_PREFIX]) {
+            diags.push(Diagnostic::new("templates", e.to_string()));
+        }
+        // Functions are resolved when templates are added, so register them first.
+        let base_path = config.site.base_path.clone();
+        tera.register_function("get_url", move |kwargs: tera::Kwargs, _: &tera::State| {
+            let path: String = kwargs.must_get("path")?;
+            Ok::<_, tera::Error>(format!("{base_path}{}", path.trim_start_matches('/')))
+        });
+        let mut templates: Vec<(String, String)> = Vec::new();
+        for (rel, bytes) in embedded::FILES {
+            if let Some(name) = rel.strip_prefix("templates/") {
+                let tname = format!("{BUILTIN_PREFIX}{name}");
+                origins.insert(
+                    tname.clone(),
+                    PathBuf::from(format!("(built-in theme) templates/{name}")),
+                );
+                templates.push((tname, String::from_utf8_lossy(bytes).into_owned()));
+            } else if let Some(path) = rel.strip_prefix("static/") {
+                statics.insert(path.to_string(), StaticSource::Embedded(bytes));
+            }
+        }
+        let theme_dir = config.themes_dir.join(&config.site.theme);
+        if theme_dir.is_dir() {
+            read_layer(
+                &config.root,
+                &theme_dir.join("templates"),
+                THEME_PREFIX,
+                &mut templates,
+                &mut origins,
+                &mut diags,
+            );
+            read_statics(&theme_dir.join("static"), &mut statics);
+        } else if config.site.theme != "default" {
+            diags.push(
+                Diagnostic::new(
+                    crate::config::CONFIG_FILE,
+                    format!("theme `{}` not found", config.site.theme),
+                )
+                .hint(format!(
+                    "create `themes/{}/templates/`, or use `theme: default`",
+                    config.site.theme
+                )),
+            );
+        }
+        read_layer(
+            &config.root,
+            &config.templates_dir,
+            "",
+            &mut templates,
+            &mut origins,
+            &mut diags,
+        );
+        read_statics(&config.static_dir, &mut statics);
+        if let Err(e) =
+            tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+        {
+            diags.push(template_error(&e, &origins, &templates));
+        }
+        if diags.is_empty() {
+            Ok(Theme {
+                tera,
+                origins,
+                sources: templates,
+                statics,
+            })
+        } else {
+            Err(diags)
+        }
+    }
+}
+
+fn read_layer(
+    root: &Path,
+    dir: &Path,
+    prefix: &str,
+    templates: &mut Vec<(String, String)>,
+    origins: &mut HashMap<String, PathBuf>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    if !dir.is_dir() {
+        return;
+    }
+    for entry in walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .flatten()
+    {
+        let name = entry.file_name().to_string_lossy();
+        if !entry.file_type().is_file() || crate::fs::is_ignored(&name) {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        let tname = format!("{prefix}{}", rel.to_string_lossy().replace('\\', "/"));
+        let shown = entry
+            .path()
+            .strip_prefix(root)
+            .unwrap_or(entry.path())
+            .to_path_buf();
+        match crate::fs::read_text(entry.path()) {
+            Ok(text) => {
+                origins.insert(tname.clone(), shown);
+                // A later layer replaces an earlier template of the same name.
+                templates.retain(|(n, _)| *n != tname);
+                templates.push((tname, text));
+            }
+            Err(d) => diags.push(d.relative_to(root)),
+        }
+    }
+}
+
+fn read_statics(dir: &Path, statics: &mut BTreeMap<String, StaticSource>) {
+    if !dir.is_dir() {
+        return;
+    }
+    let walker = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            e.depth() == 0 || !crate::fs::is_ignored(&e.file_name().to_string_lossy())
+        });
+    for entry in walker.flatten() {
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+            statics.insert(
+                rel.to_string_lossy().replace('\\', "/"),
+                StaticSource::Disk(entry.path().to_path_buf()),
+            );
+        }
+    }
+}
+
+/// Turns a Tera error into a diagnostic at the template file, line and column.
+pub fn template_error(
+    e: &tera::Error,
+    origins: &HashMap<String, PathBuf>,
+    templates: &[(String, String)],
+) -> Diagnostic {
+    use tera::ErrorKind;
+    let report = match e.kind() {
+        ErrorKind::SyntaxError(r) | ErrorKind::RenderingError(r) => Some(r),
+        _ => None,
+    };
+    let Some(r) = report else {
+        let mut msg = e.to_string();
+        let mut src = std::error::Error::source(e);
+        while let Some(s) = src {
+            msg.push_str(&format!(": {s}"));
+            src = s.source();
+        }
+        return Diagnostic::new("templates", msg);
+    };
+    let name = r.filename();
+    let shown = origins
+        .get(name)
+        .cloned()
+        .unwrap_or_else(|| PathBuf::from(name));
+    let span = r.span();
+    let mut d = Diagnostic::new(shown, r.message().to_string())
+        .hint("see the theming guide in the README for the variables each template receives");
+    if let Some((_, text)) = templates.iter().find(|(n, _)| n == name) {
+        d = d.at(text, span.start_line, span.start_col + 1);
+    } else {
+        (d.line, d.col) = (span.start_line, span.start_col + 1);
+    }
+    d
+}

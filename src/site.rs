@@ -1,0 +1,86 @@
+//! Site assembly: load, render, and write the output folder atomically.
+
+use crate::config::{BuildOptions, Config};
+use crate::content::{self, Library};
+use crate::error::{Error, Result};
+use crate::fs;
+use crate::render::{self, DirSink, NullSink, Sink, Stats, Theme};
+use std::time::{Duration, Instant};
+
+/// What a finished build reports.
+#[derive(Debug)]
+pub struct Summary {
+    pub stats: Stats,
+    pub elapsed: Duration,
+    pub output: std::path::PathBuf,
+}
+
+/// A loaded, validated site, ready to render.
+pub struct Site {
+    pub config: Config,
+    pub library: Library,
+    pub theme: Theme,
+}
+
+impl Site {
+    /// Loads config, content and theme, collecting all diagnostics of both stages.
+    pub fn load(opts: &BuildOptions) -> Result<Site> {
+        let config = Config::load(opts)?;
+        let (library, theme) = rayon::join(|| content::load(&config), || Theme::load(&config));
+        let root = config.root.clone();
+        match (library, theme) {
+            (Ok(library), Ok(theme)) => Ok(Site {
+                config,
+                library,
+                theme,
+            }),
+            (l, t) => {
+                let mut diags = l.err().unwrap_or_default();
+                diags.extend(t.err().unwrap_or_default());
+                Err(Error::content(
+                    diags.into_iter().map(|d| d.relative_to(&root)).collect(),
+                ))
+            }
+        }
+    }
+
+    pub fn render_to(&mut self, sink: &dyn Sink) -> Result<Stats> {
+        render::render_site(&self.config, &self.library, &mut self.theme, sink)
+    }
+}
+
+/// `rapport build`: renders into a fresh folder beside the output and swaps it in only when
+/// everything succeeded, so a failed build leaves the previous site untouched.
+pub fn build(opts: &BuildOptions) -> Result<Summary> {
+    let start = Instant::now();
+    let mut site = Site::load(opts)?;
+    let output = site.config.output_dir.clone();
+    fs::check_output_dir(&output, &site.config.root, &site.config.content_dir)?;
+    let staging = fs::staging_dir(&output)?;
+    let result = site.render_to(&DirSink(staging.clone()));
+    let stats = match result {
+        Ok(stats) => stats,
+        Err(e) => {
+            let _ = fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+    };
+    fs::swap_in(&staging, &output)?;
+    Ok(Summary {
+        stats,
+        elapsed: start.elapsed(),
+        output,
+    })
+}
+
+/// `rapport check`: every validation of a build, nothing written.
+pub fn check(opts: &BuildOptions) -> Result<Summary> {
+    let start = Instant::now();
+    let mut site = Site::load(opts)?;
+    let stats = site.render_to(&NullSink)?;
+    Ok(Summary {
+        stats,
+        elapsed: start.elapsed(),
+        output: site.config.output_dir,
+    })
+}
