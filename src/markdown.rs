@@ -25,8 +25,9 @@ pub struct Rendered {
     pub ids: Vec<String>,
     /// The text of the first level-1 heading, if any.
     pub first_h1: Option<String>,
-    /// Plain text of the document (for search and descriptions).
+    /// Plain text of the document (for search and descriptions), whitespace not normalised.
     pub text: String,
+    pub word_count: usize,
 }
 
 /// Where a link or image points, as written.
@@ -146,7 +147,7 @@ pub fn render(
     out.html.reserve(source.len() * 3 / 2);
     html::push_html(&mut out.html, events.into_iter());
     out.toc = build_toc(&headings);
-    out.text = out.text.split_whitespace().collect::<Vec<_>>().join(" ");
+    out.word_count = out.text.split_ascii_whitespace().count();
     out
 }
 

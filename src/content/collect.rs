@@ -82,6 +82,7 @@ pub fn load(config: &Config) -> Result<Library, Vec<Diagnostic>> {
                     toc: vec![],
                     ids: vec![],
                     text: String::new(),
+                    word_count: 0,
                     source: src.rel.clone(),
                     file_name,
                 });
@@ -178,7 +179,8 @@ fn store_rendered(lib: &mut Library, item: ItemRef, r: markdown::Rendered) {
     match item {
         ItemRef::Page(i) => {
             let p = &mut lib.pages[i];
-            (p.html, p.toc, p.ids, p.text) = (r.html, r.toc, r.ids, r.text);
+            (p.html, p.toc, p.ids, p.text, p.word_count) =
+                (r.html, r.toc, r.ids, r.text, r.word_count);
         }
         ItemRef::Section(i) => {
             let s = &mut lib.sections[i];

@@ -94,14 +94,20 @@ impl<'a> Resolver<'a> {
         external: &mut Vec<ExternalLink>,
     ) -> Option<String> {
         let dest = site.dest.trim();
-        let (line, col) = line_col(text, body_offset + site.offset);
-        let here = || Diagnostic::new(source, "").at(text, line, col);
+        // Positions are only worked out when needed: scanning the file for every link would
+        // make rendering quadratic in the page length.
+        let pos = || line_col(text, body_offset + site.offset);
+        let here = || {
+            let (line, col) = pos();
+            Diagnostic::new(source, "").at(text, line, col)
+        };
         if dest.is_empty() {
             return None;
         }
         if is_external(dest) {
             if dest.starts_with("http://") || dest.starts_with("https://") || dest.starts_with("//")
             {
+                let (line, col) = pos();
                 external.push(ExternalLink {
                     url: dest.to_string(),
                     source: source.to_path_buf(),
@@ -119,6 +125,7 @@ impl<'a> Resolver<'a> {
         if path_part.is_empty() {
             // `#anchor` in the same page.
             if let (Some(f), Some(&item)) = (fragment, self.lib.by_source.get(source)) {
+                let (line, col) = pos();
                 checks.push(self.check(item, f, source, text, line, col));
             }
             return None;
@@ -137,6 +144,7 @@ impl<'a> Resolver<'a> {
         };
         if let Some(&item) = self.lib.by_source.get(&target) {
             if let Some(f) = fragment.filter(|f| !f.is_empty()) {
+                let (line, col) = pos();
                 checks.push(self.check(item, f, source, text, line, col));
             }
             let url = self.config.url(self.lib.path_of(item));

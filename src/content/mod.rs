@@ -49,6 +49,7 @@ pub struct Page {
     pub toc: Vec<TocEntry>,
     pub ids: Vec<String>,
     pub text: String,
+    pub word_count: usize,
 }
 
 #[derive(Debug, Clone)]

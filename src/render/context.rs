@@ -211,9 +211,6 @@ fn page_map(config: &Config, p: &Page) -> Map {
     map.insert("weight".into(), Value::from(p.weight));
     map.insert("draft".into(), Value::from(p.draft));
     map.insert("extra".into(), Value::from_serializable(&p.extra));
-    map.insert(
-        "word_count".into(),
-        Value::from(p.text.split_whitespace().count()),
-    );
+    map.insert("word_count".into(), Value::from(p.word_count));
     map
 }
