@@ -125,13 +125,16 @@ pub fn load(config: &Config) -> Result<Library, Vec<Diagnostic>> {
         diags.extend(errs);
         checks.extend(c);
         lib.external_links.extend(ext);
-        let title_missing = match item {
-            ItemRef::Page(i) => lib.pages[*i].title.is_empty(),
-            ItemRef::Section(_) => false,
+        // A section keeps its folder's name as title unless `_index.md` gives one, in the
+        // front matter or (like a page) as its opening `# heading`, which is not shown twice.
+        let (title_missing, title_required) = match item {
+            ItemRef::Page(i) => (lib.pages[*i].title.is_empty(), true),
+            ItemRef::Section(_) => (p.fm.title.is_none(), false),
         };
         if title_missing {
             match &r.first_h1 {
                 Some(h1) => set_title(&mut lib, *item, h1.clone()),
+                None if !title_required => {}
                 None => diags.push(
                     Diagnostic::new(source_of(&lib, *item), "the page has no title")
                         .at(&p.text, 1, 1)
