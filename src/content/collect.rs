@@ -243,12 +243,13 @@ fn walk(config: &Config, lib: &mut Library, diags: &mut Vec<Diagnostic>) -> Vec<
                 let path = e
                     .path()
                     .map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf());
-                let msg = if e.loop_ancestor().is_some() {
-                    "symbolic link loop, skipped".to_string()
+                let d = if e.loop_ancestor().is_some() {
+                    Diagnostic::new(path.unwrap_or_default(), "symbolic link loop")
+                        .hint("the link points to a folder that contains it: remove the link")
                 } else {
-                    format!("could not read: {e}")
+                    Diagnostic::new(path.unwrap_or_default(), format!("could not read: {e}"))
                 };
-                diags.push(Diagnostic::new(path.unwrap_or_default(), msg));
+                diags.push(d);
                 continue;
             }
         };
