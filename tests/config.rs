@@ -82,3 +82,22 @@ fn missing_config_is_explained() {
         .failure(1)
         .stderr_has(&["no `handbook.yaml`", "rapport init"]);
 }
+
+#[test]
+fn a_config_that_is_not_a_mapping_is_explained() {
+    let site = Site::fixture("basic");
+    site.write("handbook.yaml", "- title\n");
+    site.build_fails().stderr_has(&[
+        "error: handbook.yaml:1:1: wrong type: sequence, expected `key: value` lines",
+    ]);
+}
+
+#[test]
+fn an_empty_config_uses_defaults() {
+    let site = Site::fixture("basic");
+    site.write("handbook.yaml", "");
+    site.build(&[]);
+    let home = site.output("index.html");
+    assert!(home.contains("<html lang=\"en\">"), "{home}");
+    assert!(home.contains("<title>Handbook</title>"), "{home}");
+}

@@ -151,3 +151,26 @@ fn drafts_are_left_out_unless_asked_for() {
     site.build(&["--drafts"]);
     assert!(site.output_exists("career/wip/index.html"));
 }
+
+#[test]
+fn front_matter_that_is_not_a_mapping_is_explained() {
+    let site = Site::fixture("basic");
+    site.write("content/career/hr.md", "---\n- title\n- HR\n---\n");
+    site.build_fails().stderr_has(&[
+        "error: content/career/hr.md:2:1: wrong type: sequence, expected `key: value` lines",
+    ]);
+}
+
+#[test]
+fn a_closing_fence_with_trailing_blanks_still_closes() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/career/notes.md",
+        "---\ntitle: Notes  \n---  \n\nBody.\n",
+    );
+    site.build(&[]);
+    assert!(
+        site.output("career/notes/index.html")
+            .contains("<h1>Notes</h1>")
+    );
+}

@@ -164,3 +164,25 @@ fn a_slug_colliding_with_a_folder_is_an_error() {
     site.build_fails()
         .stderr_has(&["`content/career` and `content/x.md` both map to the URL `/career/`"]);
 }
+
+#[test]
+fn a_home_page_without_index_takes_the_site_title() {
+    let site = Site::fixture("basic");
+    site.remove("content/_index.md");
+    site.build(&[]);
+    let home = site.output("index.html");
+    assert!(home.contains("<h1>Test Handbook</h1>"), "{home}");
+    let crumbs = site.output("career/index.html");
+    assert!(
+        crumbs.contains("<li><a href=\"/\">Test Handbook</a></li>"),
+        "{crumbs}"
+    );
+}
+
+#[test]
+fn a_missing_content_folder_is_an_error() {
+    let site = Site::fixture("basic");
+    site.remove("content");
+    site.build_fails()
+        .stderr_has(&["error: content: the content folder is missing"]);
+}
