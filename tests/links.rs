@@ -196,3 +196,11 @@ fn links_in_headings_and_sections_are_resolved_too() {
     // The home page (a section) links to a page with a fragment.
     assert!(body_links(&site, "index.html").contains(&"/career/hr/#first-meeting".to_string()));
 }
+
+#[test]
+fn a_bare_hash_links_to_the_top_of_the_page() {
+    let site = Site::fixture("basic");
+    site.write("content/career/notes.md", "# Notes\n\n[Back to top](#)\n");
+    site.build(&[]);
+    assert!(body_links(&site, "career/notes/index.html").contains(&"#".to_string()));
+}

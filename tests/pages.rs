@@ -174,3 +174,24 @@ fn a_closing_fence_with_trailing_blanks_still_closes() {
             .contains("<h1>Notes</h1>")
     );
 }
+
+#[test]
+fn an_empty_heading_is_no_title() {
+    let site = Site::fixture("basic");
+    site.write("content/career/notes.md", "#\n\nText.\n");
+    site.build_fails()
+        .stderr_has(&["error: content/career/notes.md:1:1: the page has no title"]);
+}
+
+#[test]
+fn an_unknown_key_in_a_section_index_points_into_it() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/01-why/_index.md",
+        "---\ntitle: Why\nwieght: 1\n---\n",
+    );
+    site.build_fails().stderr_has(&[
+        "error: content/01-why/_index.md:3:1: unknown key `wieght`",
+        "hint: did you mean `weight`?",
+    ]);
+}

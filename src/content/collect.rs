@@ -132,7 +132,7 @@ pub fn load(config: &Config) -> Result<Library, Vec<Diagnostic>> {
             ItemRef::Section(_) => (p.fm.title.is_none(), false),
         };
         if title_missing {
-            match &r.first_h1 {
+            match r.first_h1.as_ref().filter(|h1| !h1.is_empty()) {
                 Some(h1) => set_title(&mut lib, *item, h1.clone()),
                 None if !title_required => {}
                 None => diags.push(
