@@ -49,7 +49,7 @@ pub struct BuildArgs {
     #[arg(short, long, value_name = "DIR")]
     pub output: Option<PathBuf>,
     /// Override `base_url` from handbook.yaml (e.g. `https://me.github.io/handbook/`).
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = parse_base_url)]
     pub base_url: Option<String>,
 }
 
@@ -68,6 +68,11 @@ pub struct InitArgs {
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .map_err(|_| format!("`{s}` is not a date of the form YYYY-MM-DD"))
+}
+
+/// Rejects a malformed `--base-url` as a usage error (exit code 2), like a malformed date.
+pub fn parse_base_url(s: &str) -> Result<String, String> {
+    crate::config::split_base_url(s).map(|_| s.to_string())
 }
 
 impl SiteArgs {

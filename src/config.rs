@@ -90,10 +90,13 @@ impl Config {
             .clone()
             .or(raw.base_url)
             .unwrap_or_else(|| "/".to_string());
+        // A `--base-url` is checked by the command line parser; this one is from the file.
         let (base_url, base_path) = split_base_url(&base_url).map_err(|m| {
-            Error::content(vec![Diagnostic::new(shown, m).hint(
-                "write an absolute URL such as `https://me.github.io/handbook/`, or `/`",
-            )])
+            Error::content(vec![
+                Diagnostic::new(shown, m)
+                    .at_key(&text, "base_url")
+                    .hint("write an absolute URL such as `https://me.github.io/handbook/`, or `/`"),
+            ])
         })?;
         let site = SiteConfig {
             title: raw.title.unwrap_or_else(|| "Handbook".to_string()),
@@ -139,7 +142,7 @@ impl Config {
 }
 
 /// Splits a base URL into the URL without a trailing slash and its path (`/` or `/a/b/`).
-fn split_base_url(url: &str) -> std::result::Result<(String, String), String> {
+pub fn split_base_url(url: &str) -> std::result::Result<(String, String), String> {
     let trimmed = url.trim().trim_end_matches('/');
     let path = if let Some(rest) = trimmed.split_once("://").map(|(_, r)| r) {
         rest.find('/').map(|i| &rest[i..]).unwrap_or("")

@@ -40,6 +40,19 @@ impl Diagnostic {
         self
     }
 
+    /// Points at the value of the top-level `key:` in a YAML text (a config file, or a whole
+    /// Markdown file whose front matter sets the key); unchanged when the key is not written.
+    pub fn at_key(self, text: &str, key: &str) -> Self {
+        let prefix = format!("{key}:");
+        for (i, line) in text.lines().enumerate() {
+            if let Some(rest) = line.strip_prefix(&prefix) {
+                let blank = rest.len() - rest.trim_start().len();
+                return self.at(text, i + 1, prefix.chars().count() + blank + 1);
+            }
+        }
+        self
+    }
+
     pub fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
@@ -192,6 +205,14 @@ mod tests {
     fn line_col_counts_chars() {
         assert_eq!(line_col("ab\ncé d", 7), (2, 4));
         assert_eq!(line_col("abc", 0), (1, 1));
+    }
+
+    #[test]
+    fn at_key_points_at_the_value() {
+        let d = Diagnostic::new("h.yaml", "bad").at_key("title: a\nbase_url:  x\n", "base_url");
+        assert_eq!((d.line, d.col), (2, 12));
+        let d = Diagnostic::new("h.yaml", "bad").at_key("title: a\n", "theme");
+        assert_eq!((d.line, d.col), (0, 0));
     }
 
     #[test]

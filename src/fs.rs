@@ -81,6 +81,24 @@ pub fn check_output_dir(output: &Path, root: &Path, content: &Path) -> Result<()
             hint,
         ));
     }
+    // Inside a folder the build reads, the output would be read back as input next time.
+    for input in [
+        content,
+        root.join("static"),
+        root.join("templates"),
+        root.join("themes"),
+    ] {
+        if out.starts_with(&input) {
+            return Err(Error::refused(
+                format!(
+                    "refusing to write the site into `{}`: it is inside `{}`, which rapport reads",
+                    output.display(),
+                    input.strip_prefix(&root).unwrap_or(&input).display()
+                ),
+                hint,
+            ));
+        }
+    }
     if out.is_file() {
         return Err(Error::refused(
             format!("`{}` is a file, not a folder", output.display()),

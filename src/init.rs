@@ -49,7 +49,11 @@ pub fn init(dir: &Path, title: &str, force: bool) -> Result<usize> {
             ));
         }
     }
-    let safe_title = title.replace(['"', '\\'], "");
+    // The title goes inside double-quoted YAML strings: escape it rather than drop characters.
+    let safe_title = title
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n");
     for (path, text) in FILES {
         let dest = dir.join(path);
         if let Some(parent) = dest.parent() {

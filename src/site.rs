@@ -29,11 +29,17 @@ impl Site {
         let (library, theme) = rayon::join(|| content::load(&config), || Theme::load(&config));
         let root = config.root.clone();
         match (library, theme) {
-            (Ok(library), Ok(theme)) => Ok(Site {
-                config,
-                library,
-                theme,
-            }),
+            (Ok(library), Ok(theme)) => {
+                let missing = theme.missing_templates(&library, &root);
+                if !missing.is_empty() {
+                    return Err(Error::content(missing));
+                }
+                Ok(Site {
+                    config,
+                    library,
+                    theme,
+                })
+            }
             (l, t) => {
                 let mut diags = l.err().unwrap_or_default();
                 diags.extend(t.err().unwrap_or_default());

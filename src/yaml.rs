@@ -114,6 +114,11 @@ fn explain(raw: &str) -> (String, Option<String>) {
         );
     }
     if msg.starts_with("invalid type") {
+        // `expected struct FrontMatter` names a Rust type; the writer knows it as a mapping.
+        let msg = match msg.find("expected struct ") {
+            Some(i) => format!("{}expected `key: value` lines", &msg[..i]),
+            None => msg,
+        };
         return (msg.replacen("invalid type", "wrong type", 1), None);
     }
     (msg, None)

@@ -126,13 +126,16 @@ pub fn load(config: &Config) -> Result<Library, Vec<Diagnostic>> {
         diags.extend(errs);
         checks.extend(c);
         lib.external_links.extend(ext);
-        let title_missing = match item {
-            ItemRef::Page(i) => lib.pages[*i].title.is_empty(),
-            ItemRef::Section(_) => false,
+        // A section keeps its folder's name as title unless `_index.md` gives one, in the
+        // front matter or (like a page) as its opening `# heading`, which is not shown twice.
+        let (title_missing, title_required) = match item {
+            ItemRef::Page(i) => (lib.pages[*i].title.is_empty(), true),
+            ItemRef::Section(_) => (p.fm.title.is_none(), false),
         };
         if title_missing {
-            match &r.first_h1 {
+            match r.first_h1.as_ref().filter(|h1| !h1.is_empty()) {
                 Some(h1) => set_title(&mut lib, *item, h1.clone()),
+                None if !title_required => {}
                 None => diags.push(
                     Diagnostic::new(source_of(&lib, *item), "the page has no title")
                         .at(&p.text, 1, 1)
@@ -242,12 +245,13 @@ fn walk(config: &Config, lib: &mut Library, diags: &mut Vec<Diagnostic>) -> Vec<
                 let path = e
                     .path()
                     .map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf());
-                let msg = if e.loop_ancestor().is_some() {
-                    "symbolic link loop, skipped".to_string()
+                let d = if e.loop_ancestor().is_some() {
+                    Diagnostic::new(path.unwrap_or_default(), "symbolic link loop")
+                        .hint("the link points to a folder that contains it: remove the link")
                 } else {
-                    format!("could not read: {e}")
+                    Diagnostic::new(path.unwrap_or_default(), format!("could not read: {e}"))
                 };
-                diags.push(Diagnostic::new(path.unwrap_or_default(), msg));
+                diags.push(d);
                 continue;
             }
         };

@@ -42,7 +42,8 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
     let mut pos = yaml_start;
     let mut close = None;
     for line in text[yaml_start..].split_inclusive('\n') {
-        let bare = line.trim_end_matches(['\n', '\r']);
+        // Trailing blanks are invisible in an editor, so `--- ` still closes.
+        let bare = line.trim_end();
         if bare == "---" || bare == "..." {
             close = Some((pos, pos + line.len()));
             break;

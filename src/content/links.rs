@@ -123,7 +123,8 @@ impl<'a> Resolver<'a> {
         };
         let path_part = path_part.split('?').next().unwrap_or("");
         if path_part.is_empty() {
-            // `#anchor` in the same page.
+            // `#anchor` in the same page; a bare `#` is the top of the page, as on GitHub.
+            let fragment = fragment.filter(|f| !f.is_empty());
             if let (Some(f), Some(&item)) = (fragment, self.lib.by_source.get(source)) {
                 let (line, col) = pos();
                 checks.push(self.check(item, f, source, text, line, col));

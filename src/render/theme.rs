@@ -1,6 +1,7 @@
 //! Template and static-file lookup: site `templates/` > `themes/<name>/` > the built-in theme.
 
 use crate::config::Config;
+use crate::content::Library;
 use crate::error::Diagnostic;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -83,6 +84,7 @@ impl Theme {
                     crate::config::CONFIG_FILE,
                     format!("theme `{}` not found", config.site.theme),
                 )
+                .at_key(&config.text, "theme")
                 .hint(format!(
                     "create `themes/{}/templates/`, or use `theme: default`",
                     config.site.theme
@@ -101,7 +103,7 @@ impl Theme {
         if let Err(e) =
             tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
         {
-            diags.push(template_error(&e, &origins, &templates));
+            diags.extend(template_errors(&e, &origins, &templates));
         }
         if diags.is_empty() {
             Ok(Theme {
@@ -113,6 +115,32 @@ impl Theme {
         } else {
             Err(diags)
         }
+    }
+}
+
+impl Theme {
+    /// Every `template:` named in front matter must exist. Checked before rendering, so that the
+    /// error points at the page that names it rather than at the theme.
+    pub fn missing_templates(&self, lib: &Library, root: &Path) -> Vec<Diagnostic> {
+        let pages = lib
+            .pages
+            .iter()
+            .map(|p| (p.template.as_deref(), Some(&p.source)));
+        let sections = lib
+            .sections
+            .iter()
+            .map(|s| (s.template.as_deref(), s.index.as_ref()));
+        pages
+            .chain(sections)
+            .filter_map(|(name, source)| Some((name?, source?)))
+            .filter(|(name, _)| !self.tera.contains_template(name))
+            .map(|(name, source)| {
+                let text = crate::fs::read_text(&root.join(source)).unwrap_or_default();
+                Diagnostic::new(source, format!("template `{name}` not found"))
+                    .at_key(&text, "template")
+                    .hint("put it in `templates/`, or name one of the theme's templates such as `page.html`")
+            })
+            .collect()
     }
 }
 
@@ -197,18 +225,58 @@ pub fn template_error(
         }
         return Diagnostic::new("templates", msg);
     };
-    let name = r.filename();
+    let span = r.span();
+    let (line, col) = (span.start_line, span.start_col + 1);
+    located(r.filename(), r.message(), line, col, origins, templates)
+}
+
+/// Tera reports the problems it finds while linking templates (unknown filters, includes or
+/// blocks) as one text, `error: MESSAGE\n --> NAME:LINE:COL\n...` per problem; each becomes a
+/// diagnostic at the user's file. Any other error is handled by [`template_error`].
+pub fn template_errors(
+    e: &tera::Error,
+    origins: &HashMap<String, PathBuf>,
+    templates: &[(String, String)],
+) -> Vec<Diagnostic> {
+    if let tera::ErrorKind::Msg(text) = e.kind() {
+        let diags: Vec<Diagnostic> = text
+            .split("\n\n")
+            .filter_map(|report| {
+                let mut lines = report.lines();
+                let message = lines.next()?.strip_prefix("error: ")?;
+                let place = lines.next()?.trim_start().strip_prefix("--> ")?;
+                let (place, col) = place.rsplit_once(':')?;
+                let (name, line) = place.rsplit_once(':')?;
+                let (line, col) = (line.parse().ok()?, col.parse().ok()?);
+                Some(located(name, message, line, col, origins, templates))
+            })
+            .collect();
+        if !diags.is_empty() {
+            return diags;
+        }
+    }
+    vec![template_error(e, origins, templates)]
+}
+
+/// A diagnostic at `line:col` of the Tera template `name`, shown as the file it came from.
+fn located(
+    name: &str,
+    message: &str,
+    line: usize,
+    col: usize,
+    origins: &HashMap<String, PathBuf>,
+    templates: &[(String, String)],
+) -> Diagnostic {
     let shown = origins
         .get(name)
         .cloned()
         .unwrap_or_else(|| PathBuf::from(name));
-    let span = r.span();
-    let mut d = Diagnostic::new(shown, r.message().to_string())
+    let mut d = Diagnostic::new(shown, message)
         .hint("see the theming guide in the README for the variables each template receives");
     if let Some((_, text)) = templates.iter().find(|(n, _)| n == name) {
-        d = d.at(text, span.start_line, span.start_col + 1);
+        d = d.at(text, line, col);
     } else {
-        (d.line, d.col) = (span.start_line, span.start_col + 1);
+        (d.line, d.col) = (line, col);
     }
     d
 }

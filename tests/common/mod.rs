@@ -1,0 +1,262 @@
+//! A small harness for driving the `rapport` binary on a site in a temporary folder.
+//!
+//! A test copies a fixture (`tests/fixtures/<name>/`) or starts from a minimal site, changes a
+//! few files, runs the binary exactly as a user would, and reads what it wrote.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The date passed as `--today` by [`Site::build`], so that output never depends on the clock.
+pub const TODAY: &str = "2024-03-01";
+
+/// A handbook in its own temporary folder. The folder is removed when the value is dropped.
+pub struct Site {
+    _tmp: tempfile::TempDir,
+    /// The handbook folder (holding `handbook.yaml`); the binary runs here.
+    pub root: PathBuf,
+}
+
+impl Site {
+    /// A copy of `tests/fixtures/<name>`.
+    pub fn fixture(name: &str) -> Site {
+        let site = Site::bare();
+        let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures")
+            .join(name);
+        assert!(from.is_dir(), "no fixture {}", from.display());
+        copy_tree(&from, &site.root);
+        site
+    }
+
+    /// The smallest site that builds: a config and a home page.
+    pub fn minimal() -> Site {
+        let site = Site::bare();
+        site.write("handbook.yaml", "title: \"Mini\"\n");
+        site.write("content/_index.md", "---\ntitle: Home\n---\n\nHello.\n");
+        site
+    }
+
+    /// An empty temporary folder, for `init` and for sites written by the test.
+    pub fn bare() -> Site {
+        let tmp = tempfile::tempdir().expect("temporary folder");
+        let root = tmp.path().join("site");
+        std::fs::create_dir_all(&root).expect("create site folder");
+        Site { _tmp: tmp, root }
+    }
+
+    /// A path inside the site folder.
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root.join(rel)
+    }
+
+    /// Writes a file (creating its folders), replacing any previous content.
+    pub fn write(&self, rel: &str, text: &str) -> &Self {
+        self.write_bytes(rel, text.as_bytes())
+    }
+
+    pub fn write_bytes(&self, rel: &str, bytes: &[u8]) -> &Self {
+        let path = self.path(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("create folders");
+        std::fs::write(&path, bytes).expect("write file");
+        self
+    }
+
+    pub fn remove(&self, rel: &str) -> &Self {
+        let path = self.path(rel);
+        if path.is_dir() {
+            std::fs::remove_dir_all(&path).expect("remove folder");
+        } else {
+            std::fs::remove_file(&path).expect("remove file");
+        }
+        self
+    }
+
+    /// A `rapport` command run in the site folder, with a clean date environment.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_rapport"));
+        cmd.args(args)
+            .current_dir(&self.root)
+            .env_remove("SOURCE_DATE_EPOCH")
+            .stdin(Stdio::null());
+        cmd
+    }
+
+    /// Runs `rapport ARGS` in the site folder.
+    pub fn run(&self, args: &[&str]) -> Run {
+        Run::from(self.command(args).output().expect("run rapport"))
+    }
+
+    /// `rapport build --today TODAY ARGS`, which must succeed.
+    pub fn build(&self, args: &[&str]) -> Run {
+        let mut all = vec!["build", "--today", TODAY];
+        all.extend_from_slice(args);
+        self.run(&all).success()
+    }
+
+    /// `rapport build --today TODAY`, which must fail with exit code 1 (content errors).
+    pub fn build_fails(&self) -> Run {
+        self.run(&["build", "--today", TODAY]).failure(1)
+    }
+
+    /// `rapport check`, which must fail with exit code 1.
+    pub fn check_fails(&self) -> Run {
+        self.run(&["check", "--today", TODAY]).failure(1)
+    }
+
+    /// A file of the default output folder `public/`.
+    pub fn output(&self, rel: &str) -> String {
+        let path = self.path("public").join(rel);
+        std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+    }
+
+    pub fn output_exists(&self, rel: &str) -> bool {
+        self.path("public").join(rel).exists()
+    }
+
+    /// Every file below `rel`, by relative path, with its bytes.
+    pub fn tree(&self, rel: &str) -> BTreeMap<String, Vec<u8>> {
+        tree(&self.path(rel))
+    }
+}
+
+/// What one run of the binary did.
+#[derive(Debug)]
+pub struct Run {
+    pub code: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl From<std::process::Output> for Run {
+    fn from(o: std::process::Output) -> Run {
+        Run {
+            code: o.status.code(),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+impl Run {
+    pub fn success(self) -> Run {
+        assert_eq!(self.code, Some(0), "expected success, got {self}");
+        self
+    }
+
+    pub fn failure(self, code: i32) -> Run {
+        assert_eq!(
+            self.code,
+            Some(code),
+            "expected exit code {code}, got {self}"
+        );
+        self
+    }
+
+    /// Asserts that stderr contains every one of `parts`.
+    pub fn stderr_has(&self, parts: &[&str]) -> &Run {
+        for p in parts {
+            assert!(
+                self.stderr.contains(p),
+                "stderr lacks {p:?}:\n{}",
+                self.stderr
+            );
+        }
+        self
+    }
+
+    /// The `error: ` lines of stderr (the first line of every diagnostic).
+    pub fn error_lines(&self) -> Vec<&str> {
+        self.stderr
+            .lines()
+            .filter(|l| l.starts_with("error: "))
+            .collect()
+    }
+}
+
+impl std::fmt::Display for Run {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "exit code {:?}\n--- stdout\n{}--- stderr\n{}",
+            self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+/// Runs `cmd`, killing it and failing the test if it has not finished after `limit`. Only a
+/// guard against hangs: no test asserts on timing.
+pub fn run_guarded(mut cmd: Command, limit: Duration) -> Run {
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn rapport");
+    let start = Instant::now();
+    loop {
+        if child.try_wait().expect("wait").is_some() {
+            return Run::from(child.wait_with_output().expect("output"));
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("rapport did not finish within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// The `href` and `src` values in an HTML document, in order.
+pub fn links(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for attr in ["href=\"", "src=\""] {
+        let mut rest = html;
+        while let Some(i) = rest.find(attr) {
+            rest = &rest[i + attr.len()..];
+            let end = rest.find('"').unwrap_or(rest.len());
+            out.push(rest[..end].to_string());
+        }
+    }
+    out
+}
+
+/// The text between `<main` and `</main>`: the part of a page its content decides.
+pub fn main_part(html: &str) -> &str {
+    let start = html.find("<main").unwrap_or(0);
+    let end = html.find("</main>").unwrap_or(html.len());
+    &html[start..end]
+}
+
+pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    collect(dir, dir, &mut out);
+    out
+}
+
+fn collect(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries {
+        let path = entry.expect("folder entry").path();
+        if path.is_dir() {
+            collect(root, &path, out);
+        } else {
+            let rel = path.strip_prefix(root).expect("inside root");
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            out.insert(rel, std::fs::read(&path).expect("read file"));
+        }
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for (rel, bytes) in tree(from) {
+        let dest = to.join(rel);
+        std::fs::create_dir_all(dest.parent().expect("parent")).expect("create folders");
+        std::fs::write(dest, bytes).expect("copy fixture file");
+    }
+}

@@ -1,0 +1,75 @@
+//! The same sources and date give byte-identical output, wherever and however often built.
+
+mod common;
+use common::Site;
+
+#[test]
+fn two_builds_with_a_pinned_date_are_byte_identical() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/career/01-inside/mentors.md",
+        "# Mentors\n\n## One\n\n## Two\n",
+    );
+    site.write_bytes("content/career/chart.png", b"\x89PNG fake");
+    site.build(&["--output", "one"]);
+    site.build(&["--output", "two"]);
+    let (one, two) = (site.tree("one"), site.tree("two"));
+    assert!(one.len() > 10, "{:?}", one.keys());
+    assert_eq!(
+        one.keys().collect::<Vec<_>>(),
+        two.keys().collect::<Vec<_>>()
+    );
+    for (name, bytes) in &one {
+        assert!(two[name] == *bytes, "{name} differs between builds");
+    }
+}
+
+#[test]
+fn the_bundled_handbook_builds_identically_twice() {
+    // The real content of the repository: many pages, so parallel rendering has a chance to
+    // reorder anything that is not sorted.
+    let site = Site::bare();
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (a, b) = (site.path("a"), site.path("b"));
+    for out in [&a, &b] {
+        let mut cmd = site.command(&["build", "--today", common::TODAY, "--output"]);
+        cmd.arg(out).arg("--root").arg(repo);
+        common::Run::from(cmd.output().unwrap()).success();
+    }
+    assert_eq!(common::tree(&a), common::tree(&b));
+}
+
+#[test]
+fn today_pins_the_build_date() {
+    let site = Site::fixture("basic");
+    site.build(&[]);
+    assert!(
+        site.output("index.html")
+            .contains("built 2024-03-01 with rapport")
+    );
+}
+
+#[test]
+fn source_date_epoch_pins_the_build_date() {
+    let site = Site::fixture("basic");
+    // 1700000000 is 2023-11-14T22:13:20Z.
+    let mut cmd = site.command(&["build"]);
+    cmd.env("SOURCE_DATE_EPOCH", "1700000000");
+    common::Run::from(cmd.output().unwrap()).success();
+    assert!(
+        site.output("index.html")
+            .contains("built 2023-11-14 with rapport")
+    );
+}
+
+#[test]
+fn today_wins_over_source_date_epoch() {
+    let site = Site::fixture("basic");
+    let mut cmd = site.command(&["build", "--today", "2025-06-30"]);
+    cmd.env("SOURCE_DATE_EPOCH", "1700000000");
+    common::Run::from(cmd.output().unwrap()).success();
+    assert!(
+        site.output("index.html")
+            .contains("built 2025-06-30 with rapport")
+    );
+}

@@ -1,0 +1,181 @@
+//! Theming: the built-in theme, a site theme in `themes/<name>/`, single-template overrides in
+//! `templates/`, static files, and template errors located in the template file.
+
+mod common;
+use common::Site;
+
+#[test]
+fn a_site_template_overrides_one_template_of_the_theme() {
+    let site = Site::fixture("basic");
+    site.write("templates/page.html", "MINE {{ page.title }}");
+    site.build(&[]);
+    assert_eq!(
+        site.output("career/hr/index.html"),
+        "MINE HR and leadership development"
+    );
+    // Sections still use the theme's templates.
+    assert!(
+        site.output("career/index.html")
+            .contains("<article class=\"section\">")
+    );
+}
+
+#[test]
+fn an_override_can_extend_the_original() {
+    let site = Site::fixture("basic");
+    site.write(
+        "templates/page.html",
+        "{% extends \"builtin/page.html\" %}{% block title %}Custom: {{ page.title }}{% endblock title %}",
+    );
+    site.build(&[]);
+    let html = site.output("career/hr/index.html");
+    assert!(
+        html.contains("<title>Custom: HR and leadership development</title>"),
+        "{html}"
+    );
+    assert!(html.contains("<h2 id=\"first-meeting\">"), "{html}");
+}
+
+#[test]
+fn a_site_theme_is_used_when_named() {
+    let site = Site::fixture("basic");
+    site.write("handbook.yaml", "title: T\ntheme: plain\n");
+    site.write("themes/plain/templates/page.html", "PLAIN {{ page.title }}");
+    site.write("themes/plain/static/plain.css", "body { color: black }\n");
+    site.build(&[]);
+    assert_eq!(
+        site.output("career/hr/index.html"),
+        "PLAIN HR and leadership development"
+    );
+    assert_eq!(site.output("plain.css"), "body { color: black }\n");
+    // What the theme leaves out comes from the built-in theme.
+    assert!(
+        site.output("career/index.html")
+            .contains("<article class=\"section\">")
+    );
+    assert!(site.output_exists("rapport.css"));
+}
+
+#[test]
+fn site_templates_win_over_the_site_theme() {
+    let site = Site::fixture("basic");
+    site.write("handbook.yaml", "title: T\ntheme: plain\n");
+    site.write("themes/plain/templates/page.html", "PLAIN");
+    site.write("templates/page.html", "SITE");
+    site.build(&[]);
+    assert_eq!(site.output("career/hr/index.html"), "SITE");
+}
+
+#[test]
+fn a_missing_theme_is_an_error_at_the_theme_key() {
+    let site = Site::fixture("basic");
+    site.write("handbook.yaml", "title: T\ntheme: fancy\n");
+    site.build_fails().stderr_has(&[
+        "error: handbook.yaml:2:8: theme `fancy` not found",
+        "hint: create `themes/fancy/templates/`",
+    ]);
+}
+
+#[test]
+fn a_template_syntax_error_names_the_template_and_line() {
+    let site = Site::fixture("basic");
+    site.write(
+        "templates/page.html",
+        "<p>\n{% if page.title %}x{% endfor %}\n</p>\n",
+    );
+    site.build_fails()
+        .stderr_has(&["error: templates/page.html:2:", " 2 | {% if page.title %}"]);
+}
+
+#[test]
+fn an_unknown_filter_names_the_template_and_line() {
+    let site = Site::fixture("basic");
+    site.write(
+        "templates/page.html",
+        "<p>\n{{ page.title | shout }}\n</p>\n",
+    );
+    site.build_fails().stderr_has(&[
+        "error: templates/page.html:2:17: Unknown filter `shout`",
+        " 2 | {{ page.title | shout }}",
+    ]);
+}
+
+#[test]
+fn overriding_the_section_template_leaves_the_home_page_working() {
+    let site = Site::fixture("basic");
+    site.write("templates/section.html", "SECTION {{ section.title }}");
+    site.build(&[]);
+    assert_eq!(site.output("career/index.html"), "SECTION Career");
+    assert!(
+        site.output("index.html")
+            .contains("<title>Test Handbook</title>")
+    );
+}
+
+#[test]
+fn a_syntax_error_in_a_site_theme_names_its_file() {
+    let site = Site::fixture("basic");
+    site.write("handbook.yaml", "title: T\ntheme: plain\n");
+    site.write(
+        "themes/plain/templates/page.html",
+        "{% if page.title %}\nno end\n",
+    );
+    site.build_fails()
+        .stderr_has(&["error: themes/plain/templates/page.html:"]);
+}
+
+#[test]
+fn an_unknown_variable_names_the_template_and_line() {
+    let site = Site::fixture("basic");
+    site.write(
+        "templates/page.html",
+        "<h1>{{ page.title }}</h1>\n<p>{{ page.subtitle }}</p>\n",
+    );
+    site.build_fails().stderr_has(&[
+        "error: templates/page.html:2:",
+        "`subtitle` is not defined",
+        " 2 | <p>{{ page.subtitle }}</p>",
+    ]);
+}
+
+#[test]
+fn check_reports_template_runtime_errors_too() {
+    let site = Site::fixture("basic");
+    site.write("templates/section.html", "{{ nope }}");
+    site.check_fails()
+        .stderr_has(&["error: templates/section.html:1:4: Variable `nope` is not defined"]);
+}
+
+#[test]
+fn a_page_can_name_its_template() {
+    let site = Site::fixture("basic");
+    site.write("templates/wide.html", "WIDE {{ page.title }}");
+    site.write(
+        "content/career/notes.md",
+        "---\ntitle: Notes\ntemplate: wide.html\n---\n",
+    );
+    site.build(&[]);
+    assert_eq!(site.output("career/notes/index.html"), "WIDE Notes");
+}
+
+#[test]
+fn a_missing_page_template_is_an_error_at_the_page() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/career/notes.md",
+        "---\ntitle: Notes\ntemplate: wide.html\n---\n",
+    );
+    site.build_fails()
+        .stderr_has(&["error: content/career/notes.md:3:11: template `wide.html` not found"]);
+}
+
+#[test]
+fn static_files_are_copied_and_override_the_theme() {
+    let site = Site::fixture("basic");
+    site.write("static/css/extra.css", "a {}\n");
+    site.write("static/rapport.css", "/* mine */\n");
+    site.build(&[]);
+    assert_eq!(site.output("css/extra.css"), "a {}\n");
+    assert_eq!(site.output("rapport.css"), "/* mine */\n");
+    assert!(site.output("favicon.svg").contains("<svg"));
+}
