@@ -130,7 +130,10 @@ impl Config {
             root,
             output_dir,
             drafts: opts.drafts,
-            today: opts.today.unwrap_or_else(build_date),
+            today: match opts.today {
+                Some(d) => d,
+                None => build_date()?,
+            },
             text,
         })
     }
@@ -162,13 +165,21 @@ pub fn split_base_url(url: &str) -> std::result::Result<(String, String), String
 }
 
 /// The date a build is made "on": `SOURCE_DATE_EPOCH` when set (reproducible builds), else today.
-fn build_date() -> NaiveDate {
-    std::env::var("SOURCE_DATE_EPOCH")
+fn build_date() -> Result<NaiveDate> {
+    let Ok(raw) = std::env::var("SOURCE_DATE_EPOCH") else {
+        return Ok(chrono::Local::now().date_naive());
+    };
+    raw.trim()
+        .parse::<i64>()
         .ok()
-        .and_then(|s| s.trim().parse::<i64>().ok())
         .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
         .map(|dt| dt.date_naive())
-        .unwrap_or_else(|| chrono::Local::now().date_naive())
+        .ok_or_else(|| {
+            Error::refused(
+                format!("SOURCE_DATE_EPOCH is `{raw}`, not a number of seconds since 1970"),
+                "set it to a Unix timestamp (e.g. `git log -1 --format=%ct`), or unset it",
+            )
+        })
 }
 
 #[cfg(test)]

@@ -16,9 +16,9 @@ fn main() -> ExitCode {
             site::build(&opts).map(|s| {
                 if !quiet {
                     println!(
-                        "Built {} pages in {} sections into {} in {} ms",
-                        s.stats.pages,
-                        s.stats.sections,
+                        "Built {} in {} into {} in {} ms",
+                        count(s.stats.pages, "page"),
+                        count(s.stats.sections, "section"),
                         s.output.display(),
                         s.elapsed.as_millis()
                     );
@@ -28,9 +28,9 @@ fn main() -> ExitCode {
         Command::Check(args) => site::check(&args.options()).map(|s| {
             if !quiet {
                 println!(
-                    "Checked {} pages in {} sections: no problems found ({} ms)",
-                    s.stats.pages,
-                    s.stats.sections,
+                    "Checked {} in {}: no problems found ({} ms)",
+                    count(s.stats.pages, "page"),
+                    count(s.stats.sections, "section"),
                     s.elapsed.as_millis()
                 );
             }
@@ -52,6 +52,11 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// `1 page`, `2 pages`.
+fn count(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
 
 fn report(e: &Error) -> String {

@@ -2,7 +2,7 @@
 
 use crate::config::{BuildOptions, Config};
 use crate::content::{self, Library};
-use crate::error::{Error, Result};
+use crate::error::{Diagnostic, Error, Result};
 use crate::fs;
 use crate::render::{self, DirSink, NullSink, Sink, Stats, Theme};
 use std::time::{Duration, Instant};
@@ -30,9 +30,10 @@ impl Site {
         let root = config.root.clone();
         match (library, theme) {
             (Ok(library), Ok(theme)) => {
-                let missing = theme.missing_templates(&library, &root);
-                if !missing.is_empty() {
-                    return Err(Error::content(missing));
+                let mut problems = theme.missing_templates(&library, &root);
+                problems.extend(static_collisions(&library, &theme, &root));
+                if !problems.is_empty() {
+                    return Err(Error::content(problems));
                 }
                 Ok(Site {
                     config,
@@ -53,6 +54,42 @@ impl Site {
     pub fn render_to(&mut self, sink: &dyn Sink) -> Result<Stats> {
         render::render_site(&self.config, &self.library, &mut self.theme, sink)
     }
+}
+
+/// A static file that would silently replace a generated page is an error.
+fn static_collisions(lib: &Library, theme: &Theme, root: &std::path::Path) -> Vec<Diagnostic> {
+    let mut generated: std::collections::HashMap<String, &std::path::Path> = lib
+        .pages
+        .iter()
+        .map(|p| (render::index_file(&p.path), p.source.as_path()))
+        .chain(lib.sections.iter().map(|s| {
+            (
+                render::index_file(&s.path),
+                s.index.as_deref().unwrap_or(&s.source),
+            )
+        }))
+        .collect();
+    generated.insert(
+        "404.html".into(),
+        std::path::Path::new("the theme's 404.html"),
+    );
+    let mut diags = Vec::new();
+    for (path, src) in &theme.statics {
+        if let (Some(page), render::StaticSource::Disk(file)) = (generated.get(path), src) {
+            let shown = file.strip_prefix(root).unwrap_or(file);
+            diags.push(
+                Diagnostic::new(
+                    shown,
+                    format!(
+                        "this file would overwrite `{path}`, generated from `{}`",
+                        page.display()
+                    ),
+                )
+                .hint("rename or move the static file, or give the page another slug"),
+            );
+        }
+    }
+    diags
 }
 
 /// `rapport build`: renders into a fresh folder beside the output and swaps it in only when

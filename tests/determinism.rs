@@ -73,3 +73,14 @@ fn today_wins_over_source_date_epoch() {
             .contains("built 2025-06-30 with rapport")
     );
 }
+
+#[test]
+fn an_invalid_source_date_epoch_is_an_error_not_a_silent_fallback() {
+    let site = Site::fixture("basic");
+    let mut cmd = site.command(&["build"]);
+    cmd.env("SOURCE_DATE_EPOCH", "yesterday");
+    common::Run::from(cmd.output().unwrap())
+        .failure(1)
+        .stderr_has(&["SOURCE_DATE_EPOCH is `yesterday`", "hint:"]);
+    assert!(!site.output_exists("index.html"));
+}

@@ -169,3 +169,13 @@ fn a_symlinked_folder_is_read_like_a_folder() {
     site.build(&[]);
     assert!(site.output_exists("shared/shared/index.html"));
 }
+
+#[test]
+fn a_static_file_may_not_overwrite_a_generated_page() {
+    let site = Site::fixture("basic");
+    site.write("static/404.html", "<p>mine</p>");
+    site.write("static/why/index.html", "<p>mine</p>");
+    let run = site.build_fails();
+    run.stderr_has(&["static/404.html", "would overwrite `404.html`"]);
+    run.stderr_has(&["static/why/index.html", "would overwrite `why/index.html`"]);
+}
