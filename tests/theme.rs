@@ -460,12 +460,12 @@ const background = el => { for (; el; el = el.parentElement) { const c = rgb(get
 const visible = el => el.checkVisibility({visibilityProperty: true});
 const report = prefix => {
   out.push(`${prefix}nav ${visible(document.querySelector('.site-nav a')) ? 1 : 0}`);
-  out.push(`${prefix}summary ${visible(document.querySelector('.sidebar > summary')) ? 1 : 0}`);
+  out.push(`${prefix}summary ${visible(document.querySelector('.nav-toggle > summary')) ? 1 : 0}`);
 };
 report('');
 out.push(`background ${lum(background(document.body)).toFixed(3)}`);
 // Open the menu (a no-op on wide screens) so that its links are measured on narrow ones too.
-document.querySelector('details.sidebar').open = true;
+document.querySelector('details.nav-toggle').open = true;
 report('open-');
 const selectors = ['body', '.lead', '.prose p', '.prose a', '.breadcrumbs a', '.nav-tree a',
   '.nav-tree ul a:not([aria-current])', '.nav-tree a[aria-current]', '.toc a', '.toc-title', 'code', 'th', 'td',
