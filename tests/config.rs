@@ -10,10 +10,7 @@ fn config_keys_reach_the_pages() {
     let home = site.output("index.html");
     assert!(home.contains("<html lang=\"en-GB\">"), "{home}");
     assert!(home.contains("<title>Test Handbook</title>"), "{home}");
-    assert!(
-        home.contains("Test Handbook · Ada Tester · built"),
-        "{home}"
-    );
+    assert!(home.contains("Test Handbook · Ada Tester</p>"), "{home}");
     // A page without a description of its own falls back to the site's.
     let page = site.output("why/weak-ties/index.html");
     assert!(

@@ -45,7 +45,7 @@ fn today_pins_the_build_date() {
     site.build(&[]);
     assert!(
         site.output("index.html")
-            .contains("built 2024-03-01 with rapport")
+            .contains("Built 2024-03-01 with rapport")
     );
 }
 
@@ -58,7 +58,7 @@ fn source_date_epoch_pins_the_build_date() {
     common::Run::from(cmd.output().unwrap()).success();
     assert!(
         site.output("index.html")
-            .contains("built 2023-11-14 with rapport")
+            .contains("Built 2023-11-14 with rapport")
     );
 }
 
@@ -70,7 +70,7 @@ fn today_wins_over_source_date_epoch() {
     common::Run::from(cmd.output().unwrap()).success();
     assert!(
         site.output("index.html")
-            .contains("built 2025-06-30 with rapport")
+            .contains("Built 2025-06-30 with rapport")
     );
 }
 

@@ -5,8 +5,8 @@ use common::{Site, links, main_part};
 
 /// The titles of a section page's cards, in order.
 fn card_titles(html: &str) -> Vec<String> {
-    let cards = &html[html.find("<ul class=\"cards\">").expect("cards")..];
-    let cards = &cards[..cards.find("</ul>").expect("end of cards")];
+    let cards = &html[html.find("<ol class=\"cards\">").expect("cards")..];
+    let cards = &cards[..cards.find("</ol>").expect("end of cards")];
     cards
         .split("\">")
         .skip(1)
