@@ -1,6 +1,7 @@
 //! Rendering the library through the theme into an output sink (a folder, memory, or nothing).
 
 mod context;
+mod sidebar;
 pub mod theme;
 
 use crate::config::Config;
@@ -99,12 +100,14 @@ pub fn render_site(
         errors.lock().unwrap_or_else(|p| p.into_inner()).push(d);
     };
 
+    let sidebars = sidebar::prerender(config, lib, theme, &shared, &report);
     let sections_done: Result<(), Error> =
         (0..lib.sections.len()).into_par_iter().try_for_each(|i| {
             let s = &lib.sections[i];
             let default = if i == 0 { "index.html" } else { "section.html" };
             let template = s.template.as_deref().unwrap_or(default);
-            let ctx = shared.for_section(config, lib, i);
+            let mut ctx = shared.for_section(config, lib, i);
+            sidebar::insert(&mut ctx, &sidebars, config, lib, i, None);
             match theme.tera.render(template, &ctx) {
                 Ok(html) => sink.write(&index_file(&s.path), html.as_bytes()),
                 Err(e) => {
@@ -116,7 +119,8 @@ pub fn render_site(
     sections_done?;
     lib.pages.par_iter().enumerate().try_for_each(|(i, p)| {
         let template = p.template.as_deref().unwrap_or("page.html");
-        let ctx = shared.for_page(config, lib, i);
+        let mut ctx = shared.for_page(config, lib, i);
+        sidebar::insert(&mut ctx, &sidebars, config, lib, p.section, Some(&p.path));
         match theme.tera.render(template, &ctx) {
             Ok(html) => sink.write(&index_file(&p.path), html.as_bytes()),
             Err(e) => {
