@@ -10,7 +10,9 @@ pub mod error;
 pub mod fs;
 pub mod init;
 pub mod markdown;
+pub mod publish;
 pub mod render;
+pub mod search;
 pub mod site;
 pub mod yaml;
 

@@ -3,8 +3,8 @@
 use crate::config::{BuildOptions, Config};
 use crate::content::{self, Library};
 use crate::error::{Error, Result};
-use crate::fs;
 use crate::render::{self, DirSink, NullSink, Sink, Stats, Theme};
+use crate::{fs, publish, search};
 use std::time::{Duration, Instant};
 
 /// What a finished build reports.
@@ -44,8 +44,18 @@ impl Site {
         }
     }
 
+    /// Renders every page, then the files a host and the search box need.
     pub fn render_to(&mut self, sink: &dyn Sink) -> Result<Stats> {
-        render::render_site(&self.config, &self.library, &mut self.theme, sink)
+        let mut stats = render::render_site(&self.config, &self.library, &mut self.theme, sink)?;
+        let statics = &self.theme.statics;
+        let taken = |path: &str| statics.contains_key(path);
+        stats.files += publish::write(&self.config, &self.library, &taken, sink)?;
+        if self.config.site.search && !taken(search::INDEX_FILE) {
+            let index = search::build(&self.config, &self.library);
+            sink.write(search::INDEX_FILE, index.to_json().as_bytes())?;
+            stats.files += 1;
+        }
+        Ok(stats)
     }
 }
 
