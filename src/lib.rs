@@ -3,6 +3,7 @@
 //! Data flows one way: [`config`] → [`content`] (the site model) → [`render`] → [`site`] (the
 //! atomic write). `main.rs` only parses the command line and reports errors.
 
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod content;

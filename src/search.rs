@@ -11,7 +11,9 @@
 //! ```
 //!
 //! A page's URL is relative to the site's base path (the search box knows the base path), its
-//! section is an index into `sections`, and its headings are flat (id, text) pairs. Hand-written
+//! section is an index into `sections`, and its headings are flat (id, text) pairs, where the id
+//! is `0` when it is the ASCII heading's own slug (the search box derives it again: this halves
+//! the size of the headings). Hand-written
 //! JSON keeps serde_json out of the binary; every string goes through [`json_string`].
 
 use crate::config::Config;
@@ -23,7 +25,7 @@ use std::collections::HashMap;
 pub const INDEX_FILE: &str = "search-index.json";
 
 /// How many words of each page's description and text the index keeps.
-pub const EXCERPT_WORDS: usize = 40;
+pub const EXCERPT_WORDS: usize = 30;
 
 /// An index being built. Pages are added in reading order, so results with equal scores come
 /// out in the order the handbook is read.
@@ -69,7 +71,11 @@ impl SearchIndex {
             if i > 0 {
                 entry.push(',');
             }
-            entry.push_str(&json_string(id));
+            if text.is_ascii() && *id == crate::markdown::slugify(text) {
+                entry.push('0');
+            } else {
+                entry.push_str(&json_string(id));
+            }
             entry.push(',');
             entry.push_str(&json_string(text));
         }
@@ -200,11 +206,33 @@ mod tests {
     fn entries_share_section_names_and_cut_text() {
         let mut idx = SearchIndex::new();
         let long = "word ".repeat(EXCERPT_WORDS + 5);
-        idx.add("A", "a/", "S", &[("h", "H")], &long);
+        idx.add(
+            "A",
+            "a/",
+            "S",
+            &[("h", "H"), ("why-it-matters-1", "Why it matters")],
+            &long,
+        );
+        idx.add(
+            "É",
+            "e/",
+            "T",
+            &[("résumé", "Résumé"), ("why-it-matters", "Why it matters")],
+            "",
+        );
         idx.add("B", "b/", "S", &[], "short text");
         let json = idx.to_json();
-        assert!(json.contains("\"sections\":[\"S\"]"), "{json}");
-        assert!(json.contains("[\"A\",\"a/\",0,[\"h\",\"H\"],\"word"));
+        assert!(json.contains("\"sections\":[\"S\",\"T\"]"), "{json}");
+        assert!(
+            json.contains(
+                "[\"A\",\"a/\",0,[0,\"H\",\"why-it-matters-1\",\"Why it matters\"],\"word"
+            ),
+            "{json}"
+        );
+        assert!(
+            json.contains("[\"É\",\"e/\",1,[\"résumé\",\"Résumé\",0,\"Why it matters\"],\"\"]"),
+            "{json}"
+        );
         assert!(json.contains("word…\"]"));
         assert!(json.contains("[\"B\",\"b/\",0,[],\"short text\"]"));
     }

@@ -1,9 +1,10 @@
 //! Site assembly: load, render, and write the output folder atomically.
 
+use crate::check;
 use crate::config::{BuildOptions, Config};
 use crate::content::{self, Library};
 use crate::error::{Error, Result};
-use crate::render::{self, DirSink, NullSink, Sink, Stats, Theme};
+use crate::render::{self, DirSink, Sink, Stats, Theme};
 use crate::{fs, publish, search};
 use std::time::{Duration, Instant};
 
@@ -83,14 +84,26 @@ pub fn build(opts: &BuildOptions) -> Result<Summary> {
     })
 }
 
-/// `rapport check`: every validation of a build, nothing written.
-pub fn check(opts: &BuildOptions) -> Result<Summary> {
+/// What `rapport check` reports: the counts, and what the look at the output found.
+#[derive(Debug)]
+pub struct CheckReport {
+    pub stats: Stats,
+    pub elapsed: Duration,
+    pub findings: check::Findings,
+}
+
+/// `rapport check`: every validation of a build, then the rendered site checked as a static
+/// host would serve it. Nothing is written. Errors that stop a build are returned as `Err`;
+/// broken links in the output are `findings.errors`.
+pub fn check(opts: &BuildOptions) -> Result<CheckReport> {
     let start = Instant::now();
     let mut site = Site::load(opts)?;
-    let stats = site.render_to(&NullSink)?;
-    Ok(Summary {
+    let sink = check::LinkSink::default();
+    let stats = site.render_to(&sink)?;
+    let findings = check::verify(&site.config, &site.library, &sink.into_files());
+    Ok(CheckReport {
         stats,
         elapsed: start.elapsed(),
-        output: site.config.output_dir,
+        findings,
     })
 }

@@ -22,11 +22,18 @@
     return s.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
 
+  // The heading ids the index leaves out (as `0`) are the slugs of ASCII headings.
+  function slug(text) {
+    var s = text.trim().toLowerCase().replace(/ /g, "-").replace(/[^a-z0-9_-]/g, "");
+    return s || "section";
+  }
+
   function prepare(data) {
     docs = data.pages.map(function (p) {
       var heads = [];
       for (var i = 0; i + 1 < p[3].length; i += 2) {
-        heads.push({ id: p[3][i], text: p[3][i + 1], f: fold(p[3][i + 1]) });
+        var text = p[3][i + 1];
+        heads.push({ id: p[3][i] === 0 ? slug(text) : p[3][i], text: text, f: fold(text) });
       }
       var section = data.sections[p[2]] || "";
       return {
@@ -111,6 +118,12 @@
         section.className = "site-search-section";
         section.textContent = r.doc.section;
         a.appendChild(section);
+      }
+      if (r.doc.text) {
+        var snippet = document.createElement("span");
+        snippet.className = "site-search-snippet";
+        snippet.textContent = r.doc.text;
+        a.appendChild(snippet);
       }
       li.appendChild(a);
       list.appendChild(li);
