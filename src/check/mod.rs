@@ -292,11 +292,17 @@ fn broken_link(
                 .hint(hint_for(link));
         }
     }
+    let first = froms.first().copied().unwrap_or("");
+    let shown = PathBuf::from(format!("(output) {first}"));
+    if !first.ends_with(".html") {
+        return Diagnostic::new(shown, format!("broken link `{link}` in a static file: {why}")).hint(
+            "a stylesheet's `url()` is relative to the stylesheet; one starting with `/` ignores the base path",
+        );
+    }
     let others = match froms.len() {
         1 => String::new(),
         n => format!(" and {} other pages", n - 1),
     };
-    let shown = PathBuf::from(format!("(output) {}", froms.first().copied().unwrap_or("")));
     Diagnostic::new(
         shown,
         format!("broken link `{link}` from a template{others}: {why}"),
