@@ -1,8 +1,9 @@
 //! The client-side search index, `search-index.json`.
 //!
 //! The index has to stay small for a 10,000-page handbook, because the browser downloads all of
-//! it on the first search. So it holds every title and heading (what people search for) but
-//! only the opening words of each page's text, and it is written as arrays, not objects:
+//! it on the first search. So it holds every title and heading (what people search for) and a
+//! share of a fixed word budget of each page's text: a small handbook is searched in full, a
+//! large one by its pages' opening words. It is written as arrays, not objects:
 //!
 //! ```json
 //! {"version":1,
@@ -24,27 +25,42 @@ use std::collections::HashMap;
 /// Where the index is written, below the output root.
 pub const INDEX_FILE: &str = "search-index.json";
 
-/// How many words of each page's description and text the index keeps.
-pub const EXCERPT_WORDS: usize = 30;
+/// Words of page text the whole index may hold (about 600 KB, 200 KB compressed), shared out
+/// evenly between its entries...
+pub const TOTAL_WORDS: usize = 100_000;
+/// ...but every entry keeps at least its opening words.
+pub const MIN_WORDS: usize = 30;
+
+/// How many words of text each of `entries` entries keeps.
+pub fn words_per_entry(entries: usize) -> usize {
+    (TOTAL_WORDS / entries.max(1)).max(MIN_WORDS)
+}
 
 /// An index being built. Pages are added in reading order, so results with equal scores come
 /// out in the order the handbook is read.
-#[derive(Default)]
 pub struct SearchIndex {
+    /// Words of text kept per entry.
+    words: usize,
     sections: Vec<String>,
     section_ids: HashMap<String, usize>,
     pages: Vec<String>,
 }
 
 impl SearchIndex {
-    pub fn new() -> SearchIndex {
-        SearchIndex::default()
+    /// An index for about `entries` entries (which sets how much text each keeps).
+    pub fn new(entries: usize) -> SearchIndex {
+        SearchIndex {
+            words: words_per_entry(entries),
+            sections: Vec::new(),
+            section_ids: HashMap::new(),
+            pages: Vec::with_capacity(entries),
+        }
     }
 
     /// Adds one searchable page. `path` is the URL path below the base path (`why/cost/`),
     /// `section` the title of the section it belongs to (shown beside the result), `headings`
-    /// the anchors a result may jump to, `text` its plain text (only the opening words are
-    /// kept). Worksheets add themselves here too, with their entries as headings.
+    /// the anchors a result may jump to, `text` its plain text (cut to the entry's share of
+    /// the word budget). Worksheets add themselves here too, with their entries as headings.
     pub fn add(
         &mut self,
         title: &str,
@@ -61,7 +77,7 @@ impl SearchIndex {
         if section_id == next {
             self.sections.push(section.to_string());
         }
-        let mut entry = String::with_capacity(64 + text.len().min(400));
+        let mut entry = String::with_capacity(64 + text.len().min(self.words * 8));
         entry.push('[');
         entry.push_str(&json_string(title));
         entry.push(',');
@@ -80,7 +96,7 @@ impl SearchIndex {
             entry.push_str(&json_string(text));
         }
         entry.push_str("],");
-        entry.push_str(&json_string(&excerpt(text, EXCERPT_WORDS)));
+        entry.push_str(&json_string(&excerpt(text, self.words)));
         entry.push(']');
         self.pages.push(entry);
     }
@@ -109,7 +125,7 @@ impl SearchIndex {
 
 /// The index of every section and page of the library, in reading order.
 pub fn build(config: &Config, lib: &Library) -> SearchIndex {
-    let mut index = SearchIndex::new();
+    let mut index = SearchIndex::new(lib.order.len());
     let section_title = |s: usize| -> &str {
         if s == 0 && lib.sections[0].title.is_empty() {
             &config.site.title
@@ -195,6 +211,13 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_word_budget_is_shared_but_never_below_the_minimum() {
+        assert_eq!(words_per_entry(0), TOTAL_WORDS);
+        assert_eq!(words_per_entry(40), TOTAL_WORDS / 40);
+        assert_eq!(words_per_entry(10_000), MIN_WORDS);
+    }
+
+    #[test]
     fn strings_are_escaped() {
         assert_eq!(
             json_string("a\"b\\c\n<\u{1}"),
@@ -204,8 +227,8 @@ mod tests {
 
     #[test]
     fn entries_share_section_names_and_cut_text() {
-        let mut idx = SearchIndex::new();
-        let long = "word ".repeat(EXCERPT_WORDS + 5);
+        let mut idx = SearchIndex::new(TOTAL_WORDS);
+        let long = "word ".repeat(MIN_WORDS + 5);
         idx.add(
             "A",
             "a/",

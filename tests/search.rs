@@ -89,21 +89,24 @@ fn the_bundled_index_covers_every_page_and_every_heading_anchor() {
             );
             headings += 1;
         }
-        assert!(
-            text.split_whitespace().count() <= 30,
-            "{title}: the excerpt is bounded"
-        );
+        // A handbook this small is searched in full: no page's text is cut.
+        assert!(!text.ends_with('…'), "{title}: the text is cut");
     }
     assert!(
         headings > 50,
         "the bundled pages have many headings, found {headings}"
     );
+    let size = std::fs::metadata(out.path().join("search-index.json"))
+        .unwrap()
+        .len();
+    assert!(size < 200_000, "the index is {size} bytes");
 }
 
 #[test]
 fn entries_hold_title_section_headings_and_opening_words() {
     let dir = tempfile::tempdir().unwrap();
-    let body: String = (1..=200).map(|i| format!("word{i} ")).collect();
+    // Far more text than the index's word budget allows for one page.
+    let body: String = (1..=120_000).map(|i| format!("word{i} ")).collect();
     write_site(
         dir.path(),
         &[
@@ -153,11 +156,15 @@ fn entries_hold_title_section_headings_and_opening_words() {
         "{}",
         coffee.4
     );
-    assert!(coffee.4.ends_with('…'));
+    assert!(coffee.4.ends_with('…'), "the text is cut to the budget");
+    let kept = coffee.4.split_whitespace().count();
+    assert!((30..100_000).contains(&kept), "kept {kept} words");
     assert!(
-        !coffee.4.contains("word100"),
+        !coffee.4.contains("word119999"),
         "only the opening words are kept"
     );
+    let intro = entries.iter().find(|e| e.1.is_empty()).unwrap();
+    assert_eq!(intro.4, "Welcome.", "short texts are kept whole");
     let raw = std::fs::read_to_string(out.join("search-index.json")).unwrap();
     assert!(
         !raw.contains('<'),
@@ -217,62 +224,79 @@ fn search_false_writes_no_index_and_shows_no_box() {
 /// Serves `root` under `base` on a loopback port, like a static host: folders by their
 /// `index.html`, `404.html` for anything else. Stops after `max` connections.
 fn serve_static(root: &Path, base: &'static str, max: usize) -> u16 {
-    use std::io::{BufRead, BufReader, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let root = root.to_path_buf();
     std::thread::spawn(move || {
-        let files = files(&root);
+        let files = std::sync::Arc::new(files(&root));
+        let root = std::sync::Arc::new(root);
+        // One thread per connection: the browser opens connections it may never use, and one
+        // of those must not hold up the others.
         for stream in listener.incoming().take(max) {
-            let Ok(mut stream) = stream else { continue };
-            stream
-                .set_read_timeout(Some(std::time::Duration::from_secs(10)))
-                .ok();
-            let mut line = String::new();
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            if reader.read_line(&mut line).is_err() {
-                continue;
-            }
-            // Skip the headers.
-            let mut header = String::new();
-            while reader
-                .read_line(&mut header)
-                .map(|n| n > 2)
-                .unwrap_or(false)
-            {
-                header.clear();
-            }
-            let path = line
-                .split_whitespace()
-                .nth(1)
-                .unwrap_or("/")
-                .split('?')
-                .next()
-                .unwrap()
-                .to_string();
-            let (status, file) = match serve(&files, base, &path) {
-                Some(f) => ("200 OK", f),
-                None => ("404 Not Found", "404.html".to_string()),
-            };
-            let body = std::fs::read(root.join(&file)).unwrap_or_default();
-            let kind = match file.rsplit('.').next() {
-                Some("html") => "text/html; charset=utf-8",
-                Some("css") => "text/css",
-                Some("js") => "text/javascript",
-                Some("json") => "application/json",
-                Some("svg") => "image/svg+xml",
-                _ => "application/octet-stream",
-            };
-            let head = format!(
-                "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                body.len()
-            );
-            let _ = stream
-                .write_all(head.as_bytes())
-                .and_then(|_| stream.write_all(&body));
+            let Ok(stream) = stream else { continue };
+            let (files, root) = (files.clone(), root.clone());
+            std::thread::spawn(move || answer(stream, &files, &root, base));
         }
     });
     port
+}
+
+/// Answers one HTTP/1.1 request and closes the connection.
+fn answer(
+    mut stream: std::net::TcpStream,
+    files: &std::collections::BTreeMap<String, std::path::PathBuf>,
+    root: &Path,
+    base: &str,
+) {
+    use std::io::{BufRead, BufReader, Write};
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .ok();
+    let Ok(clone) = stream.try_clone() else {
+        return;
+    };
+    let mut reader = BufReader::new(clone);
+    let mut line = String::new();
+    if reader.read_line(&mut line).unwrap_or(0) == 0 {
+        return;
+    }
+    // Skip the headers.
+    let mut header = String::new();
+    while reader
+        .read_line(&mut header)
+        .map(|n| n > 2)
+        .unwrap_or(false)
+    {
+        header.clear();
+    }
+    let path = line
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("/")
+        .split('?')
+        .next()
+        .unwrap_or("/")
+        .to_string();
+    let (status, file) = match serve(files, base, &path) {
+        Some(f) => ("200 OK", f),
+        None => ("404 Not Found", "404.html".to_string()),
+    };
+    let body = std::fs::read(root.join(&file)).unwrap_or_default();
+    let kind = match file.rsplit('.').next() {
+        Some("html") => "text/html; charset=utf-8",
+        Some("css") => "text/css",
+        Some("js") => "text/javascript",
+        Some("json") => "application/json",
+        Some("svg") => "image/svg+xml",
+        _ => "application/octet-stream",
+    };
+    let head = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream
+        .write_all(head.as_bytes())
+        .and_then(|_| stream.write_all(&body));
 }
 
 #[test]

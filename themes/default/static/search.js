@@ -92,11 +92,28 @@
     return out.slice(0, MAX);
   }
 
+  // Some 200 characters of the page's text around the first term found in it.
+  function excerpt(doc, terms) {
+    var at = -1;
+    terms.forEach(function (t) {
+      var i = doc.fx.indexOf(t);
+      if (i >= 0 && (at < 0 || i < at)) at = i;
+    });
+    var start = Math.max(0, at - 60);
+    if (start > 0) {
+      var space = doc.text.indexOf(" ", start);
+      start = space >= 0 && space < at ? space + 1 : start;
+    }
+    var end = Math.min(doc.text.length, start + 200);
+    return (start > 0 ? "…" : "") + doc.text.slice(start, end) + (end < doc.text.length ? "…" : "");
+  }
+
   function say(text) {
     status.textContent = text;
   }
 
   function render(results, query) {
+    var terms = fold(query).split(/\s+/).filter(Boolean);
     shown = results;
     active = -1;
     input.removeAttribute("aria-activedescendant");
@@ -122,7 +139,7 @@
       if (r.doc.text) {
         var snippet = document.createElement("span");
         snippet.className = "site-search-snippet";
-        snippet.textContent = r.doc.text;
+        snippet.textContent = excerpt(r.doc, terms);
         a.appendChild(snippet);
       }
       li.appendChild(a);
