@@ -65,6 +65,9 @@ fn main() -> ExitCode {
                     args.dir.display(),
                     args.dir.display()
                 );
+                println!(
+                    "To publish it on GitHub Pages, see .github/workflows/pages.yml and the README."
+                );
             }
         }),
     };

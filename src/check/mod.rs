@@ -172,7 +172,12 @@ fn resolve(base: &str, from: &str, link: &str, files: &HashMap<String, Facts>) -
     if rest.is_empty() {
         return Target::File(from.to_string(), fragment);
     }
-    let from_url = format!("{base}{from}");
+    // A host serves `404.html` for a missing URL at any depth: its links must work from there.
+    let from_url = if from == "404.html" {
+        format!("{base}any/missing/page/")
+    } else {
+        format!("{base}{from}")
+    };
     let joined = if rest.starts_with('/') {
         rest.to_string()
     } else {
@@ -403,6 +408,15 @@ mod tests {
         assert_eq!(
             r("index.html", "/hb"),
             Target::File("index.html".into(), None)
+        );
+        assert!(matches!(r("404.html", "rapport.css"), Target::Missing(_)));
+        assert_eq!(
+            r("404.html", "/hb/rapport.css"),
+            Target::File("rapport.css".into(), None)
+        );
+        assert_eq!(
+            r("404.html", "#main"),
+            Target::File("404.html".into(), Some("main".into()))
         );
     }
 }
