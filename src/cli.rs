@@ -22,8 +22,8 @@ pub struct Cli {
 pub enum Command {
     /// Build the site into the output folder (default `public/`).
     Build(BuildArgs),
-    /// Run every validation of a build without writing anything.
-    Check(SiteArgs),
+    /// Run every validation of a build, check the rendered site's links, list external links.
+    Check(CheckArgs),
     /// Create a new handbook that builds at once.
     Init(InitArgs),
 }
@@ -50,6 +50,15 @@ pub struct BuildArgs {
     pub output: Option<PathBuf>,
     /// Override `base_url` from handbook.yaml (e.g. `https://me.github.io/handbook/`).
     #[arg(long, value_name = "URL", value_parser = parse_base_url)]
+    pub base_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// Check as if built with this `base_url` (e.g. `https://me.github.io/handbook/`).
+    #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
 }
 

@@ -22,7 +22,19 @@ struct RawConfig {
     cname: Option<String>,
     planner: Option<yaml::Value>,
     search: Option<bool>,
+    sitemap: Option<SitemapConfig>,
     extra: Option<yaml::Value>,
+}
+
+/// `sitemap:` in handbook.yaml.
+#[derive(Debug, Default, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SitemapConfig {
+    /// Give every URL a `<lastmod>` of the build date (`--today` / SOURCE_DATE_EPOCH). Off by
+    /// default: one date for every page tells search engines nothing unless the whole site
+    /// really is rebuilt from changed sources.
+    #[serde(default)]
+    pub lastmod: bool,
 }
 
 /// Options given on the command line that shape a build.
@@ -50,6 +62,7 @@ pub struct SiteConfig {
     pub timezone: Option<String>,
     pub cname: Option<String>,
     pub search: bool,
+    pub sitemap: SitemapConfig,
     pub extra: yaml::Value,
 }
 
@@ -98,6 +111,10 @@ impl Config {
                     .hint("write an absolute URL such as `https://me.github.io/handbook/`, or `/`"),
             ])
         })?;
+        let cname = match raw.cname {
+            Some(c) => Some(check_cname(&c, &text).map_err(|d| Error::content(vec![d]))?),
+            None => None,
+        };
         let site = SiteConfig {
             title: raw.title.unwrap_or_else(|| "Handbook".to_string()),
             description: raw.description.unwrap_or_default(),
@@ -107,8 +124,9 @@ impl Config {
             theme: raw.theme.unwrap_or_else(|| "default".to_string()),
             author: raw.author.unwrap_or_default(),
             timezone: raw.timezone,
-            cname: raw.cname,
+            cname,
             search: raw.search.unwrap_or(true),
+            sitemap: raw.sitemap.unwrap_or_default(),
             extra: raw
                 .extra
                 .unwrap_or_else(|| yaml::Value::Mapping(Default::default())),
@@ -142,6 +160,50 @@ impl Config {
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.site.base_path, path.trim_start_matches('/'))
     }
+
+    /// The full URL of `path` (`https://me.github.io/handbook/why/`); site-absolute when
+    /// `base_url` has no scheme and host.
+    pub fn permalink(&self, path: &str) -> String {
+        format!("{}/{}", self.site.base_url, path.trim_start_matches('/'))
+    }
+
+    /// Whether `base_url` names a host, so that permalinks are absolute URLs (as sitemaps and
+    /// Open Graph require).
+    pub fn has_absolute_urls(&self) -> bool {
+        self.site.base_url.contains("://")
+    }
+}
+
+/// A custom domain for GitHub Pages is a bare host name: `handbook.example.org`.
+fn check_cname(cname: &str, text: &str) -> std::result::Result<String, Diagnostic> {
+    let c = cname.trim();
+    let ok = !c.is_empty()
+        && c.len() <= 253
+        && c.split('.').all(|label| {
+            !label.is_empty()
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .chars()
+                    .all(|ch| ch.is_ascii_alphanumeric() || ch == '-')
+        });
+    if ok {
+        return Ok(c.to_ascii_lowercase());
+    }
+    let line = text
+        .lines()
+        .position(|l| l.trim_start().starts_with("cname:"))
+        .map_or(0, |i| i + 1);
+    let col = text
+        .lines()
+        .nth(line.saturating_sub(1))
+        .map_or(0, |l| l.len() - l.trim_start().len() + 1);
+    Err(Diagnostic::new(
+        CONFIG_FILE,
+        format!("`cname` must be a bare domain name, got `{cname}`"),
+    )
+    .at(text, line, col)
+    .hint("write only the host, e.g. `cname: handbook.example.org` (no `https://`, no path)"))
 }
 
 /// Splits a base URL into the URL without a trailing slash and its path (`/` or `/a/b/`).
@@ -197,5 +259,16 @@ mod tests {
         assert_eq!((u.as_str(), p.as_str()), ("https://example.org", "/"));
         assert_eq!(split_base_url("/").unwrap().1, "/");
         assert!(split_base_url("example.org").is_err());
+    }
+
+    #[test]
+    fn cname_is_a_bare_host() {
+        assert_eq!(
+            check_cname(" Handbook.Example.org ", "").unwrap(),
+            "handbook.example.org"
+        );
+        let d = check_cname("https://x.org/", "title: a\ncname: https://x.org/\n").unwrap_err();
+        assert_eq!((d.line, d.col), (2, 1));
+        assert!(check_cname("a..b", "").is_err());
     }
 }

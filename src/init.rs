@@ -29,6 +29,94 @@ const FILES: &[(&str, &str)] = &[
     ),
 ];
 
+/// The GitHub Pages workflow of a new handbook. `{git}` becomes rapport's repository (from
+/// `repository` in rapport's Cargo.toml) and `{version}` this rapport's version, so the site is
+/// built by the release that created it until the user changes the pin. Not `cargo install
+/// rapport`: that name on crates.io belongs to an unrelated tool.
+pub const PAGES_WORKFLOW: &str = r#"# Publishes the handbook on GitHub Pages on every push to the default branch.
+#
+# One-time setup: on GitHub, open the repository's Settings > Pages and set
+# "Build and deployment > Source" to "GitHub Actions". The site's address (and so the base
+# path every link uses, e.g. https://you.github.io/handbook/) comes from that configuration.
+name: Publish handbook
+
+on:
+  push:
+    branches: [main]
+  workflow_dispatch:
+
+permissions:
+  contents: read
+  pages: write
+  id-token: write
+
+# One deployment at a time; a newer push waits instead of cancelling a deployment half-way.
+concurrency:
+  group: pages
+  cancel-in-progress: false
+
+env:
+  # Where rapport is built from: its Git repository and a release tag (or use --branch/--rev
+  # in the install step below).
+  RAPPORT_GIT: "{git}"
+  RAPPORT_TAG: "v{version}"
+
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - name: Configure Pages
+        id: pages
+        uses: actions/configure-pages@v5
+      - name: Cache rapport
+        uses: actions/cache@v4
+        with:
+          path: ~/.cargo/bin/rapport
+          key: rapport-${{ runner.os }}-${{ env.RAPPORT_GIT }}-${{ env.RAPPORT_TAG }}
+      - name: Install rapport
+        run: |
+          if ! command -v rapport; then
+            case "$RAPPORT_GIT" in
+              *OWNER*) echo "::error::set RAPPORT_GIT in .github/workflows/pages.yml to rapport's Git repository"; exit 1 ;;
+            esac
+            cargo install --locked --git "$RAPPORT_GIT" --tag "$RAPPORT_TAG" rapport
+          fi
+      - name: Check links
+        run: rapport check --base-url "${{ steps.pages.outputs.base_url }}/"
+      - name: Build
+        # The last commit's date is the build date, so a rebuild gives the same site.
+        run: |
+          export SOURCE_DATE_EPOCH="$(git log -1 --format=%ct)"
+          rapport build --base-url "${{ steps.pages.outputs.base_url }}/" --output public
+      - name: Upload the site
+        uses: actions/upload-pages-artifact@v3
+        with:
+          path: public
+
+  deploy:
+    needs: build
+    runs-on: ubuntu-latest
+    environment:
+      name: github-pages
+      url: ${{ steps.deployment.outputs.page_url }}
+    steps:
+      - name: Deploy to GitHub Pages
+        id: deployment
+        uses: actions/deploy-pages@v4
+"#;
+
+/// The Pages workflow, filled in with where this rapport comes from.
+pub fn pages_workflow() -> String {
+    let git = match env!("CARGO_PKG_REPOSITORY") {
+        "" => "https://github.com/OWNER/rapport",
+        repo => repo,
+    };
+    PAGES_WORKFLOW
+        .replace("{git}", git)
+        .replace("{version}", env!("CARGO_PKG_VERSION"))
+}
+
 /// Writes the starter handbook into `dir`; returns the number of files written.
 pub fn init(dir: &Path, title: &str, force: bool) -> Result<usize> {
     if dir.is_file() {
@@ -54,12 +142,19 @@ pub fn init(dir: &Path, title: &str, force: bool) -> Result<usize> {
         .replace('\\', "\\\\")
         .replace('"', "\\\"")
         .replace('\n', "\\n");
-    for (path, text) in FILES {
+    let workflow = pages_workflow();
+    let files = FILES
+        .iter()
+        .map(|(path, text)| (*path, text.replace("{title}", &safe_title)))
+        .chain([(".github/workflows/pages.yml", workflow)]);
+    let mut written = 0;
+    for (path, text) in files {
         let dest = dir.join(path);
         if let Some(parent) = dest.parent() {
             fs::create_dir_all(parent)?;
         }
-        fs::write(&dest, text.replace("{title}", &safe_title))?;
+        fs::write(&dest, text)?;
+        written += 1;
     }
-    Ok(FILES.len())
+    Ok(written)
 }

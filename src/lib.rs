@@ -3,6 +3,7 @@
 //! Data flows one way: [`config`] → [`content`] (the site model) → [`render`] → [`site`] (the
 //! atomic write). `main.rs` only parses the command line and reports errors.
 
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod content;
@@ -10,7 +11,9 @@ pub mod error;
 pub mod fs;
 pub mod init;
 pub mod markdown;
+pub mod publish;
 pub mod render;
+pub mod search;
 pub mod site;
 pub mod yaml;
 

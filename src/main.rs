@@ -2,7 +2,7 @@
 
 use clap::Parser;
 use rapport::cli::{Cli, Command};
-use rapport::{Error, init, site};
+use rapport::{Error, check, init, site};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -25,14 +25,37 @@ fn main() -> ExitCode {
                 }
             })
         }
-        Command::Check(args) => site::check(&args.options()).map(|s| {
+        Command::Check(args) => site::check(&{
+            let mut opts = args.site.options();
+            opts.base_url = args.base_url;
+            opts
+        })
+        .and_then(|r| {
+            let f = &r.findings;
             if !quiet {
+                if !f.external.is_empty() {
+                    println!("External links (listed, not fetched):");
+                    for l in &f.external {
+                        println!("  {}:{}:{}  {}", l.source.display(), l.line, l.col, l.url);
+                    }
+                }
+                for w in &f.warnings {
+                    eprint!("{}", check::as_warning(w));
+                }
                 println!(
-                    "Checked {} in {}: no problems found ({} ms)",
-                    count(s.stats.pages, "page"),
-                    count(s.stats.sections, "section"),
-                    s.elapsed.as_millis()
+                    "Checked {} in {}: {}, {}, {} ({} ms)",
+                    count(r.stats.pages, "page"),
+                    count(r.stats.sections, "section"),
+                    count(f.errors.len(), "error"),
+                    count(f.warnings.len(), "warning"),
+                    count(f.external.len(), "external link"),
+                    r.elapsed.as_millis()
                 );
+            }
+            if f.errors.is_empty() {
+                Ok(())
+            } else {
+                Err(Error::content(f.errors.clone()))
             }
         }),
         Command::Init(args) => init::init(&args.dir, &args.title, args.force).map(|n| {
@@ -41,6 +64,9 @@ fn main() -> ExitCode {
                     "Created a new handbook in {} ({n} files). Build it with: rapport build --root {}",
                     args.dir.display(),
                     args.dir.display()
+                );
+                println!(
+                    "To publish it on GitHub Pages, see .github/workflows/pages.yml and the README."
                 );
             }
         }),

@@ -1,10 +1,11 @@
 //! Site assembly: load, render, and write the output folder atomically.
 
+use crate::check;
 use crate::config::{BuildOptions, Config};
 use crate::content::{self, Library};
 use crate::error::{Diagnostic, Error, Result};
-use crate::fs;
-use crate::render::{self, DirSink, NullSink, Sink, Stats, Theme};
+use crate::render::{self, DirSink, Sink, Stats, Theme};
+use crate::{fs, publish, search};
 use std::time::{Duration, Instant};
 
 /// What a finished build reports.
@@ -51,8 +52,18 @@ impl Site {
         }
     }
 
+    /// Renders every page, then the files a host and the search box need.
     pub fn render_to(&mut self, sink: &dyn Sink) -> Result<Stats> {
-        render::render_site(&self.config, &self.library, &mut self.theme, sink)
+        let mut stats = render::render_site(&self.config, &self.library, &mut self.theme, sink)?;
+        let statics = &self.theme.statics;
+        let taken = |path: &str| statics.contains_key(path);
+        stats.files += publish::write(&self.config, &self.library, &taken, sink)?;
+        if self.config.site.search && !taken(search::INDEX_FILE) {
+            let index = search::build(&self.config, &self.library);
+            sink.write(search::INDEX_FILE, index.to_json().as_bytes())?;
+            stats.files += 1;
+        }
+        Ok(stats)
     }
 }
 
@@ -116,14 +127,26 @@ pub fn build(opts: &BuildOptions) -> Result<Summary> {
     })
 }
 
-/// `rapport check`: every validation of a build, nothing written.
-pub fn check(opts: &BuildOptions) -> Result<Summary> {
+/// What `rapport check` reports: the counts, and what the look at the output found.
+#[derive(Debug)]
+pub struct CheckReport {
+    pub stats: Stats,
+    pub elapsed: Duration,
+    pub findings: check::Findings,
+}
+
+/// `rapport check`: every validation of a build, then the rendered site checked as a static
+/// host would serve it. Nothing is written. Errors that stop a build are returned as `Err`;
+/// broken links in the output are `findings.errors`.
+pub fn check(opts: &BuildOptions) -> Result<CheckReport> {
     let start = Instant::now();
     let mut site = Site::load(opts)?;
-    let stats = site.render_to(&NullSink)?;
-    Ok(Summary {
+    let sink = check::LinkSink::default();
+    let stats = site.render_to(&sink)?;
+    let findings = check::verify(&site.config, &site.library, &sink.into_files());
+    Ok(CheckReport {
         stats,
         elapsed: start.elapsed(),
-        output: site.config.output_dir,
+        findings,
     })
 }

@@ -114,6 +114,7 @@ fn hidden_files_and_editor_leftovers_are_ignored() {
         let file = name.rsplit('/').next().unwrap();
         assert!(
             file == ".rapport-output"
+                || file == ".nojekyll"
                 || !(file.starts_with('.') || file.contains('#') || file.ends_with('~')),
             "{name} was copied"
         );

@@ -260,8 +260,10 @@ fn percent_decode(s: &str) -> String {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
+            // Digit by digit: slicing the str could split a multi-byte character (`%xé`).
+            let digit = |b: u8| (b as char).to_digit(16);
+            if let (Some(h), Some(l)) = (digit(bytes[i + 1]), digit(bytes[i + 2])) {
+                out.push((h * 16 + l) as u8);
                 i += 3;
                 continue;
             }
@@ -294,5 +296,6 @@ mod tests {
         assert_eq!(normalize(Path::new("content/../../x")), None);
         assert_eq!(percent_decode("my%20page.md"), "my page.md");
         assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%xé%41"), "%xéA");
     }
 }

@@ -1,0 +1,234 @@
+//! Just enough HTML and CSS reading to find what a page links to and which anchors it offers.
+//! Rendered pages are well-formed (we wrote them), but raw HTML from Markdown may use single
+//! quotes, no quotes or upper case, so attributes are read the way browsers read them.
+
+/// The anchors and outgoing references of one file.
+#[derive(Debug, Default)]
+pub struct Facts {
+    /// `id` attributes and `<a name>`s.
+    pub ids: Vec<String>,
+    /// `href`, `src`, `srcset` and `poster` values, and CSS `url()`s, entities decoded.
+    pub links: Vec<String>,
+}
+
+/// Reads an HTML document.
+pub fn html(text: &str) -> Facts {
+    let mut facts = Facts::default();
+    let mut i = 0;
+    while let Some(off) = text[i..].find('<') {
+        i += off;
+        let rest = &text[i..];
+        if rest.starts_with("<!--") {
+            i += rest.find("-->").map_or(rest.len(), |e| e + 3);
+            continue;
+        }
+        let name_len = rest[1..]
+            .bytes()
+            .take_while(|b| b.is_ascii_alphanumeric())
+            .count();
+        if name_len == 0 {
+            i += 1;
+            continue;
+        }
+        let name = rest[1..=name_len].to_ascii_lowercase();
+        let (attrs, end) = attributes(&rest[1 + name_len..]);
+        i += 1 + name_len + end;
+        for (attr, value) in attrs {
+            let value = unescape(value);
+            match attr.as_str() {
+                "href" | "src" | "poster" => facts.links.push(value),
+                "srcset" => facts.links.extend(
+                    value
+                        .split(',')
+                        .filter_map(|c| c.split_whitespace().next())
+                        .map(str::to_string),
+                ),
+                "id" => facts.ids.push(value),
+                "name" if name == "a" => facts.ids.push(value),
+                "style" => css_into(&value, &mut facts.links),
+                _ => {}
+            }
+        }
+        // Script and style bodies are not HTML; a `<style>` body is CSS.
+        if name == "script" || name == "style" {
+            let close = format!("</{name}");
+            let body_end = find_ascii_ci(&text[i..], &close).unwrap_or(text.len() - i);
+            if name == "style" {
+                css_into(&text[i..i + body_end], &mut facts.links);
+            }
+            i += body_end;
+        }
+    }
+    facts
+}
+
+/// Reads a stylesheet: every `url(...)` and `@import "..."`.
+pub fn css(text: &str) -> Facts {
+    let mut facts = Facts::default();
+    css_into(text, &mut facts.links);
+    facts
+}
+
+fn css_into(text: &str, links: &mut Vec<String>) {
+    let text = strip_css_comments(text);
+    let mut rest = text.as_str();
+    while let Some(at) = rest.find("url(") {
+        rest = &rest[at + 4..];
+        let end = rest.find(')').unwrap_or(rest.len());
+        let value = rest[..end].trim().trim_matches(['"', '\'']).trim();
+        links.push(value.to_string());
+        rest = &rest[end..];
+    }
+    let mut rest = text.as_str();
+    while let Some(at) = rest.find("@import") {
+        rest = rest[at + 7..].trim_start();
+        if let Some(q) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') {
+            if let Some(end) = rest[1..].find(q) {
+                links.push(rest[1..=end].to_string());
+            }
+        }
+    }
+}
+
+fn strip_css_comments(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("/*") {
+        out.push_str(&rest[..start]);
+        rest = rest[start + 2..]
+            .find("*/")
+            .map_or("", |e| &rest[start + 2 + e + 2..]);
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Parses attributes up to the end of the tag; returns them (names lower-cased) and the byte
+/// length consumed, `>` included.
+fn attributes(s: &str) -> (Vec<(String, &str)>, usize) {
+    let b = s.as_bytes();
+    let mut attrs = Vec::new();
+    let mut i = 0;
+    loop {
+        while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
+            i += 1;
+        }
+        if i >= b.len() {
+            return (attrs, i);
+        }
+        if b[i] == b'>' {
+            return (attrs, i + 1);
+        }
+        let start = i;
+        while i < b.len() && !b[i].is_ascii_whitespace() && !b"=>/".contains(&b[i]) {
+            i += 1;
+        }
+        let name = s[start..i].to_ascii_lowercase();
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if i >= b.len() || b[i] != b'=' {
+            attrs.push((name, ""));
+            continue;
+        }
+        i += 1;
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let value = match b.get(i) {
+            Some(&q) if q == b'"' || q == b'\'' => {
+                let end = s[i + 1..].find(q as char).map_or(b.len(), |e| i + 1 + e);
+                let v = &s[(i + 1).min(end)..end];
+                i = (end + 1).min(b.len());
+                v
+            }
+            _ => {
+                let start = i;
+                while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' {
+                    i += 1;
+                }
+                &s[start..i]
+            }
+        };
+        attrs.push((name, value));
+    }
+}
+
+fn find_ascii_ci(hay: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    (0..h.len().saturating_sub(n.len() - 1)).find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
+}
+
+/// Decodes the character references that appear in URLs and ids.
+pub fn unescape(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let end = rest.find(';').filter(|&e| e <= 10);
+        let decoded = end.and_then(|e| match &rest[1..e] {
+            "amp" => Some('&'),
+            "lt" => Some('<'),
+            "gt" => Some('>'),
+            "quot" => Some('"'),
+            "apos" => Some('\''),
+            num if num.starts_with("#x") || num.starts_with("#X") => {
+                u32::from_str_radix(&num[2..], 16)
+                    .ok()
+                    .and_then(char::from_u32)
+            }
+            num if num.starts_with('#') => num[1..].parse().ok().and_then(char::from_u32),
+            _ => None,
+        });
+        match (decoded, end) {
+            (Some(c), Some(e)) => {
+                out.push(c);
+                rest = &rest[e + 1..];
+            }
+            _ => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_links_and_ids_as_browsers_do() {
+        let f = html(concat!(
+            "<!doctype html><!-- <a href=\"no\"> --><A HREF='a.html?x=1&amp;y=2' id=top>",
+            "<img src=b.png srcset=\"c.png 1x, d.png 2x\" alt=\"<x>\"><a name=\"old\"></a>",
+            "<script>var s = '<a href=\"js\">';</script><style>p{background:url( 'e.svg' )}</style>",
+            "<p style=\"background: url(f.png)\" id=\"p&amp;q\">"
+        ));
+        assert_eq!(
+            f.links,
+            [
+                "a.html?x=1&y=2",
+                "b.png",
+                "c.png",
+                "d.png",
+                "e.svg",
+                "f.png"
+            ]
+        );
+        assert_eq!(f.ids, ["top", "old", "p&q"]);
+    }
+
+    #[test]
+    fn reads_css_urls_outside_comments() {
+        let f = css("/* url(no.png) */ a { b: url(\"x.woff2\") } @import 'y.css';");
+        assert_eq!(f.links, ["x.woff2", "y.css"]);
+        assert_eq!(unescape("&#x41;&#66;&bogus"), "AB&bogus");
+    }
+}

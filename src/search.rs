@@ -1,0 +1,262 @@
+//! The client-side search index, `search-index.json`.
+//!
+//! The index has to stay small for a 10,000-page handbook, because the browser downloads all of
+//! it on the first search. So it holds every title and heading (what people search for) and a
+//! share of a fixed word budget of each page's text: a small handbook is searched in full, a
+//! large one by its pages' opening words. It is written as arrays, not objects:
+//!
+//! ```json
+//! {"version":1,
+//!  "sections":["", "Why network", ...],
+//!  "pages":[["Title", "why/cost/", 1, ["heading-id", "Heading text", ...], "Opening words"], ...]}
+//! ```
+//!
+//! A page's URL is relative to the site's base path (the search box knows the base path), its
+//! section is an index into `sections`, and its headings are flat (id, text) pairs, where the id
+//! is `0` when it is the ASCII heading's own slug (the search box derives it again: this halves
+//! the size of the headings). Hand-written
+//! JSON keeps serde_json out of the binary; every string goes through [`json_string`].
+
+use crate::config::Config;
+use crate::content::{ItemRef, Library};
+use crate::markdown::TocEntry;
+use std::collections::HashMap;
+
+/// Where the index is written, below the output root.
+pub const INDEX_FILE: &str = "search-index.json";
+
+/// Words of page text the whole index may hold (about 600 KB, 200 KB compressed), shared out
+/// evenly between its entries...
+pub const TOTAL_WORDS: usize = 100_000;
+/// ...but every entry keeps at least its opening words.
+pub const MIN_WORDS: usize = 30;
+
+/// How many words of text each of `entries` entries keeps.
+pub fn words_per_entry(entries: usize) -> usize {
+    (TOTAL_WORDS / entries.max(1)).max(MIN_WORDS)
+}
+
+/// An index being built. Pages are added in reading order, so results with equal scores come
+/// out in the order the handbook is read.
+pub struct SearchIndex {
+    /// Words of text kept per entry.
+    words: usize,
+    sections: Vec<String>,
+    section_ids: HashMap<String, usize>,
+    pages: Vec<String>,
+}
+
+impl SearchIndex {
+    /// An index for about `entries` entries (which sets how much text each keeps).
+    pub fn new(entries: usize) -> SearchIndex {
+        SearchIndex {
+            words: words_per_entry(entries),
+            sections: Vec::new(),
+            section_ids: HashMap::new(),
+            pages: Vec::with_capacity(entries),
+        }
+    }
+
+    /// Adds one searchable page. `path` is the URL path below the base path (`why/cost/`),
+    /// `section` the title of the section it belongs to (shown beside the result), `headings`
+    /// the anchors a result may jump to, `text` its plain text (cut to the entry's share of
+    /// the word budget). Worksheets add themselves here too, with their entries as headings.
+    pub fn add(
+        &mut self,
+        title: &str,
+        path: &str,
+        section: &str,
+        headings: &[(&str, &str)],
+        text: &str,
+    ) {
+        let next = self.sections.len();
+        let section_id = *self
+            .section_ids
+            .entry(section.to_string())
+            .or_insert_with(|| next);
+        if section_id == next {
+            self.sections.push(section.to_string());
+        }
+        let mut entry = String::with_capacity(64 + text.len().min(self.words * 8));
+        entry.push('[');
+        entry.push_str(&json_string(title));
+        entry.push(',');
+        entry.push_str(&json_string(path));
+        entry.push_str(&format!(",{section_id},["));
+        for (i, (id, text)) in headings.iter().enumerate() {
+            if i > 0 {
+                entry.push(',');
+            }
+            if text.is_ascii() && *id == crate::markdown::slugify(text) {
+                entry.push('0');
+            } else {
+                entry.push_str(&json_string(id));
+            }
+            entry.push(',');
+            entry.push_str(&json_string(text));
+        }
+        entry.push_str("],");
+        entry.push_str(&json_string(&excerpt(text, self.words)));
+        entry.push(']');
+        self.pages.push(entry);
+    }
+
+    pub fn len(&self) -> usize {
+        self.pages.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pages.is_empty()
+    }
+
+    /// The index as JSON, one page per line (diffs of the output stay readable).
+    pub fn to_json(&self) -> String {
+        let size: usize = self.pages.iter().map(|p| p.len() + 2).sum();
+        let mut out = String::with_capacity(size + 64);
+        out.push_str("{\"version\":1,\n\"sections\":[");
+        let sections: Vec<String> = self.sections.iter().map(|s| json_string(s)).collect();
+        out.push_str(&sections.join(","));
+        out.push_str("],\n\"pages\":[\n");
+        out.push_str(&self.pages.join(",\n"));
+        out.push_str("\n]}\n");
+        out
+    }
+}
+
+/// The index of every section and page of the library, in reading order.
+pub fn build(config: &Config, lib: &Library) -> SearchIndex {
+    let mut index = SearchIndex::new(lib.order.len());
+    let section_title = |s: usize| -> &str {
+        if s == 0 && lib.sections[0].title.is_empty() {
+            &config.site.title
+        } else {
+            &lib.sections[s].title
+        }
+    };
+    for &item in &lib.order {
+        let (title, path, parent, description, toc, text) = match item {
+            ItemRef::Page(i) => {
+                let p = &lib.pages[i];
+                let title = p.title.as_str();
+                (
+                    title,
+                    &p.path,
+                    Some(p.section),
+                    &p.description,
+                    &p.toc,
+                    &p.text,
+                )
+            }
+            ItemRef::Section(i) => {
+                let s = &lib.sections[i];
+                let title = section_title(i);
+                (title, &s.path, s.parent, &s.description, &s.toc, &s.text)
+            }
+        };
+        let mut headings = Vec::new();
+        flatten(toc, &mut headings);
+        let body = if description.is_empty() {
+            text.clone()
+        } else {
+            format!("{description} {text}")
+        };
+        let section = parent.map(section_title).unwrap_or("");
+        index.add(title, path, section, &headings, &body);
+    }
+    index
+}
+
+fn flatten<'a>(toc: &'a [TocEntry], out: &mut Vec<(&'a str, &'a str)>) {
+    for e in toc {
+        out.push((&e.id, &e.title));
+        flatten(&e.children, out);
+    }
+}
+
+/// The first `words` words of `text`, with an ellipsis when cut.
+fn excerpt(text: &str, words: usize) -> String {
+    let mut it = text.split_whitespace();
+    let kept: Vec<&str> = it.by_ref().take(words).collect();
+    let mut out = kept.join(" ");
+    if it.next().is_some() {
+        out.push('…');
+    }
+    out
+}
+
+/// A JSON string literal. `<` is escaped as well, so the JSON is safe inside HTML too.
+pub fn json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '<' => out.push_str("\\u003c"),
+            c if (c as u32) < 0x20 || c == '\u{2028}' || c == '\u{2029}' => {
+                out.push_str(&format!("\\u{:04x}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_word_budget_is_shared_but_never_below_the_minimum() {
+        assert_eq!(words_per_entry(0), TOTAL_WORDS);
+        assert_eq!(words_per_entry(40), TOTAL_WORDS / 40);
+        assert_eq!(words_per_entry(10_000), MIN_WORDS);
+    }
+
+    #[test]
+    fn strings_are_escaped() {
+        assert_eq!(
+            json_string("a\"b\\c\n<\u{1}"),
+            "\"a\\\"b\\\\c\\n\\u003c\\u0001\""
+        );
+    }
+
+    #[test]
+    fn entries_share_section_names_and_cut_text() {
+        let mut idx = SearchIndex::new(TOTAL_WORDS);
+        let long = "word ".repeat(MIN_WORDS + 5);
+        idx.add(
+            "A",
+            "a/",
+            "S",
+            &[("h", "H"), ("why-it-matters-1", "Why it matters")],
+            &long,
+        );
+        idx.add(
+            "É",
+            "e/",
+            "T",
+            &[("résumé", "Résumé"), ("why-it-matters", "Why it matters")],
+            "",
+        );
+        idx.add("B", "b/", "S", &[], "short text");
+        let json = idx.to_json();
+        assert!(json.contains("\"sections\":[\"S\",\"T\"]"), "{json}");
+        assert!(
+            json.contains(
+                "[\"A\",\"a/\",0,[0,\"H\",\"why-it-matters-1\",\"Why it matters\"],\"word"
+            ),
+            "{json}"
+        );
+        assert!(
+            json.contains("[\"É\",\"e/\",1,[\"résumé\",\"Résumé\",0,\"Why it matters\"],\"\"]"),
+            "{json}"
+        );
+        assert!(json.contains("word…\"]"));
+        assert!(json.contains("[\"B\",\"b/\",0,[],\"short text\"]"));
+    }
+}

@@ -1,0 +1,178 @@
+//! `rapport check`: the rendered site's links, unreachable pages, and the external link list.
+
+#[path = "site_support/mod.rs"]
+mod common;
+
+use common::*;
+use std::path::Path;
+
+fn check(root: &Path, extra: &[&str]) -> (Option<i32>, String, String) {
+    let mut args = vec!["check", "--root", root.to_str().unwrap()];
+    args.extend(extra);
+    let out = rapport(&args);
+    (out.status.code(), text(&out.stdout), text(&out.stderr))
+}
+
+#[test]
+fn the_bundled_handbook_checks_clean_under_a_project_path() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (code, stdout, stderr) = check(root, &["--base-url", "https://example.org/handbook/"]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(
+        stdout.contains(": 0 errors, 0 warnings"),
+        "{stdout}{stderr}"
+    );
+}
+
+#[test]
+fn external_links_are_listed_with_their_place_and_do_not_fail() {
+    let dir = tempfile::tempdir().unwrap();
+    write_site(
+        dir.path(),
+        &[
+            (
+                "handbook.yaml",
+                "title: T\nbase_url: https://example.org/\n",
+            ),
+            (
+                "content/_index.md",
+                "---\ntitle: Home\n---\n\nRead [the book](https://example.com/book?x=1&y=2).\n\nMail [me](mailto:me@example.org).\n",
+            ),
+            ("content/01-a/_index.md", "---\ntitle: A\n---\n"),
+            (
+                "content/01-a/page.md",
+                "# Page\n\nSee <https://rust-lang.org/> and\n[docs](http://docs.example.net/a#b).\n",
+            ),
+        ],
+    );
+    let (code, stdout, stderr) = check(dir.path(), &[]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(
+        stdout.contains("External links (listed, not fetched):"),
+        "{stdout}"
+    );
+    let listed: Vec<&str> = stdout
+        .lines()
+        .filter(|l| l.starts_with("  "))
+        .map(str::trim)
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            "content/01-a/page.md:3:5  https://rust-lang.org/",
+            "content/01-a/page.md:4:1  http://docs.example.net/a#b",
+            "content/_index.md:5:6  https://example.com/book?x=1&y=2",
+        ]
+    );
+    assert!(
+        stdout.contains("0 errors, 0 warnings, 3 external links"),
+        "{stdout}"
+    );
+    assert!(!stderr.contains("error"), "{stderr}");
+}
+
+#[test]
+fn broken_output_links_fail_with_their_place_and_orphans_are_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    write_site(
+        dir.path(),
+        &[
+            (
+                "handbook.yaml",
+                "title: T\nbase_url: https://example.org/hb/\n",
+            ),
+            (
+                "content/_index.md",
+                "---\ntitle: Home\n---\n\nA <img src=\"missing.png\" alt=\"\"> and [an absolute link](/nope/),\nand [a good one](/logo.txt).\n",
+            ),
+            ("static/logo.txt", "logo\n"),
+            (
+                "static/extra.css",
+                "body { background: url(\"fonts/gone.woff2\") }\n",
+            ),
+            (
+                "content/01-a/_index.md",
+                "---\ntitle: A\ntemplate: bare.html\n---\n",
+            ),
+            (
+                "content/01-a/secret.md",
+                "---\ntitle: Secret\n---\n\n<a href=\"../../#nowhere\">home</a>\n",
+            ),
+            // A theme override that forgets get_url and hides its section's pages.
+            (
+                "templates/bare.html",
+                "<!doctype html><html><head><link rel=\"stylesheet\" href=\"/extra.css\"></head><body><h1>{{ section.title }}</h1></body></html>",
+            ),
+        ],
+    );
+    let (code, stdout, stderr) = check(dir.path(), &[]);
+    assert_eq!(code, Some(1), "{stdout}{stderr}");
+    for expected in [
+        "error: content/_index.md:5:13: broken link `missing.png`",
+        "error: content/_index.md:5:57: broken link `/hb/nope/`",
+        "error: content/01-a/secret.md:5:10: broken link `../../#nowhere`: no element with id `nowhere`",
+        "error: (output) a/index.html: broken link `/extra.css` from a template: `/extra.css` is outside the site's base path `/hb/`",
+        "error: (output) extra.css: broken link `fonts/gone.woff2` in a static file: no file at `/hb/fonts/gone.woff2`",
+        "warning: content/01-a/secret.md: `Secret` cannot be reached from the home page",
+    ] {
+        assert!(
+            stderr.contains(expected),
+            "missing {expected:?} in:\n{stderr}"
+        );
+    }
+    assert!(stderr.contains("hint:"), "{stderr}");
+    assert!(
+        !stderr.contains("logo.txt"),
+        "the good link is fine: {stderr}"
+    );
+    assert!(stdout.contains("5 errors, 1 warning"), "{stdout}");
+}
+
+#[test]
+fn markdown_errors_stop_the_check_like_a_build() {
+    let dir = tempfile::tempdir().unwrap();
+    write_site(
+        dir.path(),
+        &[
+            ("handbook.yaml", "title: T\n"),
+            (
+                "content/_index.md",
+                "Hi ![chart](chart.png) and [x](nope.md).\n",
+            ),
+        ],
+    );
+    let (code, _, stderr) = check(dir.path(), &[]);
+    assert_eq!(code, Some(1));
+    assert!(
+        stderr.contains("content/_index.md:1:4: image to a missing file `chart.png`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("content/_index.md:1:28: link to a missing file `nope.md`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_path_only_base_url_is_a_warning_about_the_sitemap() {
+    let dir = tempfile::tempdir().unwrap();
+    write_site(
+        dir.path(),
+        &[
+            ("handbook.yaml", "title: T\n"),
+            ("content/_index.md", "Hi.\n"),
+        ],
+    );
+    let (code, stdout, stderr) = check(dir.path(), &[]);
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(
+        stderr.contains("warning: handbook.yaml: `base_url` names no host, so no `sitemap.xml`"),
+        "{stderr}"
+    );
+    let (code, stdout, stderr) = check(dir.path(), &["--base-url", "https://me.github.io/x/"]);
+    assert_eq!(code, Some(0));
+    assert!(
+        stdout.contains("0 warnings") && stderr.is_empty(),
+        "{stdout}{stderr}"
+    );
+}

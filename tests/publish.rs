@@ -1,0 +1,465 @@
+//! Publishing: the bundled handbook crawled as a static host serves it, at a domain root and
+//! under a project path; sitemap, robots, CNAME, .nojekyll, 404, canonical and Open Graph tags;
+//! the GitHub Pages workflows.
+
+#[path = "site_support/mod.rs"]
+mod common;
+
+use common::*;
+use std::collections::BTreeSet;
+
+fn assert_crawls(base_url: &str, base_path: &str) {
+    let out = build_bundled(base_url);
+    let c = crawl(out.path(), base_path);
+    assert!(
+        c.broken.is_empty(),
+        "broken references:\n{}",
+        c.broken.join("\n")
+    );
+    // The bundled handbook has dozens of pages, each with navigation: a crawl that followed
+    // only a handful of links would prove nothing.
+    assert!(c.followed > 500, "followed only {} references", c.followed);
+    assert!(c.fragments > 20, "checked only {} fragments", c.fragments);
+}
+
+#[test]
+fn every_reference_resolves_at_a_domain_root() {
+    assert_crawls("/", "/");
+}
+
+#[test]
+fn every_reference_resolves_under_a_project_path() {
+    assert_crawls("https://example.org/handbook/", "/handbook/");
+}
+
+#[test]
+fn nothing_escapes_the_project_path() {
+    let out = build_bundled("https://example.org/handbook/");
+    for (rel, path) in files(out.path()) {
+        if !rel.ends_with(".html") {
+            continue;
+        }
+        let html = std::fs::read_to_string(path).unwrap();
+        for link in attr_values(&html, "href")
+            .into_iter()
+            .chain(attr_values(&html, "src"))
+        {
+            if link.starts_with('/') && !link.starts_with("//") {
+                assert!(
+                    link.starts_with("/handbook/"),
+                    "{rel}: `{link}` ignores the base path"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_404_page_works_from_any_depth() {
+    let out = build_bundled("https://example.org/handbook/");
+    let files = files(out.path());
+    let html = std::fs::read_to_string(out.path().join("404.html")).unwrap();
+    assert!(html.contains("<meta name=\"robots\" content=\"noindex\">"));
+    assert!(
+        !html.contains("rel=\"canonical\""),
+        "a 404 page has no canonical URL"
+    );
+    let mut checked = 0;
+    for deep in [
+        "/handbook/x/",
+        "/handbook/a/b/c/d/missing.html",
+        "/handbook/why/nope/deeper/",
+    ] {
+        for link in attr_values(&html, "href")
+            .into_iter()
+            .chain(attr_values(&html, "src"))
+        {
+            if link.starts_with('#') {
+                continue;
+            }
+            let Some((url, _)) = resolve(deep, &link) else {
+                continue;
+            };
+            assert!(
+                serve(&files, "/handbook/", &url).is_some(),
+                "404 at {deep}: `{link}` → {url}"
+            );
+            checked += 1;
+        }
+    }
+    assert!(
+        checked > 15,
+        "the 404 page links to the home page, sections and its stylesheet"
+    );
+}
+
+#[test]
+fn sitemap_lists_every_page_once_with_absolute_urls() {
+    let out = build_bundled("https://example.org/handbook/");
+    let xml = std::fs::read_to_string(out.path().join("sitemap.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&xml).expect("sitemap.xml is well-formed XML");
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "urlset");
+    assert_eq!(
+        root.tag_name().namespace(),
+        Some("http://www.sitemaps.org/schemas/sitemap/0.9")
+    );
+    let locs: Vec<String> = root
+        .descendants()
+        .filter(|n| n.has_tag_name("loc"))
+        .map(|n| n.text().unwrap().to_string())
+        .collect();
+    assert!(
+        !xml.contains("<lastmod>"),
+        "lastmod is written only when asked for"
+    );
+    let unique: BTreeSet<&String> = locs.iter().collect();
+    assert_eq!(unique.len(), locs.len(), "a URL is listed twice");
+    let mut sorted = locs.clone();
+    sorted.sort();
+    assert_eq!(locs, sorted, "the sitemap is sorted");
+    // Every page of the output (each `index.html`) is in the sitemap, and nothing else is.
+    let pages: BTreeSet<String> = files(out.path())
+        .into_keys()
+        .filter(|f| f.ends_with("index.html"))
+        .map(|f| {
+            format!(
+                "https://example.org/handbook/{}",
+                f.trim_end_matches("index.html")
+            )
+        })
+        .collect();
+    assert_eq!(unique.into_iter().cloned().collect::<BTreeSet<_>>(), pages);
+    assert!(pages.len() > 20);
+    let robots = std::fs::read_to_string(out.path().join("robots.txt")).unwrap();
+    assert!(
+        robots.contains("Sitemap: https://example.org/handbook/sitemap.xml\n"),
+        "{robots}"
+    );
+}
+
+#[test]
+fn every_page_has_canonical_and_open_graph_tags() {
+    let out = build_bundled("https://example.org/handbook/");
+    let mut pages = 0;
+    for (rel, path) in files(out.path()) {
+        if !rel.ends_with("index.html") {
+            continue;
+        }
+        pages += 1;
+        let html = std::fs::read_to_string(path).unwrap();
+        let url = format!(
+            "https://example.org/handbook/{}",
+            rel.trim_end_matches("index.html")
+        );
+        assert!(
+            html.contains(&format!("<link rel=\"canonical\" href=\"{url}\">")),
+            "{rel}"
+        );
+        assert!(
+            html.contains(&format!("<meta property=\"og:url\" content=\"{url}\">")),
+            "{rel}"
+        );
+        let title = html
+            .split("<title>")
+            .nth(1)
+            .unwrap()
+            .split(" · ")
+            .next()
+            .unwrap()
+            .to_string();
+        let og_title = html
+            .split("property=\"og:title\" content=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
+        assert!(
+            title.starts_with(og_title),
+            "{rel}: og:title {og_title:?} vs title {title:?}"
+        );
+        let og_desc = html
+            .split("property=\"og:description\" content=\"")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap();
+        assert!(!og_desc.is_empty(), "{rel} has an empty og:description");
+        assert!(
+            html.contains("<meta property=\"og:type\" content=\""),
+            "{rel}"
+        );
+    }
+    assert!(pages > 20);
+}
+
+#[test]
+fn host_files_follow_the_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    write_site(
+        &site,
+        &[
+            (
+                "handbook.yaml",
+                "title: T\nbase_url: https://handbook.example.org/\ncname: Handbook.Example.org\nsitemap:\n  lastmod: true\n",
+            ),
+            ("content/_index.md", "---\ntitle: Home\n---\nHi.\n"),
+            ("content/a.md", "---\ntitle: A & B <c>\n---\nText.\n"),
+            ("content/café au lait.md", "---\ntitle: Café\n---\nText.\n"),
+        ],
+    );
+    let out = dir.path().join("out");
+    let (s, o) = (site.to_str().unwrap(), out.to_str().unwrap());
+    ok(&[
+        "build",
+        "--root",
+        s,
+        "--output",
+        o,
+        "--today",
+        "2024-05-06",
+        "-q",
+    ]);
+    assert_eq!(
+        std::fs::read_to_string(out.join("CNAME")).unwrap(),
+        "handbook.example.org\n"
+    );
+    assert_eq!(std::fs::read(out.join(".nojekyll")).unwrap(), b"");
+    let xml = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let urls: Vec<(String, String)> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("url"))
+        .map(|u| {
+            let child = |name: &str| {
+                u.children()
+                    .find(|c| c.has_tag_name(name))
+                    .and_then(|c| c.text())
+                    .unwrap()
+                    .to_string()
+            };
+            (child("loc"), child("lastmod"))
+        })
+        .collect();
+    assert_eq!(
+        urls,
+        [
+            (
+                "https://handbook.example.org/".to_string(),
+                "2024-05-06".to_string()
+            ),
+            (
+                "https://handbook.example.org/a/".to_string(),
+                "2024-05-06".to_string()
+            ),
+            (
+                "https://handbook.example.org/caf%C3%A9-au-lait/".to_string(),
+                "2024-05-06".to_string()
+            ),
+        ]
+    );
+
+    // A path-only base URL: no host to name, so no sitemap, and no CNAME without `cname:`.
+    write_site(
+        &site,
+        &[
+            ("handbook.yaml", "title: T\nbase_url: /\n"),
+            ("static/robots.txt", "mine\n"),
+        ],
+    );
+    ok(&["build", "--root", s, "--output", o, "-q"]);
+    assert!(!out.join("CNAME").exists());
+    assert!(!out.join("sitemap.xml").exists());
+    assert!(out.join(".nojekyll").exists());
+    assert_eq!(
+        std::fs::read_to_string(out.join("robots.txt")).unwrap(),
+        "mine\n",
+        "the site's own robots.txt wins"
+    );
+    let html = std::fs::read_to_string(out.join("a/index.html")).unwrap();
+    assert!(
+        html.contains("<link rel=\"canonical\" href=\"/a/\">"),
+        "canonical falls back to a site-absolute URL"
+    );
+    assert!(
+        !html.contains("og:url"),
+        "og:url must be absolute, so it is left out"
+    );
+    assert!(
+        html.contains("content=\"A &amp; B &lt;c&gt;\""),
+        "titles are escaped in meta tags"
+    );
+}
+
+#[test]
+fn a_bad_cname_is_reported_at_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    write_site(
+        dir.path(),
+        &[
+            (
+                "handbook.yaml",
+                "title: T\ncname: https://handbook.example.org/\n",
+            ),
+            ("content/_index.md", "Hi.\n"),
+        ],
+    );
+    let out = rapport(&["build", "--root", dir.path().to_str().unwrap(), "-q"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("handbook.yaml:2:1: `cname` must be a bare domain name"),
+        "{err}"
+    );
+    assert!(err.contains("hint:"), "{err}");
+}
+
+fn load_workflow(path: &std::path::Path) -> serde_yaml::Value {
+    let text = std::fs::read_to_string(path).unwrap();
+    serde_yaml::from_str(&text).expect("the workflow is valid YAML")
+}
+
+/// The parts every Pages workflow needs; returns the build job's `run` scripts.
+fn assert_pages_workflow(wf: &serde_yaml::Value) -> Vec<String> {
+    let perms = &wf["permissions"];
+    assert_eq!(perms["pages"].as_str(), Some("write"));
+    assert_eq!(perms["id-token"].as_str(), Some("write"));
+    assert_eq!(perms["contents"].as_str(), Some("read"));
+    assert_eq!(wf["concurrency"]["group"].as_str(), Some("pages"));
+    // `on:` parses as the key "on" in YAML 1.2 (serde_yaml).
+    assert!(wf["on"]["push"]["branches"].as_sequence().is_some());
+    let build = &wf["jobs"]["build"];
+    let deploy = &wf["jobs"]["deploy"];
+    assert_eq!(deploy["needs"].as_str(), Some("build"));
+    assert_eq!(deploy["environment"]["name"].as_str(), Some("github-pages"));
+    let uses = |job: &serde_yaml::Value| -> Vec<String> {
+        job["steps"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .filter_map(|s| {
+                s["uses"]
+                    .as_str()
+                    .map(|u| u.split('@').next().unwrap().to_string())
+            })
+            .collect()
+    };
+    let build_uses = uses(build);
+    for action in [
+        "actions/checkout",
+        "actions/configure-pages",
+        "actions/upload-pages-artifact",
+    ] {
+        assert!(
+            build_uses.contains(&action.to_string()),
+            "build job lacks {action}"
+        );
+    }
+    assert_eq!(uses(deploy), ["actions/deploy-pages"]);
+    let steps = build["steps"].as_sequence().unwrap();
+    let configure = steps
+        .iter()
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .unwrap_or("")
+                .starts_with("actions/configure-pages")
+        })
+        .unwrap();
+    assert_eq!(
+        configure["id"].as_str(),
+        Some("pages"),
+        "later steps read steps.pages.outputs"
+    );
+    let upload = steps
+        .iter()
+        .find(|s| {
+            s["uses"]
+                .as_str()
+                .unwrap_or("")
+                .starts_with("actions/upload-pages-artifact")
+        })
+        .unwrap();
+    let artifact = upload["with"]["path"].as_str().unwrap().to_string();
+    let runs: Vec<String> = steps
+        .iter()
+        .filter_map(|s| s["run"].as_str().map(str::to_string))
+        .collect();
+    let build_run = runs
+        .iter()
+        .find(|r| r.contains(" build "))
+        .expect("a build step");
+    assert!(
+        build_run.contains("--base-url \"${{ steps.pages.outputs.base_url }}/\""),
+        "{build_run}"
+    );
+    assert!(
+        build_run.contains(&format!("--output {artifact}")),
+        "the build writes what is uploaded"
+    );
+    runs
+}
+
+#[test]
+fn init_writes_a_pages_workflow_that_builds_the_new_handbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let hb = dir.path().join("hb");
+    ok(&["init", hb.to_str().unwrap(), "-q"]);
+    let wf = load_workflow(&hb.join(".github/workflows/pages.yml"));
+    let runs = assert_pages_workflow(&wf);
+    let install = runs.iter().find(|r| r.contains("cargo install")).unwrap();
+    assert!(install.contains("--git \"$RAPPORT_GIT\""), "{install}");
+    assert!(
+        !install.contains("cargo install rapport"),
+        "crates.io's `rapport` is another tool"
+    );
+    assert_eq!(
+        wf["env"]["RAPPORT_TAG"].as_str(),
+        Some(concat!("v", env!("CARGO_PKG_VERSION")))
+    );
+
+    // Run the workflow's own build command, as the runner would, with the address GitHub's
+    // Pages configuration reports for a project site.
+    let build_run = runs.iter().find(|r| r.contains("rapport build")).unwrap();
+    let line = build_run
+        .lines()
+        .find(|l| l.trim_start().starts_with("rapport build"))
+        .unwrap();
+    let line = line.replace(
+        "${{ steps.pages.outputs.base_url }}",
+        "https://me.github.io/hb",
+    );
+    let args: Vec<String> = line
+        .split_whitespace()
+        .skip(1)
+        .map(|a| a.trim_matches('"').to_string())
+        .collect();
+    let out = std::process::Command::new(BIN)
+        .args(&args)
+        .current_dir(&hb)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let c = crawl(&hb.join("public"), "/hb/");
+    assert!(c.broken.is_empty() && c.followed > 10, "{c:?}");
+    let sitemap = std::fs::read_to_string(hb.join("public/sitemap.xml")).unwrap();
+    assert!(
+        sitemap.contains("<loc>https://me.github.io/hb/basics/why/</loc>"),
+        "{sitemap}"
+    );
+}
+
+#[test]
+fn the_repository_publishes_its_bundled_handbook() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let wf = load_workflow(&root.join(".github/workflows/pages.yml"));
+    let runs = assert_pages_workflow(&wf);
+    let build = runs.iter().find(|r| r.contains(" build ")).unwrap();
+    assert!(
+        build.contains("cargo run --release --locked -- build"),
+        "built from source: {build}"
+    );
+}
