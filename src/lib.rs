@@ -11,6 +11,7 @@ pub mod fs;
 pub mod init;
 pub mod markdown;
 pub mod render;
+pub mod serve;
 pub mod site;
 pub mod yaml;
 

@@ -2,7 +2,7 @@
 
 use clap::Parser;
 use rapport::cli::{Cli, Command};
-use rapport::{Error, init, site};
+use rapport::{Error, init, serve, site};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -43,6 +43,13 @@ fn main() -> ExitCode {
                     args.dir.display()
                 );
             }
+        }),
+        Command::Serve(args) => serve::serve(&serve::ServeOptions {
+            site: args.site.options(),
+            interface: args.interface,
+            port: args.port,
+            open: args.open,
+            quiet,
         }),
     };
     match result {
