@@ -45,7 +45,16 @@ fn collect(pipe: impl Read + Send + 'static) -> Lines {
 impl Serve {
     /// Starts serve on `root` on a port the system picks, and waits for its address.
     fn start(root: &Path, extra: &[&str]) -> Serve {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_rapport"))
+        Serve::start_with_path(root, extra, None)
+    }
+
+    /// The same, with `PATH` replaced (to control which programs serve finds).
+    fn start_with_path(root: &Path, extra: &[&str], path: Option<&Path>) -> Serve {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_rapport"));
+        if let Some(p) = path {
+            cmd.env("PATH", p);
+        }
+        let mut child = cmd
             .args(["serve", "--port", "0", "--root"])
             .arg(root)
             .args(extra)
@@ -191,7 +200,7 @@ impl Events {
         self.0.lock().unwrap().clone()
     }
 
-    /// Waits for `needle` to arrive after everything received so far is cleared.
+    /// Waits until `needle` is among what the channel sent (since the last `clear`).
     fn wait(&self, needle: &str) -> String {
         wait_for(needle, || {
             let t = self.text();
@@ -625,6 +634,60 @@ fn outside_a_handbook_serve_stops_at_once() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no `handbook.yaml`"));
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_cleanly() {
+    let site = fixture();
+    let mut serve = Serve::start(site.path(), &[]);
+    let events = Events::open(&serve);
+    let kill = Command::new("kill")
+        .args(["-INT", &serve.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let status = wait_for("serve to exit", || serve.child.try_wait().unwrap());
+    assert!(status.success(), "{status:?}");
+    wait_for("the goodbye", || {
+        serve
+            .stdout
+            .lock()
+            .unwrap()
+            .contains("Stopped.")
+            .then_some(())
+    });
+    drop(events);
+}
+
+#[cfg(unix)]
+#[test]
+fn open_uses_xdg_open_and_does_without_it() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = fixture();
+    let bin = tempfile::tempdir().unwrap();
+    let opened = bin.path().join("opened.txt");
+    let script = bin.path().join("xdg-open");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\necho \"$1\" > '{}'\n", opened.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let serve = Serve::start_with_path(site.path(), &["--open"], Some(bin.path()));
+    let url = wait_for("xdg-open to be run", || {
+        std::fs::read_to_string(&opened)
+            .ok()
+            .filter(|t| t.ends_with('\n'))
+    });
+    assert_eq!(url.trim(), format!("{}/", serve.base));
+    drop(serve);
+
+    // No opener on PATH: serve goes on without a word.
+    let empty = tempfile::tempdir().unwrap();
+    let serve = Serve::start_with_path(site.path(), &["--open"], Some(empty.path()));
+    assert_eq!(get(&serve.url("/")).0, 200);
+    assert_eq!(serve.stderr(), "");
 }
 
 /// Headless Chromium keeps a served page open while the test edits the sources; the page

@@ -25,7 +25,13 @@ pub fn bind(interface: IpAddr, port: u16, explicit: bool) -> Result<TcpListener>
     let mut last = None;
     for p in (port..=u16::MAX).take(tries) {
         match TcpListener::bind(SocketAddr::new(interface, p)) {
-            Ok(l) => return Ok(l),
+            Ok(l) => {
+                // tiny_http writes a response in several pieces; with Nagle's algorithm the
+                // second waits for the client's delayed ACK (40 ms) on a kept-alive
+                // connection. Connections accepted from this socket inherit the option.
+                let _ = socket2::SockRef::from(&l).set_tcp_nodelay(true);
+                return Ok(l);
+            }
             Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => last = Some(e),
             Err(e) => return Err(bind_error(interface, p, &e)),
         }
@@ -316,6 +322,22 @@ mod tests {
             "/%ff",
         ] {
             assert_eq!(resolve(bad, site), Resolved::BadRequest, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_taken_port_is_skipped_only_when_not_asked_for() {
+        let ip: IpAddr = "127.0.0.1".parse().unwrap();
+        let taken = TcpListener::bind((ip, 0)).unwrap();
+        let port = taken.local_addr().unwrap().port();
+        match bind(ip, port, true) {
+            Err(Error::Refused { message, .. }) => {
+                assert!(message.contains(&format!("port {port} is already in use")))
+            }
+            other => panic!("{other:?}"),
+        }
+        if let Ok(next) = bind(ip, port, false) {
+            assert_ne!(next.local_addr().unwrap().port(), port);
         }
     }
 
