@@ -501,6 +501,21 @@ fn edits_are_served_and_announced() {
     std::fs::rename(&tmp, root.join("handbook.yaml")).unwrap();
     wait_page(&serve.url("/guide/"), 200, "Renamed Title");
 
+    // A `templates/` folder created while serving is watched, and a template change
+    // re-renders the pages that use it.
+    write(
+        root,
+        "templates/404.html",
+        "<!doctype html><html><body><h1>Custom missing page</h1></body></html>\n",
+    );
+    wait_page(&serve.url("/nowhere/"), 404, "Custom missing page");
+    write(
+        root,
+        "templates/404.html",
+        "<!doctype html><html><body><h1>Edited missing page</h1></body></html>\n",
+    );
+    wait_page(&serve.url("/nowhere/"), 404, "Edited missing page");
+
     // A stylesheet-only change swaps styles instead of reloading.
     events.clear();
     write(

@@ -172,14 +172,15 @@ const SCRIPT: &str = r#"<script data-rapport-live-reload>
     overlay = document.createElement("div");
     overlay.id = "rapport-error";
     overlay.setAttribute("role", "alert");
-    overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;margin:0;padding:2rem;background:rgba(24,24,27,.95);color:#fafafa;font:14px/1.5 ui-monospace,Menlo,Consolas,monospace";
+    overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;margin:0;padding:2rem;background:#18181b;cursor:pointer;color:#fafafa;font:14px/1.5 ui-monospace,Menlo,Consolas,monospace";
     var title = document.createElement("p");
     title.style.cssText = "margin:0 0 1rem;font-weight:bold;color:#fca5a5";
-    title.textContent = "rapport could not build your last change; this page shows the last good build.";
+    title.textContent = "rapport could not build the site. Underneath is the last good build (click to see it); this goes away once the error is fixed.";
     var pre = document.createElement("pre");
     pre.style.cssText = "margin:0;white-space:pre-wrap";
     pre.textContent = text;
     overlay.append(title, pre);
+    overlay.addEventListener("click", hide);
     document.body.appendChild(overlay);
   }
   function swapCss() {
