@@ -3,9 +3,9 @@
 //!
 //! The site is served at `/` with `base_url` rewritten to the local address, so links work
 //! whatever path the real `base_url` has. Each rebuild renders the whole site into memory (a
-//! 1,000-page handbook takes about a tenth of a second) and the finished build replaces the
-//! served one in a single swap; a failed build leaves the last good one served and shows its
-//! error in every open page.
+//! 1,000-page handbook in 60-100 ms on two cores, so re-rendering only what changed is not worth
+//! its complexity yet) and the finished build replaces the served one in a single swap; a failed
+//! build leaves the last good one served and shows its error in every open page.
 
 pub mod reload;
 pub mod server;
