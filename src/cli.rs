@@ -26,6 +26,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Create a new handbook that builds at once.
     Init(InitArgs),
+    /// Serve the site locally, rebuild on every save and reload the browser.
+    Serve(ServeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -60,6 +62,21 @@ pub struct CheckArgs {
     /// Check as if built with this `base_url` (e.g. `https://me.github.io/handbook/`).
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// The address to listen on; 127.0.0.1 keeps the preview on this machine.
+    #[arg(long, default_value = "127.0.0.1", value_name = "IP")]
+    pub interface: std::net::IpAddr,
+    /// The port to listen on [default: 1111, or the next free one]; 0 picks any free port.
+    #[arg(short, long, value_name = "PORT")]
+    pub port: Option<u16>,
+    /// Open the site in the web browser.
+    #[arg(long)]
+    pub open: bool,
 }
 
 #[derive(Debug, Args)]

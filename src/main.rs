@@ -2,7 +2,7 @@
 
 use clap::Parser;
 use rapport::cli::{Cli, Command};
-use rapport::{Error, check, init, site};
+use rapport::{Error, check, init, serve, site};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -69,6 +69,13 @@ fn main() -> ExitCode {
                     "To publish it on GitHub Pages, see .github/workflows/pages.yml and the README."
                 );
             }
+        }),
+        Command::Serve(args) => serve::serve(&serve::ServeOptions {
+            site: args.site.options(),
+            interface: args.interface,
+            port: args.port,
+            open: args.open,
+            quiet,
         }),
     };
     match result {

@@ -1,0 +1,202 @@
+//! Edit-to-served latency of `rapport serve`: the time from writing a page to an HTTP GET that
+//! returns the new text. Not a test: it prints figures.
+//!
+//! cargo bench --bench serve_latency             # 20 edits per site
+//! RAPPORT_BENCH_EDITS=50 cargo bench --bench serve_latency
+//!
+//! Sites: the bundled handbook, and a 1,000-page handbook from ../shared/bench/gen_corpus.py
+//! (skipped when python3 or the generator is missing).
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+struct Serve {
+    child: Child,
+    base: String,
+    stdout: Arc<Mutex<Vec<String>>>,
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Serve {
+    fn start(root: &Path) -> Serve {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_rapport"))
+            .args(["serve", "--port", "0", "--root"])
+            .arg(root)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start rapport serve");
+        let stdout: Arc<Mutex<Vec<String>>> = Arc::default();
+        let sink = stdout.clone();
+        let pipe = child.stdout.take().expect("stdout");
+        std::thread::spawn(move || {
+            for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                sink.lock().unwrap().push(line);
+            }
+        });
+        let mut serve = Serve {
+            child,
+            base: String::new(),
+            stdout,
+        };
+        let start = Instant::now();
+        serve.base = loop {
+            let found = serve.stdout.lock().unwrap().iter().find_map(|l| {
+                l.strip_prefix("Serving ")
+                    .and_then(|r| r.split_whitespace().next())
+                    .map(|u| u.trim_end_matches('/').to_string())
+            });
+            if let Some(b) = found {
+                break b;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(60),
+                "serve did not start"
+            );
+            std::thread::sleep(Duration::from_millis(10));
+        };
+        serve
+    }
+
+    /// The rebuild times serve printed so far.
+    fn rebuild_times(&self) -> Vec<f64> {
+        self.stdout
+            .lock()
+            .unwrap()
+            .iter()
+            .filter_map(|l| {
+                let (_, rest) = l.split_once(" pages in ")?;
+                rest.split_once(" ms")?.0.parse().ok()
+            })
+            .collect()
+    }
+}
+
+fn main() {
+    let edits: usize = std::env::var("RAPPORT_BENCH_EDITS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20);
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let work = tempfile::tempdir().expect("temp dir");
+
+    let bundled = work.path().join("bundled");
+    std::fs::create_dir_all(&bundled).unwrap();
+    std::fs::copy(
+        manifest.join("handbook.yaml"),
+        bundled.join("handbook.yaml"),
+    )
+    .unwrap();
+    copy_dir(&manifest.join("content"), &bundled.join("content"));
+    run(
+        "bundled handbook",
+        &bundled,
+        "content/01-why/01-good-times-and-bad.md",
+        "/why/good-times-and-bad/",
+        edits,
+    );
+
+    let generator = manifest.join("../shared/bench/gen_corpus.py");
+    let big = work.path().join("c1k");
+    let generated = generator.is_file()
+        && Command::new("python3")
+            .arg(&generator)
+            .args(["--pages", "1000", "--format", "handbook", "--out"])
+            .arg(&big)
+            .stdout(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+    if generated {
+        run(
+            "1,000-page handbook (gen_corpus.py)",
+            &big,
+            "content/s1/p0001.md",
+            "/s1/p0001/",
+            edits,
+        );
+    } else {
+        println!("skipped the 1,000-page site: python3 or {generator:?} missing");
+    }
+}
+
+/// Edits `page` `edits` times and prints the latency figures.
+fn run(name: &str, root: &Path, page: &str, url_path: &str, edits: usize) {
+    let serve = Serve::start(root);
+    let url = format!("{}{url_path}", serve.base);
+    let agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .new_agent();
+    let fetch = |agent: &ureq::Agent| -> String {
+        agent
+            .get(&url)
+            .call()
+            .ok()
+            .and_then(|mut r| r.body_mut().read_to_string().ok())
+            .unwrap_or_default()
+    };
+    assert!(!fetch(&agent).is_empty(), "{url} is not served");
+    let path: PathBuf = root.join(page);
+    let original = std::fs::read_to_string(&path).unwrap();
+    let mut latencies = Vec::with_capacity(edits);
+    for i in 0..edits {
+        let marker = format!("Benchmark edit number {i} of {name}.");
+        let text = format!("{original}\n{marker}\n");
+        let start = Instant::now();
+        std::fs::write(&path, text).unwrap();
+        loop {
+            if fetch(&agent).contains(&marker) {
+                break;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(30),
+                "edit {i} never served"
+            );
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        latencies.push(start.elapsed().as_secs_f64() * 1000.0);
+        // Let the watcher settle, so the next edit is a save of its own.
+        std::thread::sleep(Duration::from_millis(150));
+    }
+    // The first rebuild time printed is the initial build; the rest are the edits.
+    let rebuilds: Vec<f64> = serve.rebuild_times().into_iter().skip(1).collect();
+    println!(
+        "{name}: {edits} edits, edit-to-served median {:.1} ms (min {:.1}, p90 {:.1}, max {:.1}); \
+         full rebuild into memory median {:.1} ms",
+        percentile(&latencies, 0.5),
+        percentile(&latencies, 0.0),
+        percentile(&latencies, 0.9),
+        percentile(&latencies, 1.0),
+        percentile(&rebuilds, 0.5),
+    );
+}
+
+fn percentile(values: &[f64], q: f64) -> f64 {
+    if values.is_empty() {
+        return f64::NAN;
+    }
+    let mut v = values.to_vec();
+    v.sort_by(f64::total_cmp);
+    v[((v.len() - 1) as f64 * q).round() as usize]
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let dest = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &dest);
+        } else {
+            std::fs::copy(entry.path(), dest).unwrap();
+        }
+    }
+}
