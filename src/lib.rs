@@ -6,12 +6,14 @@
 pub mod cli;
 pub mod config;
 pub mod content;
+pub mod dates;
 pub mod error;
 pub mod fs;
 pub mod init;
 pub mod markdown;
 pub mod render;
 pub mod site;
+pub mod worksheet;
 pub mod yaml;
 
 pub use error::{Diagnostic, Error, Result};

@@ -2,6 +2,7 @@
 
 mod context;
 pub mod theme;
+mod worksheets;
 
 use crate::config::Config;
 use crate::content::Library;
@@ -115,7 +116,10 @@ pub fn render_site(
         });
     sections_done?;
     lib.pages.par_iter().enumerate().try_for_each(|(i, p)| {
-        let template = p.template.as_deref().unwrap_or("page.html");
+        let template = p
+            .template
+            .as_deref()
+            .unwrap_or_else(|| worksheets::default_template(p));
         let ctx = shared.for_page(config, lib, i);
         match theme.tera.render(template, &ctx) {
             Ok(html) => sink.write(&index_file(&p.path), html.as_bytes()),
