@@ -3,6 +3,7 @@
 //! Data flows one way: [`config`] → [`content`] (the site model) → [`render`] → [`site`] (the
 //! atomic write). `main.rs` only parses the command line and reports errors.
 
+pub mod calendar;
 pub mod cli;
 pub mod config;
 pub mod content;
@@ -11,6 +12,7 @@ pub mod error;
 pub mod fs;
 pub mod init;
 pub mod markdown;
+pub mod planner;
 pub mod render;
 pub mod site;
 pub mod worksheet;

@@ -91,6 +91,8 @@ pub fn render_site(
     theme: &mut Theme,
     sink: &dyn Sink,
 ) -> Result<Stats, Error> {
+    // Planner settings are checked before anything is written.
+    let planner = crate::planner::resolve(config, lib).map_err(Error::content)?;
     *theme.tera.global_context() = SharedContext::globals(config, lib);
     let theme = &*theme;
     let shared = SharedContext::new(config, lib);
@@ -136,6 +138,15 @@ pub fn render_site(
         Ok(html) => sink.write("404.html", html.as_bytes())?,
         Err(e) => report(e),
     }
+    let planner_ctx = worksheets::planner_context(config, lib, &planner);
+    match theme.tera.render("planner.html", &planner_ctx) {
+        Ok(html) => sink.write(&index_file(crate::planner::PATH), html.as_bytes())?,
+        Err(e) => report(e),
+    }
+    let calendars = worksheets::calendars(config, lib);
+    for (path, text) in &calendars {
+        sink.write(path, text.as_bytes())?;
+    }
     let mut errors = errors.into_inner().unwrap_or_else(|p| p.into_inner());
     if !errors.is_empty() {
         crate::error::sort(&mut errors);
@@ -152,6 +163,11 @@ pub fn render_site(
     Ok(Stats {
         pages: lib.pages.len(),
         sections: lib.sections.len(),
-        files: lib.pages.len() + lib.sections.len() + 1 + statics.len() + lib.assets.len(),
+        files: lib.pages.len()
+            + lib.sections.len()
+            + 2
+            + calendars.len()
+            + statics.len()
+            + lib.assets.len(),
     })
 }

@@ -5,12 +5,11 @@
 //! `last friday`, `day 15`; quarterly items use the first month of each quarter), a month and day
 //! for yearly ones (`december 15`). The planner puts each item in the week it falls in.
 
-use super::{Data, Header, Markdown, worksheet_file};
+use super::{Data, Header, Markdown, item_check, parse_file, worksheet_file};
 use crate::dates::{
     Time, WeekdayOfMonth, clamp_day, month_length, parse_month, parse_weekday, weekday_name,
 };
 use crate::error::Diagnostic;
-use crate::yaml;
 use chrono::{NaiveDate, Weekday};
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
@@ -36,12 +35,21 @@ pub struct When<W> {
 
 impl<'de, W: FromStr<Err = String>> Deserialize<'de> for When<W> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = String::deserialize(d)?;
-        let slot = raw.parse::<W>().map_err(de::Error::custom)?;
-        Ok(When {
-            raw: raw.trim().to_string(),
-            slot,
-        })
+        // Parsed inside the visitor, so that an error points at the value itself.
+        struct V<W>(PhantomData<W>);
+        impl<W: FromStr<Err = String>> Visitor<'_> for V<W> {
+            type Value = When<W>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a day and time such as `tuesday 08:00`")
+            }
+            fn visit_str<E: de::Error>(self, raw: &str) -> Result<When<W>, E> {
+                Ok(When {
+                    raw: raw.trim().to_string(),
+                    slot: raw.parse::<W>().map_err(E::custom)?,
+                })
+            }
+        }
+        d.deserialize_str(V(PhantomData))
     }
 }
 
@@ -271,7 +279,16 @@ worksheet_file!(File {
 });
 
 pub(super) fn parse(path: &Path, text: &str) -> Result<(Header, Data), Vec<Diagnostic>> {
-    let mut f: File = yaml::parse(path, text, text, 0).map_err(|d| vec![d])?;
+    let mut f: File = parse_file(
+        path,
+        text,
+        &[
+            ("weekly", item_check::<Item<WeekSlot>>),
+            ("monthly", item_check::<Item<MonthSlot>>),
+            ("quarterly", item_check::<Item<MonthSlot>>),
+            ("yearly", item_check::<Item<YearSlot>>),
+        ],
+    )?;
     let header = f.header();
     Ok((
         header,

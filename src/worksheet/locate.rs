@@ -71,6 +71,44 @@ pub fn item_key(text: &str, list: &str, index: usize, key: Option<&str>) -> (usi
     }
 }
 
+/// The line ranges (0-based, end exclusive) of the items of the top-level block list `list`.
+pub fn items(text: &str, list: &str) -> Vec<(usize, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let Some(list_line) = lines.iter().position(|l| starts_with_key(l, list)) else {
+        return vec![];
+    };
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    let mut item_indent: Option<usize> = None;
+    let mut last_content = list_line;
+    for (i, line) in lines.iter().enumerate().skip(list_line + 1) {
+        let content = line.trim_start();
+        if content.is_empty() || content.starts_with('#') {
+            continue;
+        }
+        let indent = line.len() - content.len();
+        let is_marker = content == "-" || content.starts_with("- ");
+        let ends_list = match item_indent {
+            Some(ind) => indent < ind || (indent == ind && !is_marker),
+            None => !is_marker,
+        };
+        if ends_list {
+            break;
+        }
+        if is_marker && item_indent.is_none_or(|ind| ind == indent) {
+            item_indent = Some(indent);
+            if let Some(last) = out.last_mut() {
+                last.1 = last_content + 1;
+            }
+            out.push((i, i + 1));
+        }
+        last_content = i;
+    }
+    if let Some(last) = out.last_mut() {
+        last.1 = last_content + 1;
+    }
+    out
+}
+
 /// A diagnostic at `(line, col)` of `text`.
 pub fn diag(
     path: &Path,
@@ -102,6 +140,16 @@ mod tests {
         assert_eq!(item_key(TEXT, "blocks", 1, Some("until")), (6, 3));
         assert_eq!(item_key(TEXT, "blocks", 5, Some("on")), (2, 1));
         assert_eq!(key(TEXT, "notes"), (9, 1));
+    }
+
+    #[test]
+    fn item_ranges() {
+        assert_eq!(items(TEXT, "blocks"), vec![(2, 4), (5, 8)]);
+        assert_eq!(
+            items("rows:\n- [a]\n- b: 1\n  c: 2\nx: 1\n", "rows"),
+            vec![(1, 2), (2, 4)]
+        );
+        assert_eq!(items("rows: [a, b]\n", "rows"), vec![]);
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub use table::Table;
 
 use crate::error::Diagnostic;
 use crate::yaml;
+use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -154,6 +155,55 @@ macro_rules! worksheet_file {
     };
 }
 pub(crate) use worksheet_file;
+
+/// Parses a whole worksheet file into its kind's struct. serde stops at the first error, so
+/// when it fails each item of the file's lists is also parsed on its own: one run then reports
+/// every bad item, not only the first.
+pub(crate) fn parse_file<F: DeserializeOwned>(
+    path: &Path,
+    text: &str,
+    lists: &[(&str, ItemCheck)],
+) -> Result<F, Vec<Diagnostic>> {
+    let first = match yaml::parse::<F>(path, text, text, 0) {
+        Ok(f) => return Ok(f),
+        Err(d) => d,
+    };
+    // A syntax error makes every later position doubtful: report it alone.
+    if yaml::parse_value(path, text).is_err() {
+        return Err(vec![first]);
+    }
+    let mut diags = vec![first];
+    for (key, check) in lists {
+        for (i, (start, end)) in locate::items(text, key).into_iter().enumerate() {
+            let lines: Vec<&str> = text.lines().collect();
+            let snippet = lines[start..end].join("\n");
+            if let Some(mut d) = check(path, text, &snippet, start) {
+                // The item was parsed as a list of one: name it as in the file.
+                let named = format!("(at `{key}[{i}]");
+                d.message = d
+                    .message
+                    .replace("(at `.[0]", &named)
+                    .replace("(at `[0]", &named);
+                if !diags.iter().any(|o| (o.line, o.col) == (d.line, d.col)) {
+                    diags.push(d);
+                }
+            }
+        }
+    }
+    Err(diags)
+}
+
+/// Parses one list item (a one-item block list starting at a line) and returns its error.
+pub(crate) type ItemCheck = fn(&Path, &str, &str, usize) -> Option<Diagnostic>;
+
+pub(crate) fn item_check<T: DeserializeOwned>(
+    path: &Path,
+    text: &str,
+    snippet: &str,
+    line_offset: usize,
+) -> Option<Diagnostic> {
+    yaml::parse::<Vec<T>>(path, text, snippet, line_offset).err()
+}
 
 /// Only the kind, read before the rest; other keys are ignored at this step.
 #[derive(Deserialize)]

@@ -3,10 +3,9 @@
 //! so the page, the planner and the reader's calendar agree.
 
 use super::locate::{self, diag};
-use super::{Data, Header, Markdown, worksheet_file};
+use super::{Data, Header, Markdown, item_check, parse_file, worksheet_file};
 use crate::dates::{Cadence, Date, Duration, Time, WeekdayOfMonth};
 use crate::error::Diagnostic;
-use crate::yaml;
 use chrono::{Datelike, Months, NaiveDate};
 use serde::Deserialize;
 use std::path::Path;
@@ -149,7 +148,7 @@ worksheet_file!(File {
 });
 
 pub(super) fn parse(path: &Path, text: &str) -> Result<(Header, Data), Vec<Diagnostic>> {
-    let mut f: File = yaml::parse(path, text, text, 0).map_err(|d| vec![d])?;
+    let mut f: File = parse_file(path, text, &[("blocks", item_check::<Block>)])?;
     let header = f.header();
     let mut diags = Vec::new();
     for (i, b) in f.blocks.iter().enumerate() {

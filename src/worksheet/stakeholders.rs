@@ -1,9 +1,8 @@
 //! `kind: stakeholders`: the people who shape the reader's career, and when each is due a call.
 
-use super::{Data, Header, Markdown, worksheet_file};
+use super::{Data, Header, Markdown, item_check, parse_file, worksheet_file};
 use crate::dates::{Cadence, Date, week_start};
 use crate::error::Diagnostic;
-use crate::yaml;
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -182,7 +181,7 @@ worksheet_file!(File {
 });
 
 pub(super) fn parse(path: &Path, text: &str) -> Result<(Header, Data), Vec<Diagnostic>> {
-    let mut f: File = yaml::parse(path, text, text, 0).map_err(|d| vec![d])?;
+    let mut f: File = parse_file(path, text, &[("people", item_check::<Person>)])?;
     let header = f.header();
     Ok((
         header,

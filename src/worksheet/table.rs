@@ -1,9 +1,8 @@
 //! `kind: table`: a free worksheet of named columns, filled rows and blank rows to write in.
 
 use super::locate::{self, diag};
-use super::{Data, Header, worksheet_file};
+use super::{Data, Header, item_check, parse_file, worksheet_file};
 use crate::error::{Diagnostic, closest};
-use crate::yaml;
 use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
@@ -174,7 +173,14 @@ worksheet_file!(File {
 });
 
 pub(super) fn parse(path: &Path, text: &str) -> Result<(Header, Data), Vec<Diagnostic>> {
-    let mut f: File = yaml::parse(path, text, text, 0).map_err(|d| vec![d])?;
+    let mut f: File = parse_file(
+        path,
+        text,
+        &[
+            ("columns", item_check::<Column>),
+            ("rows", item_check::<RawRow>),
+        ],
+    )?;
     let header = f.header();
     let mut diags = Vec::new();
     let names: Vec<&str> = f.columns.iter().map(|c| c.name.as_str()).collect();

@@ -5,6 +5,8 @@
 use super::checklist::{Item, When};
 use super::stakeholders::{Influence, Relationship, Role};
 use super::{Data, Kind, Print, Status, Worksheet};
+use crate::config::Config;
+use crate::content::Page;
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -18,6 +20,23 @@ pub struct Place<'a> {
     /// URL of the schedule's `.ics` file.
     pub calendar_url: Option<String>,
     pub today: NaiveDate,
+}
+
+/// Where a worksheet page sits, for its view.
+pub fn place<'a>(config: &Config, page: &'a Page, w: &Worksheet) -> Place<'a> {
+    Place {
+        title: &page.title,
+        description: &page.description,
+        url: config.url(&page.path),
+        source: page.source.to_string_lossy().replace('\\', "/"),
+        calendar_url: (w.kind == Kind::Schedule).then(|| config.url(&calendar_path(page))),
+        today: config.today,
+    }
+}
+
+/// The output path of a schedule's calendar file: beside its page.
+pub fn calendar_path(page: &Page) -> String {
+    format!("{}calendar.ics", page.path)
 }
 
 #[derive(Serialize)]
