@@ -26,6 +26,8 @@ pub enum Command {
     Check(SiteArgs),
     /// Create a new handbook that builds at once.
     Init(InitArgs),
+    /// Print the planner (worksheets and one page per week) to a PDF with headless Chromium.
+    Print(PrintArgs),
 }
 
 #[derive(Debug, Args)]
@@ -51,6 +53,19 @@ pub struct BuildArgs {
     /// Override `base_url` from handbook.yaml (e.g. `https://me.github.io/handbook/`).
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct PrintArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// The PDF to write (default: `planner.pdf` in the handbook folder).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The Chromium or Chrome executable (default: `chromium`, `chromium-browser` or
+    /// `google-chrome` on PATH).
+    #[arg(long, value_name = "PATH")]
+    pub chromium: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

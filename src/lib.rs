@@ -13,6 +13,7 @@ pub mod fs;
 pub mod init;
 pub mod markdown;
 pub mod planner;
+pub mod print;
 pub mod render;
 pub mod site;
 pub mod worksheet;

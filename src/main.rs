@@ -2,7 +2,7 @@
 
 use clap::Parser;
 use rapport::cli::{Cli, Command};
-use rapport::{Error, init, site};
+use rapport::{Error, init, print, site};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -32,6 +32,22 @@ fn main() -> ExitCode {
                     s.stats.pages,
                     s.stats.sections,
                     s.elapsed.as_millis()
+                );
+            }
+        }),
+        Command::Print(args) => print::print(&print::PrintOptions {
+            site: args.site.options(),
+            output: args.output,
+            chromium: args.chromium,
+        })
+        .map(|p| {
+            if !quiet {
+                println!(
+                    "Printed the planner ({} worksheets, {} weeks) to {} in {} ms",
+                    p.worksheets,
+                    p.weeks,
+                    p.output.display(),
+                    p.elapsed.as_millis()
                 );
             }
         }),
