@@ -254,3 +254,44 @@ fn a_worksheet_without_title_is_named_after_its_file() {
     let html = read(&out, "review-prep/index.html");
     assert!(html.contains("<h1>Review prep</h1>"), "{html}");
 }
+
+#[test]
+fn the_bundled_handbook_has_its_worksheets() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = build(root, "2026-03-04");
+    for (path, kind) in [
+        ("people/stakeholder-map/index.html", "stakeholders"),
+        ("time/networking-checklist/index.html", "checklist"),
+        ("time/networking-calendar/index.html", "schedule"),
+        ("visibility/contribution-log-template/index.html", "table"),
+        ("visibility/review-preparation/index.html", "table"),
+    ] {
+        assert!(
+            read(&out, path).contains(&format!("worksheet-{kind}")),
+            "{path}"
+        );
+    }
+    let map = read(&out, "people/stakeholder-map/index.html");
+    assert!(
+        map.contains("replace me"),
+        "example rows are marked as such"
+    );
+    assert!(read(&out, "people/index.html").contains(r#"href="/people/stakeholder-map/""#));
+    assert!(read(&out, "time/index.html").contains(r#"href="/time/networking-checklist/#yearly""#));
+    let ics = read(&out, "calendar.ics");
+    assert_eq!(ics.matches("BEGIN:VEVENT").count(), 5);
+    assert!(ics.contains("RRULE:FREQ=MONTHLY;BYDAY=1TU"));
+    let planner = read(&out, "planner/index.html");
+    assert_eq!(
+        planner
+            .matches(r#"<section class="sheet sheet-worksheet"#)
+            .count(),
+        5
+    );
+    assert_eq!(
+        planner
+            .matches(r#"<section class="sheet sheet-week""#)
+            .count(),
+        13
+    );
+}

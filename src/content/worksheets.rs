@@ -101,5 +101,6 @@ pub(super) fn store(page: &mut Page, fields: Vec<markdown::Rendered>) {
     if let Some(intro) = &w.header.intro {
         page.html.clone_from(&intro.html);
     }
+    page.ids.extend(w.anchors());
     page.text = w.text();
 }

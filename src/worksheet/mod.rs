@@ -260,6 +260,38 @@ impl Worksheet {
         out
     }
 
+    /// The ids of the groups the kind's template shows (`#weekly`, `#inside`), so that links
+    /// to them are checked like links to headings.
+    pub fn anchors(&self) -> Vec<String> {
+        let ids: Vec<&str> = match &self.data {
+            Data::Stakeholders(s) => {
+                let mut ids = Vec::new();
+                for (id, inside) in [
+                    ("inside", Some(true)),
+                    ("outside", Some(false)),
+                    ("unsorted", None),
+                ] {
+                    if s.people.iter().any(|p| p.inside_company == inside) {
+                        ids.push(id);
+                    }
+                }
+                ids
+            }
+            Data::Checklist(c) => [
+                ("weekly", c.weekly.is_empty()),
+                ("monthly", c.monthly.is_empty()),
+                ("quarterly", c.quarterly.is_empty()),
+                ("yearly", c.yearly.is_empty()),
+            ]
+            .into_iter()
+            .filter(|(_, empty)| !empty)
+            .map(|(id, _)| id)
+            .collect(),
+            Data::Schedule(_) | Data::Table(_) => vec![],
+        };
+        ids.into_iter().map(String::from).collect()
+    }
+
     /// Plain text of the worksheet, for search.
     pub fn text(&self) -> String {
         let mut parts: Vec<&str> = Vec::new();
