@@ -94,7 +94,12 @@ impl<'de> Deserialize<'de> for Weeks {
                 }
             }
             fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Weeks, E> {
-                self.visit_u64(u64::try_from(n).unwrap_or(0))
+                match u64::try_from(n) {
+                    Ok(n) => self.visit_u64(n),
+                    Err(_) => Err(E::custom(format!(
+                        "a planner of {n} weeks\nhint: plan from 1 to {MAX_WEEKS} weeks, e.g. 13 for a quarter or 52 for a year"
+                    ))),
+                }
             }
         }
         d.deserialize_u64(V)

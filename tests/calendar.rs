@@ -1,9 +1,9 @@
 //! The `.ics` export, read back with an independent iCalendar parser (the `ical` crate).
 
-mod common;
+mod worksheet_harness;
 
-use common::{build, fixture, read, site};
 use std::collections::BTreeMap;
+use worksheet_harness::{build, fixture, read, site};
 
 /// Event properties by name (value as written, parameters flattened to `NAME=value`).
 type Event = BTreeMap<String, (String, Vec<String>)>;

@@ -1,9 +1,9 @@
 //! The printable planner page: worksheets first, then one dated page per week with what falls
 //! in that week.
 
-mod common;
+mod worksheet_harness;
 
-use common::{build, fixture, read, site, text_of};
+use worksheet_harness::{build, fixture, read, site, text_of};
 
 /// The planner's week sections, in order, as (id, html).
 fn weeks(html: &str) -> Vec<(String, String)> {

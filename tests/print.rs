@@ -1,11 +1,11 @@
 //! `rapport print`: the planner through a real headless Chromium into a PDF, read back with
 //! `pdfinfo`; and the errors when no browser can print.
 
-mod common;
+mod worksheet_harness;
 
-use common::{fixture, rapport};
 use std::path::Path;
 use std::process::Command;
+use worksheet_harness::{fixture, rapport};
 
 /// `pdfinfo` fields of a PDF (all pages listed with -l).
 fn pdfinfo(pdf: &Path, pages: u32) -> String {
@@ -151,7 +151,7 @@ fn a_browser_that_fails_leaves_no_pdf() {
 
 #[test]
 fn content_errors_stop_printing_before_the_browser_starts() {
-    let dir = common::site(&[
+    let dir = worksheet_harness::site(&[
         ("handbook.yaml", "title: T\n"),
         ("content/_index.md", "---\ntitle: Home\n---\nHi\n"),
         ("content/w.yaml", "kind: checklist\nweekly: 3\n"),

@@ -1,9 +1,9 @@
 //! Every kind of bad worksheet or planner input, as `rapport check` and `rapport build` report
 //! it: message, file:line:col, the source line, a hint; all errors at once; nothing written.
 
-mod common;
+mod worksheet_harness;
 
-use common::{check_fails, rapport, site};
+use worksheet_harness::{check_fails, rapport, site};
 
 const HOME: (&str, &str) = ("content/_index.md", "---\ntitle: Home\n---\nHi\n");
 

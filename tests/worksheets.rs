@@ -1,9 +1,9 @@
 //! Worksheets as a reader meets them: built pages for every kind, computed due dates and
 //! statuses, escaping, links, drafts and ordering.
 
-mod common;
+mod worksheet_harness;
 
-use common::{build, fixture, read, site, text_of};
+use worksheet_harness::{build, fixture, read, site, text_of};
 
 /// The `<tr>…</tr>` of the table row whose text contains `needle`.
 fn row<'a>(html: &'a str, needle: &str) -> &'a str {
@@ -228,7 +228,7 @@ fn draft_worksheets_are_left_out_unless_asked_for() {
     let dir = site(&files);
     let out = build(dir.path(), "2026-03-04");
     assert!(!out.path().join("site/wip/index.html").exists());
-    let o = common::rapport(&[
+    let o = worksheet_harness::rapport(&[
         "build",
         "--drafts",
         "--root",
