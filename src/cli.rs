@@ -28,6 +28,8 @@ pub enum Command {
     Init(InitArgs),
     /// Serve the site locally, rebuild on every save and reload the browser.
     Serve(ServeArgs),
+    /// Print the planner (worksheets and one page per week) to a PDF with headless Chromium.
+    Print(PrintArgs),
 }
 
 #[derive(Debug, Args)]
@@ -77,6 +79,19 @@ pub struct ServeArgs {
     /// Open the site in the web browser.
     #[arg(long)]
     pub open: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PrintArgs {
+    #[command(flatten)]
+    pub site: SiteArgs,
+    /// The PDF to write (default: `planner.pdf` in the handbook folder).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The Chromium or Chrome executable (default: `chromium`, `chromium-browser` or
+    /// `google-chrome` on PATH).
+    #[arg(long, value_name = "PATH")]
+    pub chromium: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

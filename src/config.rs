@@ -1,6 +1,7 @@
 //! `handbook.yaml`: a strict raw form, resolved into the `Config` the build uses.
 
 use crate::error::{Diagnostic, Error, Result};
+use crate::planner::PlannerConfig;
 use crate::{fs, yaml};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -18,9 +19,9 @@ struct RawConfig {
     language: Option<String>,
     theme: Option<String>,
     author: Option<String>,
-    timezone: Option<String>,
+    timezone: Option<crate::calendar::TimeZoneName>,
     cname: Option<String>,
-    planner: Option<yaml::Value>,
+    planner: Option<PlannerConfig>,
     search: Option<bool>,
     sitemap: Option<SitemapConfig>,
     extra: Option<yaml::Value>,
@@ -70,8 +71,8 @@ pub struct SiteConfig {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub site: SiteConfig,
-    /// The raw `planner:` mapping, typed by the planner module.
-    pub planner: Option<yaml::Value>,
+    /// `planner:` as written; the planner module fills in the defaults.
+    pub planner: Option<PlannerConfig>,
     pub root: PathBuf,
     pub content_dir: PathBuf,
     pub static_dir: PathBuf,
@@ -123,7 +124,7 @@ impl Config {
             language: raw.language.unwrap_or_else(|| "en".to_string()),
             theme: raw.theme.unwrap_or_else(|| "default".to_string()),
             author: raw.author.unwrap_or_default(),
-            timezone: raw.timezone,
+            timezone: raw.timezone.map(|t| t.0),
             cname,
             search: raw.search.unwrap_or(true),
             sitemap: raw.sitemap.unwrap_or_default(),

@@ -3,19 +3,24 @@
 //! Data flows one way: [`config`] → [`content`] (the site model) → [`render`] → [`site`] (the
 //! atomic write). `main.rs` only parses the command line and reports errors.
 
+pub mod calendar;
 pub mod check;
 pub mod cli;
 pub mod config;
 pub mod content;
+pub mod dates;
 pub mod error;
 pub mod fs;
 pub mod init;
 pub mod markdown;
+pub mod planner;
+pub mod print;
 pub mod publish;
 pub mod render;
 pub mod search;
 pub mod serve;
 pub mod site;
+pub mod worksheet;
 pub mod yaml;
 
 pub use error::{Diagnostic, Error, Result};

@@ -2,7 +2,7 @@
 
 use clap::Parser;
 use rapport::cli::{Cli, Command};
-use rapport::{Error, check, init, serve, site};
+use rapport::{Error, check, init, print, serve, site};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -56,6 +56,22 @@ fn main() -> ExitCode {
                 Ok(())
             } else {
                 Err(Error::content(f.errors.clone()))
+            }
+        }),
+        Command::Print(args) => print::print(&print::PrintOptions {
+            site: args.site.options(),
+            output: args.output,
+            chromium: args.chromium,
+        })
+        .map(|p| {
+            if !quiet {
+                println!(
+                    "Printed the planner ({} worksheets, {} weeks) to {} in {} ms",
+                    p.worksheets,
+                    p.weeks,
+                    p.output.display(),
+                    p.elapsed.as_millis()
+                );
             }
         }),
         Command::Init(args) => init::init(&args.dir, &args.title, args.force).map(|n| {

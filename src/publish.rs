@@ -45,6 +45,7 @@ pub fn sitemap(config: &Config, lib: &Library) -> String {
         .iter()
         .map(|s| s.path.as_str())
         .chain(lib.pages.iter().map(|p| p.path.as_str()))
+        .chain([crate::planner::PATH])
         .map(|path| config.permalink(&encode_path(path)))
         .collect();
     urls.sort();

@@ -163,6 +163,13 @@ pub fn build(config: &Config, lib: &Library) -> SearchIndex {
         let section = parent.map(section_title).unwrap_or("");
         index.add(title, path, section, &headings, &body);
     }
+    index.add(
+        "Planner",
+        crate::planner::PATH,
+        "",
+        &[],
+        "A printable networking planner: the worksheets, then one dated page per week with habits, calendar blocks and the people due a contact.",
+    );
     index
 }
 

@@ -88,6 +88,10 @@ fn explain(raw: &str) -> (String, Option<String>) {
         let (inner, hint) = explain(rest);
         return (format!("{inner} (at `{path}`)"), hint);
     }
+    // Typed values (dates, times, durations) put their hint after a `\nhint: ` marker.
+    if let Some((message, hint)) = msg.split_once("\nhint: ") {
+        return (message.to_string(), Some(hint.to_string()));
+    }
     if let Some(rest) = msg.strip_prefix("unknown field `") {
         let (name, expected) = rest.split_once('`').unwrap_or((rest, ""));
         let known: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();

@@ -259,6 +259,10 @@ fn host_files_follow_the_configuration() {
                 "https://handbook.example.org/caf%C3%A9-au-lait/".to_string(),
                 "2024-05-06".to_string()
             ),
+            (
+                "https://handbook.example.org/planner/".to_string(),
+                "2024-05-06".to_string()
+            ),
         ]
     );
 

@@ -2,9 +2,11 @@
 
 use super::front_matter::{self, FrontMatter};
 use super::links::{self, LinkCheck};
+use super::worksheets::{self, Rendered};
 use super::{Asset, ItemRef, Library, Page, PageKind, Section};
 use crate::config::Config;
 use crate::error::Diagnostic;
+use crate::worksheet::Worksheet;
 use crate::{fs, markdown, yaml};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -22,13 +24,16 @@ struct Source {
 enum SourceKind {
     Page,
     SectionIndex,
+    Worksheet,
 }
 
 /// A source read and split, waiting for URLs to be known before its Markdown is rendered.
-struct Parsed {
-    text: String,
-    body_offset: usize,
-    fm: FrontMatter,
+pub(super) struct Parsed {
+    pub(super) text: String,
+    pub(super) body_offset: usize,
+    pub(super) fm: FrontMatter,
+    /// Set for worksheets, whose shared keys also fill `fm`.
+    pub(super) worksheet: Option<Worksheet>,
 }
 
 pub fn load(config: &Config) -> Result<Library, Vec<Diagnostic>> {
@@ -37,19 +42,22 @@ pub fn load(config: &Config) -> Result<Library, Vec<Diagnostic>> {
     let sources = walk(config, &mut lib, &mut diags);
 
     // Pass 1 (parallel): read and split every source.
-    let parsed: Vec<Result<Parsed, Diagnostic>> = sources
+    let parsed: Vec<Result<Parsed, Vec<Diagnostic>>> = sources
         .par_iter()
-        .map(|s| read_source(&config.root, &s.rel))
+        .map(|s| match s.kind {
+            SourceKind::Worksheet => worksheets::read(&config.root, &s.rel),
+            _ => read_source(&config.root, &s.rel).map_err(|d| vec![d]),
+        })
         .collect();
 
     // Pass 2: metadata, drafts and URLs.
     let mut bodies: Vec<(ItemRef, Parsed)> = Vec::with_capacity(parsed.len());
     let mut drafts: HashMap<PathBuf, ()> = HashMap::new();
     for (src, res) in sources.into_iter().zip(parsed) {
-        let p = match res {
+        let mut p = match res {
             Ok(p) => p,
             Err(d) => {
-                diags.push(d);
+                diags.extend(d);
                 continue;
             }
         };
@@ -61,15 +69,19 @@ pub fn load(config: &Config) -> Result<Library, Vec<Diagnostic>> {
                 lib.by_source.insert(src.rel, ItemRef::Section(src.section));
                 bodies.push((ItemRef::Section(src.section), p));
             }
-            SourceKind::Page => {
+            SourceKind::Page | SourceKind::Worksheet => {
                 if p.fm.draft && !config.drafts {
                     drafts.insert(src.rel, ());
                     continue;
                 }
                 let file_name = file_name(&src.rel);
                 let idx = lib.pages.len();
+                let kind = match p.worksheet.take() {
+                    Some(w) => PageKind::Worksheet(Box::new(w)),
+                    None => PageKind::Markdown,
+                };
                 lib.pages.push(Page {
-                    kind: PageKind::Markdown,
+                    kind,
                     title: p.fm.title.clone().unwrap_or_default(),
                     description: p.fm.description.clone().unwrap_or_default(),
                     weight: p.fm.weight,
@@ -101,6 +113,11 @@ pub fn load(config: &Config) -> Result<Library, Vec<Diagnostic>> {
         .par_iter()
         .map(|(item, p)| {
             let source = source_of(&lib, *item);
+            if let ItemRef::Page(i) = item
+                && let Some(w) = lib.worksheet(*i)
+            {
+                return worksheets::render(&resolver, source, &p.text, w);
+            }
             let strip = p.fm.title.is_none();
             let mut checks = Vec::new();
             let mut errs = Vec::new();
@@ -117,7 +134,7 @@ pub fn load(config: &Config) -> Result<Library, Vec<Diagnostic>> {
                     &mut external,
                 )
             });
-            (r, checks, errs, external)
+            (Rendered::Page(r), checks, errs, external)
         })
         .collect();
 
@@ -126,6 +143,14 @@ pub fn load(config: &Config) -> Result<Library, Vec<Diagnostic>> {
         diags.extend(errs);
         checks.extend(c);
         lib.external_links.extend(ext);
+        let r = match (r, item) {
+            (Rendered::Page(r), _) => r,
+            (Rendered::Worksheet(fields), ItemRef::Page(i)) => {
+                worksheets::store(&mut lib.pages[*i], fields);
+                continue;
+            }
+            (Rendered::Worksheet(_), ItemRef::Section(_)) => continue,
+        };
         // A section keeps its folder's name as title unless `_index.md` gives one, in the
         // front matter or (like a page) as its opening `# heading`, which is not shown twice.
         let (title_missing, title_required) = match item {
@@ -200,6 +225,7 @@ fn read_source(root: &Path, rel: &Path) -> Result<Parsed, Diagnostic> {
         text,
         body_offset,
         fm,
+        worksheet: None,
     })
 }
 
@@ -282,8 +308,7 @@ fn walk(config: &Config, lib: &mut Library, diags: &mut Vec<Diagnostic>) -> Vec<
         let kind = match (name.as_str(), ext) {
             ("_index.md", _) => SourceKind::SectionIndex,
             (_, "md") => SourceKind::Page,
-            // Worksheets are handled by their own module; other files are copied as assets.
-            (_, "yaml" | "yml") => continue,
+            (_, "yaml" | "yml") => SourceKind::Worksheet,
             _ => {
                 // Copied beside its page; the output path is set once URLs are known.
                 lib.assets.push(Asset {
@@ -350,7 +375,7 @@ fn url_segment(name: &str) -> String {
 }
 
 /// A readable title for a folder without `_index.md`: `02-time-blocks` → `Time blocks`.
-fn title_from_name(name: &str) -> String {
+pub(super) fn title_from_name(name: &str) -> String {
     let words = strip_order_prefix(name).replace(['-', '_'], " ");
     let mut chars = words.chars();
     match chars.next() {
@@ -433,7 +458,7 @@ fn assign_urls(lib: &mut Library, bodies: &[(ItemRef, Parsed)], diags: &mut Vec<
     }
     for i in 0..lib.pages.len() {
         let name = lib.pages[i].file_name.clone();
-        let stem = name.strip_suffix(".md").unwrap_or(&name);
+        let stem = worksheets::page_stem(&name);
         let seg = slug_of(ItemRef::Page(i), stem, diags);
         let path = format!("{}{}/", lib.sections[lib.pages[i].section].path, seg);
         let source = lib.pages[i].source.clone();

@@ -7,6 +7,7 @@
 mod collect;
 pub mod front_matter;
 mod links;
+mod worksheets;
 
 use crate::markdown::TocEntry;
 use crate::yaml;
@@ -27,6 +28,8 @@ pub enum ItemRef {
 #[derive(Debug, Clone)]
 pub enum PageKind {
     Markdown,
+    /// A YAML worksheet; the page's `html` is its rendered `intro`.
+    Worksheet(Box<crate::worksheet::Worksheet>),
 }
 
 #[derive(Debug, Clone)]
@@ -103,6 +106,14 @@ impl Library {
         match item {
             ItemRef::Page(i) => &self.pages[i].path,
             ItemRef::Section(i) => &self.sections[i].path,
+        }
+    }
+
+    /// The worksheet behind a page, if it is one.
+    pub fn worksheet(&self, page: usize) -> Option<&crate::worksheet::Worksheet> {
+        match &self.pages[page].kind {
+            PageKind::Worksheet(w) => Some(w),
+            PageKind::Markdown => None,
         }
     }
 

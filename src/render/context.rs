@@ -84,6 +84,9 @@ impl SharedContext {
         ctx.insert_value("section", self.sections[page.section].clone());
         ctx.insert_value("breadcrumbs", self.trails[page.section].clone());
         ctx.insert("current_path", &config.url(&page.path));
+        if let Some(w) = super::worksheets::context_value(config, lib, index) {
+            ctx.insert_value("worksheet", w);
+        }
         ctx
     }
 

@@ -3,6 +3,7 @@
 mod context;
 mod sidebar;
 pub mod theme;
+mod worksheets;
 
 use crate::config::Config;
 use crate::content::Library;
@@ -91,6 +92,8 @@ pub fn render_site(
     theme: &mut Theme,
     sink: &dyn Sink,
 ) -> Result<Stats, Error> {
+    // Planner settings are checked before anything is written.
+    let planner = crate::planner::resolve(config, lib).map_err(Error::content)?;
     *theme.tera.global_context() = SharedContext::globals(config, lib);
     let theme = &*theme;
     let shared = SharedContext::new(config, lib);
@@ -118,7 +121,10 @@ pub fn render_site(
         });
     sections_done?;
     lib.pages.par_iter().enumerate().try_for_each(|(i, p)| {
-        let template = p.template.as_deref().unwrap_or("page.html");
+        let template = p
+            .template
+            .as_deref()
+            .unwrap_or_else(|| worksheets::default_template(p));
         let mut ctx = shared.for_page(config, lib, i);
         sidebar::insert(&mut ctx, &sidebars, config, lib, p.section, Some(&p.path));
         match theme.tera.render(template, &ctx) {
@@ -136,6 +142,15 @@ pub fn render_site(
         Ok(html) => sink.write("404.html", html.as_bytes())?,
         Err(e) => report(e),
     }
+    let planner_ctx = worksheets::planner_context(config, lib, &planner);
+    match theme.tera.render("planner.html", &planner_ctx) {
+        Ok(html) => sink.write(&index_file(crate::planner::PATH), html.as_bytes())?,
+        Err(e) => report(e),
+    }
+    let calendars = worksheets::calendars(config, lib);
+    for (path, text) in &calendars {
+        sink.write(path, text.as_bytes())?;
+    }
     let mut errors = errors.into_inner().unwrap_or_else(|p| p.into_inner());
     if !errors.is_empty() {
         crate::error::sort(&mut errors);
@@ -152,6 +167,11 @@ pub fn render_site(
     Ok(Stats {
         pages: lib.pages.len(),
         sections: lib.sections.len(),
-        files: lib.pages.len() + lib.sections.len() + 1 + statics.len() + lib.assets.len(),
+        files: lib.pages.len()
+            + lib.sections.len()
+            + 2
+            + calendars.len()
+            + statics.len()
+            + lib.assets.len(),
     })
 }

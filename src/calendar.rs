@@ -1,0 +1,306 @@
+//! iCalendar (RFC 5545) export of schedule blocks.
+//!
+//! Each block becomes one recurring event. The recurrence rule encodes exactly what
+//! `Block::occurrences_between` computes (including month-end clamping through `BYSETPOS=-1`), so
+//! the reader's calendar shows the dates the page and the planner show. Output is deterministic:
+//! `DTSTAMP` is the build date and `UID`s derive from the source file and the block's title.
+
+use crate::dates::Cadence;
+use crate::worksheet::Block;
+use chrono::{Datelike, NaiveDate};
+use std::fmt::Write;
+
+/// An IANA time zone name from `handbook.yaml` (`Europe/Berlin`), checked for its shape: without
+/// a time zone database the name itself cannot be verified, but typos like `Berlin` or
+/// `CET+1` are caught.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimeZoneName(pub String);
+
+impl std::str::FromStr for TimeZoneName {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        let segment_ok = |seg: &str| {
+            seg.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+                && seg
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "_+-".contains(c))
+        };
+        let parts: Vec<&str> = s.split('/').collect();
+        let ok =
+            matches!(s, "UTC" | "GMT") || (parts.len() >= 2 && parts.iter().all(|p| segment_ok(p)));
+        if ok {
+            Ok(TimeZoneName(s.to_string()))
+        } else {
+            Err(format!(
+                "`{s}` is not an IANA time zone name\nhint: write Area/City as in the tz database, e.g. Europe/Berlin or America/New_York, or UTC; leave `timezone` out for floating local times"
+            ))
+        }
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TimeZoneName {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = TimeZoneName;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an IANA time zone name such as Europe/Berlin")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<TimeZoneName, E> {
+                s.parse().map_err(E::custom)
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// One block to export, with where it comes from.
+pub struct Entry<'a> {
+    pub block: &'a Block,
+    /// Source path of the worksheet (`content/02-time/calendar.yaml`), part of the UID.
+    pub source: &'a str,
+    /// Absolute URL of the worksheet page; empty when the site has no absolute `base_url`.
+    pub url: String,
+    /// Plain text of the block's notes.
+    pub notes: &'a str,
+}
+
+/// Calendar-wide settings.
+pub struct Options<'a> {
+    pub name: &'a str,
+    pub timezone: Option<&'a str>,
+    /// The build date, used as `DTSTAMP`.
+    pub stamp: NaiveDate,
+    /// Right-hand side of UIDs (the site's host).
+    pub domain: &'a str,
+}
+
+/// A whole `VCALENDAR` with one `VEVENT` per entry, CRLF line endings and folded lines.
+pub fn calendar(entries: &[Entry], opts: &Options) -> String {
+    let mut lines: Vec<String> = vec![
+        "BEGIN:VCALENDAR".into(),
+        "VERSION:2.0".into(),
+        format!(
+            "PRODID:-//rapport//rapport {}//EN",
+            env!("CARGO_PKG_VERSION")
+        ),
+        "CALSCALE:GREGORIAN".into(),
+        "METHOD:PUBLISH".into(),
+        format!("X-WR-CALNAME:{}", escape_text(opts.name)),
+    ];
+    if let Some(tz) = opts.timezone {
+        lines.push(format!("X-WR-TIMEZONE:{tz}"));
+    }
+    let mut used_uids: Vec<String> = Vec::new();
+    for (i, e) in entries.iter().enumerate() {
+        let mut uid = format!(
+            "{:016x}@{}",
+            fnv1a(&[e.source, &e.block.title]),
+            opts.domain
+        );
+        if used_uids.contains(&uid) {
+            // Two blocks with one title in one file: the position tells them apart.
+            uid = format!(
+                "{:016x}@{}",
+                fnv1a(&[e.source, &e.block.title, &i.to_string()]),
+                opts.domain
+            );
+        }
+        used_uids.push(uid.clone());
+        event(&mut lines, e, &uid, opts);
+    }
+    lines.push("END:VCALENDAR".into());
+    let mut out = String::new();
+    for l in &lines {
+        fold(&mut out, l);
+    }
+    out
+}
+
+fn event(lines: &mut Vec<String>, e: &Entry, uid: &str, opts: &Options) {
+    let b = e.block;
+    let Some(first) = b.first() else {
+        return;
+    };
+    lines.push("BEGIN:VEVENT".into());
+    lines.push(format!("UID:{uid}"));
+    lines.push(format!("DTSTAMP:{}T000000Z", ymd(opts.stamp)));
+    let start = format!("{}T{:02}{:02}00", ymd(first), b.start.hour, b.start.minute);
+    lines.push(match opts.timezone {
+        Some("UTC") | Some("GMT") => format!("DTSTART:{start}Z"),
+        Some(tz) => format!("DTSTART;TZID={tz}:{start}"),
+        None => format!("DTSTART:{start}"),
+    });
+    lines.push(format!("DURATION:{}", b.duration.ical()));
+    lines.push(format!("RRULE:{}", rrule(b, first, opts.timezone)));
+    lines.push(format!("SUMMARY:{}", escape_text(&b.title)));
+    if let Some(loc) = &b.location {
+        lines.push(format!("LOCATION:{}", escape_text(loc)));
+    }
+    let description: Vec<&str> = [e.notes.trim(), e.url.as_str()]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect();
+    if !description.is_empty() {
+        lines.push(format!(
+            "DESCRIPTION:{}",
+            escape_text(&description.join("\n\n"))
+        ));
+    }
+    if !e.url.is_empty() {
+        lines.push(format!("URL:{}", e.url));
+    }
+    lines.push("END:VEVENT".into());
+}
+
+/// The recurrence rule for a block whose first occurrence is `first`.
+pub fn rrule(b: &Block, first: NaiveDate, timezone: Option<&str>) -> String {
+    let mut r = String::new();
+    match b.every {
+        Cadence::Weekly => r.push_str("FREQ=WEEKLY"),
+        Cadence::Biweekly => r.push_str("FREQ=WEEKLY;INTERVAL=2"),
+        Cadence::Monthly | Cadence::Quarterly => {
+            r.push_str("FREQ=MONTHLY");
+            if b.every == Cadence::Quarterly {
+                r.push_str(";INTERVAL=3");
+            }
+            match b.on {
+                Some(on) => {
+                    let _ = write!(r, ";BYDAY={}", on.ical());
+                }
+                None => month_end_clamp(&mut r, first.day()),
+            }
+        }
+        Cadence::Yearly => {
+            r.push_str("FREQ=YEARLY");
+            if (first.month(), first.day()) == (2, 29) {
+                r.push_str(";BYMONTH=2");
+                month_end_clamp(&mut r, 29);
+            }
+        }
+    }
+    if let Some(n) = b.count {
+        let _ = write!(r, ";COUNT={n}");
+    } else if let Some(until) = b.until {
+        match timezone {
+            // With a named zone, UNTIL would have to be in UTC, which needs the zone's offset;
+            // the number of occurrences says the same without it.
+            Some(tz) if tz != "UTC" && tz != "GMT" => {
+                let _ = write!(r, ";COUNT={}", b.count_until(until.0));
+            }
+            Some(_) => {
+                let _ = write!(r, ";UNTIL={}T235959Z", ymd(until.0));
+            }
+            None => {
+                let _ = write!(r, ";UNTIL={}T235959", ymd(until.0));
+            }
+        }
+    }
+    r
+}
+
+/// Days 29 to 31 do not exist in every month; RFC 5545 would skip those months, people expect
+/// the month's last day instead: take the last of the candidate days that exist.
+fn month_end_clamp(r: &mut String, day: u32) {
+    if day > 28 {
+        let days: Vec<String> = (28..=day).map(|d| d.to_string()).collect();
+        let _ = write!(r, ";BYMONTHDAY={};BYSETPOS=-1", days.join(","));
+    }
+}
+
+fn ymd(d: NaiveDate) -> String {
+    d.format("%Y%m%d").to_string()
+}
+
+/// TEXT value escaping (RFC 5545 §3.3.11).
+pub fn escape_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.replace("\r\n", "\n").chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' | '\r' => out.push_str("\\n"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Appends `line` folded to at most 75 octets per physical line, never splitting a UTF-8
+/// character, each line ended by CRLF (RFC 5545 §3.1).
+pub fn fold(out: &mut String, line: &str) {
+    let mut limit = 75;
+    let mut rest = line;
+    loop {
+        if rest.len() <= limit {
+            out.push_str(rest);
+            out.push_str("\r\n");
+            return;
+        }
+        let mut cut = limit;
+        while !rest.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        out.push_str(&rest[..cut]);
+        out.push_str("\r\n ");
+        rest = &rest[cut..];
+        // Continuation lines start with a space, which counts.
+        limit = 74;
+    }
+}
+
+/// FNV-1a, 64 bits: a stable hash (std's is randomly seeded) for UIDs.
+fn fnv1a(parts: &[&str]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for (i, p) in parts.iter().enumerate() {
+        if i > 0 {
+            h ^= 0x1f;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        for b in p.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folding_respects_octets_and_characters() {
+        let mut out = String::new();
+        let long = format!("DESCRIPTION:{}", "é".repeat(100));
+        fold(&mut out, &long);
+        for l in out.split("\r\n").filter(|l| !l.is_empty()) {
+            assert!(l.len() <= 75, "{} octets", l.len());
+        }
+        let unfolded = out.trim_end_matches("\r\n").replace("\r\n ", "");
+        assert_eq!(unfolded, long);
+    }
+
+    #[test]
+    fn text_is_escaped() {
+        assert_eq!(escape_text("a,b;c\\d\ne"), "a\\,b\\;c\\\\d\\ne");
+    }
+
+    #[test]
+    fn time_zone_names() {
+        for ok in [
+            "Europe/Berlin",
+            "America/Argentina/Buenos_Aires",
+            "UTC",
+            "Etc/GMT+2",
+        ] {
+            assert!(ok.parse::<TimeZoneName>().is_ok(), "{ok}");
+        }
+        for bad in ["Berlin", "CET+1", "Europe/", "europe berlin", "../x"] {
+            assert!(bad.parse::<TimeZoneName>().is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,533 @@
+//! Calendar arithmetic for worksheets and planners: typed dates, times and durations as written
+//! in YAML, cadences, weekdays of the month and week boundaries.
+//!
+//! Adding months clamps to the end of the month (31 January + 1 month = 28 or 29 February),
+//! as people expect of "monthly", and as the calendar export encodes with `BYSETPOS=-1`.
+
+use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Deserializes a type from a YAML string through `FromStr`, so that a bad value becomes an
+/// error at its own position. `$what` is what the error says was expected.
+macro_rules! from_yaml_str {
+    ($ty:ty, $what:expr) => {
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                struct V;
+                impl<'de> serde::de::Visitor<'de> for V {
+                    type Value = $ty;
+                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                        f.write_str($what)
+                    }
+                    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<$ty, E> {
+                        s.parse::<$ty>().map_err(E::custom)
+                    }
+                }
+                d.deserialize_str(V)
+            }
+        }
+    };
+}
+
+/// A calendar date written `YYYY-MM-DD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date(pub NaiveDate);
+
+impl std::str::FromStr for Date {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        parse_date(s.trim()).map(Date)
+    }
+}
+from_yaml_str!(Date, "a date written YYYY-MM-DD");
+
+impl Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0.format("%Y-%m-%d"))
+    }
+}
+
+/// Parses `YYYY-MM-DD`, telling a malformed date from one that does not exist.
+pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    let b = s.as_bytes();
+    let shaped = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shaped {
+        return Err(format!(
+            "`{s}` is not a date\nhint: write dates as YYYY-MM-DD, e.g. 2026-03-15"
+        ));
+    }
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+        let (y, m) = (&s[..4], &s[5..7]);
+        let days = y
+            .parse::<i32>()
+            .ok()
+            .zip(m.parse::<u32>().ok())
+            .and_then(|(y, m)| month_length(y, m));
+        match days {
+            Some(n) => format!("impossible date `{s}`\nhint: month {m} of {y} has {n} days"),
+            None => format!("impossible date `{s}`\nhint: months run from 01 to 12"),
+        }
+    })
+}
+
+/// Number of days in a month, `None` for a month outside 1..=12.
+pub fn month_length(year: i32, month: u32) -> Option<u32> {
+    let first = NaiveDate::from_ymd_opt(year, month, 1)?;
+    let next = first.checked_add_months(Months::new(1))?;
+    Some((next - first).num_days() as u32)
+}
+
+/// A time of day written `HH:MM` (24-hour clock).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Time {
+    pub hour: u32,
+    pub minute: u32,
+}
+
+impl std::str::FromStr for Time {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        let bad = || format!("`{s}` is not a time\nhint: write times as HH:MM, e.g. 08:30");
+        let (h, m) = s.split_once(':').ok_or_else(bad)?;
+        let digits = |x: &str, max_len| {
+            !x.is_empty() && x.len() <= max_len && x.bytes().all(|c| c.is_ascii_digit())
+        };
+        if !digits(h, 2) || !digits(m, 2) || m.len() != 2 {
+            return Err(bad());
+        }
+        let (hour, minute) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
+        if hour > 23 || minute > 59 {
+            return Err(format!(
+                "impossible time `{s}`\nhint: hours run from 00 to 23 and minutes from 00 to 59"
+            ));
+        }
+        Ok(Time { hour, minute })
+    }
+}
+from_yaml_str!(Time, "a time written HH:MM");
+
+impl fmt::Display for Time {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        write!(f, "{:02}:{:02}", self.hour, self.minute)
+    }
+}
+
+impl Time {
+    pub fn minutes(self) -> u32 {
+        self.hour * 60 + self.minute
+    }
+}
+
+/// A length of time written `45m`, `1h` or `1h30m`, in minutes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Duration(pub u32);
+
+/// The longest block a schedule may hold: a full day.
+const MAX_MINUTES: u32 = 24 * 60;
+
+impl std::str::FromStr for Duration {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let s = s.trim();
+        let bad =
+            || format!("`{s}` is not a duration\nhint: write durations like 45m, 1h or 1h30m");
+        let (hours, rest) = match s.split_once('h') {
+            Some((h, rest)) => (Some(h), rest),
+            None => (None, s),
+        };
+        let minutes = match rest {
+            "" => None,
+            r => Some(r.strip_suffix('m').ok_or_else(bad)?),
+        };
+        if hours.is_none() && minutes.is_none() {
+            return Err(bad());
+        }
+        let num = |x: Option<&str>| -> Result<u32, String> {
+            match x {
+                None => Ok(0),
+                Some(d)
+                    if !d.is_empty() && d.len() <= 4 && d.bytes().all(|c| c.is_ascii_digit()) =>
+                {
+                    d.parse().map_err(|_| bad())
+                }
+                Some(_) => Err(bad()),
+            }
+        };
+        let total = num(hours)? * 60 + num(minutes)?;
+        if total == 0 || total > MAX_MINUTES {
+            return Err(format!(
+                "duration `{s}` is out of range\nhint: a block lasts more than 0 minutes and at most 24h"
+            ));
+        }
+        Ok(Duration(total))
+    }
+}
+from_yaml_str!(Duration, "a duration such as 45m, 1h or 1h30m");
+
+impl fmt::Display for Duration {
+    /// `1h 30m`, `45m`, `2h`: how a person would write it.
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match (self.0 / 60, self.0 % 60) {
+            (0, m) => write!(f, "{m}m"),
+            (h, 0) => write!(f, "{h}h"),
+            (h, m) => write!(f, "{h}h {m}m"),
+        }
+    }
+}
+
+impl Duration {
+    /// RFC 5545 form: `PT1H30M`.
+    pub fn ical(self) -> String {
+        match (self.0 / 60, self.0 % 60) {
+            (h, 0) => format!("PT{h}H"),
+            (0, m) => format!("PT{m}M"),
+            (h, m) => format!("PT{h}H{m}M"),
+        }
+    }
+}
+
+/// How often something repeats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Cadence {
+    Weekly,
+    Biweekly,
+    Monthly,
+    Quarterly,
+    Yearly,
+}
+
+impl Cadence {
+    pub fn name(self) -> &'static str {
+        match self {
+            Cadence::Weekly => "weekly",
+            Cadence::Biweekly => "biweekly",
+            Cadence::Monthly => "monthly",
+            Cadence::Quarterly => "quarterly",
+            Cadence::Yearly => "yearly",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Cadence::Weekly => "Every week",
+            Cadence::Biweekly => "Every two weeks",
+            Cadence::Monthly => "Every month",
+            Cadence::Quarterly => "Every quarter",
+            Cadence::Yearly => "Every year",
+        }
+    }
+
+    /// The step in days or in months.
+    fn step(self) -> Step {
+        match self {
+            Cadence::Weekly => Step::Days(7),
+            Cadence::Biweekly => Step::Days(14),
+            Cadence::Monthly => Step::Months(1),
+            Cadence::Quarterly => Step::Months(3),
+            Cadence::Yearly => Step::Months(12),
+        }
+    }
+
+    /// Months between occurrences, for the cadences counted in months.
+    pub fn months(self) -> Option<u32> {
+        match self.step() {
+            Step::Months(m) => Some(m),
+            Step::Days(_) => None,
+        }
+    }
+
+    /// The `n`th occurrence after `base` (n = 0 is `base`). Counting from `base` each time,
+    /// rather than stepping from the previous occurrence, keeps the 31st on the 31st in the
+    /// months that have one after a short month clamped it.
+    pub fn nth_after(self, base: NaiveDate, n: u32) -> Option<NaiveDate> {
+        match self.step() {
+            Step::Days(d) => base.checked_add_days(Days::new(u64::from(d) * u64::from(n))),
+            Step::Months(m) => base.checked_add_months(Months::new(m.checked_mul(n)?)),
+        }
+    }
+
+    /// The next due date: one step after `base`.
+    pub fn next_after(self, base: NaiveDate) -> Option<NaiveDate> {
+        self.nth_after(base, 1)
+    }
+}
+
+enum Step {
+    Days(u32),
+    Months(u32),
+}
+
+/// Which weekday of a month: `first tuesday`, `last friday`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WeekdayOfMonth {
+    /// 1..=4 counts from the start of the month; -1 is the last.
+    pub nth: i8,
+    pub weekday: Weekday,
+}
+
+const ORDINALS: &[(&str, i8)] = &[
+    ("first", 1),
+    ("second", 2),
+    ("third", 3),
+    ("fourth", 4),
+    ("last", -1),
+];
+
+impl std::str::FromStr for WeekdayOfMonth {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let lower = s.trim().to_ascii_lowercase();
+        let words: Vec<&str> = lower.split_whitespace().collect();
+        let bad = || {
+            format!(
+                "`{}` is not a weekday of the month\nhint: write e.g. `first tuesday` or `last friday` (first, second, third, fourth or last)",
+                s.trim()
+            )
+        };
+        let [ord, day] = words[..] else {
+            return Err(bad());
+        };
+        let nth = ORDINALS
+            .iter()
+            .find(|(w, _)| *w == ord)
+            .map(|(_, n)| *n)
+            .ok_or_else(bad)?;
+        Ok(WeekdayOfMonth {
+            nth,
+            weekday: parse_weekday(day)?,
+        })
+    }
+}
+from_yaml_str!(
+    WeekdayOfMonth,
+    "a weekday of the month such as `first tuesday`"
+);
+
+impl fmt::Display for WeekdayOfMonth {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        let ord = ORDINALS
+            .iter()
+            .find(|(_, n)| *n == self.nth)
+            .map(|(w, _)| *w)
+            .unwrap_or("first");
+        write!(f, "{ord} {}", weekday_name(self.weekday))
+    }
+}
+
+impl WeekdayOfMonth {
+    /// The date in the given month (always exists: every month has 4 of each weekday).
+    pub fn in_month(self, year: i32, month: u32) -> Option<NaiveDate> {
+        if self.nth > 0 {
+            NaiveDate::from_weekday_of_month_opt(year, month, self.weekday, self.nth as u8)
+        } else {
+            let last = NaiveDate::from_ymd_opt(year, month, month_length(year, month)?)?;
+            let back = (7 + last.weekday().num_days_from_monday()
+                - self.weekday.num_days_from_monday())
+                % 7;
+            last.checked_sub_days(Days::new(u64::from(back)))
+        }
+    }
+
+    /// RFC 5545 BYDAY value: `1TU`, `-1FR`.
+    pub fn ical(self) -> String {
+        format!("{}{}", self.nth, ical_day(self.weekday))
+    }
+}
+
+pub fn ical_day(w: Weekday) -> &'static str {
+    match w {
+        Weekday::Mon => "MO",
+        Weekday::Tue => "TU",
+        Weekday::Wed => "WE",
+        Weekday::Thu => "TH",
+        Weekday::Fri => "FR",
+        Weekday::Sat => "SA",
+        Weekday::Sun => "SU",
+    }
+}
+
+const WEEKDAYS: [(&str, Weekday); 7] = [
+    ("monday", Weekday::Mon),
+    ("tuesday", Weekday::Tue),
+    ("wednesday", Weekday::Wed),
+    ("thursday", Weekday::Thu),
+    ("friday", Weekday::Fri),
+    ("saturday", Weekday::Sat),
+    ("sunday", Weekday::Sun),
+];
+
+/// A weekday by its English name or three-letter abbreviation, any case.
+pub fn parse_weekday(s: &str) -> Result<Weekday, String> {
+    let lower = s.to_ascii_lowercase();
+    if let Some((_, w)) = WEEKDAYS
+        .iter()
+        .find(|(name, _)| *name == lower || (lower.len() == 3 && name.starts_with(&lower)))
+    {
+        return Ok(*w);
+    }
+    let names: Vec<&str> = WEEKDAYS.iter().map(|(n, _)| *n).collect();
+    let hint = match crate::error::closest(&lower, &names) {
+        Some(n) => format!("did you mean `{n}`?"),
+        None => format!("weekdays: {}", names.join(", ")),
+    };
+    Err(format!("`{s}` is not a weekday\nhint: {hint}"))
+}
+
+pub fn weekday_name(w: Weekday) -> &'static str {
+    const NAMES: [&str; 7] = [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ];
+    NAMES[w.num_days_from_monday() as usize]
+}
+
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// A month by its English name or three-letter abbreviation; 1..=12.
+pub fn parse_month(s: &str) -> Result<u32, String> {
+    let lower = s.to_ascii_lowercase();
+    if let Some(i) = MONTHS
+        .iter()
+        .position(|m| *m == lower || (lower.len() == 3 && m.starts_with(&lower)))
+    {
+        return Ok(i as u32 + 1);
+    }
+    let hint = match crate::error::closest(&lower, &MONTHS) {
+        Some(n) => format!("did you mean `{n}`?"),
+        None => "months: january … december".to_string(),
+    };
+    Err(format!("`{s}` is not a month\nhint: {hint}"))
+}
+
+/// The Monday of the ISO week holding `d`.
+pub fn week_start(d: NaiveDate) -> NaiveDate {
+    d - Days::new(u64::from(d.weekday().num_days_from_monday()))
+}
+
+/// `d` with its day clamped into the given month (the 31st becomes the 30th in April).
+pub fn clamp_day(year: i32, month: u32, day: u32) -> Option<NaiveDate> {
+    let last = month_length(year, month)?;
+    NaiveDate::from_ymd_opt(year, month, day.min(last))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        parse_date(s).unwrap()
+    }
+
+    #[test]
+    fn dates_and_impossible_dates() {
+        assert_eq!(d("2028-02-29").day(), 29);
+        let e = parse_date("2026-02-30").unwrap_err();
+        assert!(e.starts_with("impossible date `2026-02-30`"), "{e}");
+        assert!(e.contains("has 28 days"), "{e}");
+        assert!(parse_date("2026-13-01").unwrap_err().contains("01 to 12"));
+        assert!(parse_date("15/03/2026").unwrap_err().contains("not a date"));
+    }
+
+    #[test]
+    fn times_and_durations() {
+        assert_eq!("08:05".parse::<Time>().unwrap().to_string(), "08:05");
+        assert_eq!("8:30".parse::<Time>().unwrap().minutes(), 510);
+        assert!(
+            "25:00"
+                .parse::<Time>()
+                .unwrap_err()
+                .starts_with("impossible time")
+        );
+        assert!("8h".parse::<Time>().unwrap_err().contains("not a time"));
+        assert_eq!("1h30m".parse::<Duration>().unwrap(), Duration(90));
+        assert_eq!("45m".parse::<Duration>().unwrap().ical(), "PT45M");
+        assert_eq!("2h".parse::<Duration>().unwrap().ical(), "PT2H");
+        assert_eq!(Duration(90).ical(), "PT1H30M");
+        assert_eq!(Duration(90).to_string(), "1h 30m");
+        for bad in ["1.5h", "h", "m", "", "30", "1h30", "0m", "25h"] {
+            assert!(bad.parse::<Duration>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn cadences_clamp_to_month_end() {
+        assert_eq!(
+            Cadence::Weekly.next_after(d("2026-12-29")),
+            Some(d("2027-01-05"))
+        );
+        assert_eq!(
+            Cadence::Biweekly.next_after(d("2026-03-01")),
+            Some(d("2026-03-15"))
+        );
+        assert_eq!(
+            Cadence::Monthly.next_after(d("2026-01-31")),
+            Some(d("2026-02-28"))
+        );
+        assert_eq!(
+            Cadence::Monthly.nth_after(d("2026-01-31"), 2),
+            Some(d("2026-03-31"))
+        );
+        assert_eq!(
+            Cadence::Quarterly.next_after(d("2026-11-30")),
+            Some(d("2027-02-28"))
+        );
+        assert_eq!(
+            Cadence::Yearly.next_after(d("2028-02-29")),
+            Some(d("2029-02-28"))
+        );
+        assert_eq!(
+            Cadence::Yearly.nth_after(d("2028-02-29"), 4),
+            Some(d("2032-02-29"))
+        );
+    }
+
+    #[test]
+    fn weekdays_of_the_month() {
+        let first_tue: WeekdayOfMonth = "first Tuesday".parse().unwrap();
+        assert_eq!(first_tue.in_month(2026, 9), Some(d("2026-09-01")));
+        assert_eq!(first_tue.ical(), "1TU");
+        let last_fri: WeekdayOfMonth = "last fri".parse().unwrap();
+        assert_eq!(last_fri.in_month(2026, 1), Some(d("2026-01-30")));
+        assert_eq!(last_fri.in_month(2026, 7), Some(d("2026-07-31")));
+        assert_eq!(last_fri.ical(), "-1FR");
+        assert!("fifth monday".parse::<WeekdayOfMonth>().is_err());
+        let e = "first tusday".parse::<WeekdayOfMonth>().unwrap_err();
+        assert!(e.contains("did you mean `tuesday`"), "{e}");
+    }
+
+    #[test]
+    fn weeks_start_on_monday() {
+        assert_eq!(week_start(d("2028-01-02")), d("2027-12-27"));
+        assert_eq!(week_start(d("2027-12-27")), d("2027-12-27"));
+        assert_eq!(month_length(2028, 2), Some(29));
+        assert_eq!(clamp_day(2026, 4, 31), Some(d("2026-04-30")));
+        assert!(parse_month("Sept").is_err());
+        assert_eq!(parse_month("sep"), Ok(9));
+    }
+}

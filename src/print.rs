@@ -1,0 +1,260 @@
+//! `rapport print`: the planner as a PDF, printed by headless Chromium.
+//!
+//! The site is built into a temporary folder with a `file://` base URL, so that every
+//! site-absolute link (styles, images) resolves on disk without a server; Chromium then prints
+//! `planner/index.html` with the print CSS, and the PDF replaces the output file only once it
+//! is complete.
+
+use crate::config::BuildOptions;
+use crate::error::{Error, Result};
+use crate::render::DirSink;
+use crate::site::Site;
+use crate::{fs, planner};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Browser names looked up on PATH, in order.
+const BROWSERS: &[&str] = &[
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+];
+
+/// How long Chromium may take to print before it is stopped.
+const PRINT_TIMEOUT: Duration = Duration::from_secs(180);
+
+pub struct PrintOptions {
+    pub site: BuildOptions,
+    /// The PDF to write; default `planner.pdf` in the handbook folder.
+    pub output: Option<PathBuf>,
+    /// The browser to use instead of searching PATH.
+    pub chromium: Option<PathBuf>,
+}
+
+pub struct Printed {
+    pub output: PathBuf,
+    pub worksheets: usize,
+    pub weeks: u32,
+    pub elapsed: Duration,
+}
+
+pub fn print(opts: &PrintOptions) -> Result<Printed> {
+    let start = Instant::now();
+    let browser = find_browser(opts.chromium.as_deref())?;
+    let output = fs::absolute(
+        &opts
+            .output
+            .clone()
+            .unwrap_or_else(|| opts.site.root.join("planner.pdf")),
+    );
+    if let Some(parent) = output.parent()
+        && !parent.is_dir()
+    {
+        return Err(Error::refused(
+            format!("the folder of `{}` does not exist", output.display()),
+            "create it first, or pass another --output",
+        ));
+    }
+    let tmp = tempfile::Builder::new()
+        .prefix("rapport-print-")
+        .tempdir()
+        .map_err(|e| Error::io("create a temporary folder in", &std::env::temp_dir(), e))?;
+    let site_dir = tmp.path().join("site");
+    let mut build = opts.site.clone();
+    build.base_url = Some(file_url(&site_dir)?);
+    build.output = Some(site_dir.clone());
+    let mut site = Site::load(&build)?;
+    let plan = planner::resolve(&site.config, &site.library).map_err(Error::content)?;
+    site.render_to(&DirSink(site_dir.clone()))?;
+
+    let pdf = tmp.path().join("planner.pdf");
+    let page = site_dir.join(planner::PATH).join("index.html");
+    run_browser(
+        &browser,
+        tmp.path(),
+        &pdf,
+        &format!("file://{}", page.display()),
+    )?;
+    // Written beside the output and renamed, so a reader never sees half a file.
+    let partial = output.with_extension("pdf.partial");
+    fs::copy(&pdf, &partial)?;
+    std::fs::rename(&partial, &output).map_err(|e| Error::io("write", &output, e))?;
+    Ok(Printed {
+        output,
+        worksheets: plan.worksheets.len(),
+        weeks: plan.weeks,
+        elapsed: start.elapsed(),
+    })
+}
+
+/// `--chromium PATH`, or the first known browser on PATH.
+fn find_browser(given: Option<&Path>) -> Result<PathBuf> {
+    if let Some(path) = given {
+        return if path.is_file() {
+            Ok(path.to_path_buf())
+        } else {
+            Err(Error::refused(
+                format!("--chromium `{}` is not a file", path.display()),
+                "pass the path of a Chromium or Chrome executable",
+            ))
+        };
+    }
+    let dirs: Vec<PathBuf> = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).collect())
+        .unwrap_or_default();
+    BROWSERS
+        .iter()
+        .flat_map(|name| dirs.iter().map(move |d| d.join(name)))
+        .find(|p| is_executable(p))
+        .ok_or_else(|| {
+            Error::refused(
+                format!(
+                    "no Chromium or Chrome found to print with (looked for {} on PATH)",
+                    BROWSERS.join(", ")
+                ),
+                "install Chromium (Debian/Ubuntu: `sudo apt install chromium`, Fedora: `sudo dnf install chromium`, macOS: `brew install --cask chromium`), or pass --chromium PATH",
+            )
+        })
+}
+
+fn is_executable(p: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        p.metadata()
+            .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    }
+    #[cfg(not(unix))]
+    {
+        p.is_file()
+    }
+}
+
+/// `file:///tmp/x/site/` for a folder whose path needs no escaping in a URL.
+fn file_url(dir: &Path) -> Result<String> {
+    let s = dir.to_string_lossy().replace('\\', "/");
+    let plain = s
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/._-~:".contains(c));
+    if !plain {
+        return Err(Error::refused(
+            format!("the temporary folder `{s}` has characters that cannot appear in a link"),
+            "set TMPDIR to a folder whose path has only letters, digits, `/`, `.`, `_` and `-`",
+        ));
+    }
+    let s = if s.starts_with('/') {
+        s
+    } else {
+        format!("/{s}")
+    };
+    Ok(format!("file://{}/", s.trim_end_matches('/')))
+}
+
+fn run_browser(browser: &Path, tmp: &Path, pdf: &Path, url: &str) -> Result<()> {
+    let mut cmd = Command::new(browser);
+    cmd.arg("--headless")
+        .arg("--disable-gpu")
+        .arg("--no-first-run")
+        .arg("--no-default-browser-check")
+        .arg("--disable-background-networking")
+        .arg("--disable-component-update")
+        .arg("--disable-sync")
+        .arg("--disable-extensions")
+        .arg("--no-pdf-header-footer")
+        .arg(format!("--user-data-dir={}", tmp.join("profile").display()))
+        .arg(format!("--print-to-pdf={}", pdf.display()));
+    if running_as_root() {
+        // Chromium refuses to start its sandbox as root (containers, CI).
+        cmd.arg("--no-sandbox");
+    }
+    let mut child = cmd
+        .arg(url)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| Error::io("start", browser, e))?;
+    // Read stderr on the side, so a chatty browser never blocks on a full pipe.
+    let reader = child.stderr.take().map(|mut err| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = std::io::Read::read_to_string(&mut err, &mut text);
+            text
+        })
+    });
+    let started = Instant::now();
+    let status = loop {
+        match child
+            .try_wait()
+            .map_err(|e| Error::io("wait for", browser, e))?
+        {
+            Some(status) => break status,
+            None if started.elapsed() > PRINT_TIMEOUT => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(Error::refused(
+                    format!(
+                        "`{}` did not finish printing within {} s",
+                        browser.display(),
+                        PRINT_TIMEOUT.as_secs()
+                    ),
+                    "try again, or pass another browser with --chromium PATH",
+                ));
+            }
+            None => std::thread::sleep(Duration::from_millis(100)),
+        }
+    };
+    let stderr = reader.and_then(|r| r.join().ok()).unwrap_or_default();
+    let is_pdf = std::fs::read(pdf).is_ok_and(|b| b.starts_with(b"%PDF"));
+    if status.success() && is_pdf {
+        return Ok(());
+    }
+    let tail: Vec<&str> = stderr.lines().rev().take(5).collect();
+    let tail: Vec<&str> = tail.into_iter().rev().collect();
+    Err(Error::refused(
+        format!(
+            "`{}` did not print the planner ({status}){}",
+            browser.display(),
+            if tail.is_empty() {
+                String::new()
+            } else {
+                format!(":\n  {}", tail.join("\n  "))
+            }
+        ),
+        "check that the browser starts (`chromium --headless --version`), or pass another with --chromium PATH",
+    ))
+}
+
+fn running_as_root() -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
+    }
+    #[cfg(not(unix))]
+    {
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_urls() {
+        assert_eq!(
+            file_url(Path::new("/tmp/rapport-print-x/site")).unwrap(),
+            "file:///tmp/rapport-print-x/site/"
+        );
+        assert!(file_url(Path::new("/tmp/my files/site")).is_err());
+    }
+
+    #[test]
+    fn missing_browser_says_how_to_install() {
+        let e = find_browser(Some(Path::new("/nonexistent/chromium"))).unwrap_err();
+        assert!(e.to_string().contains("is not a file"));
+    }
+}

@@ -1,0 +1,353 @@
+//! `kind: checklist`: recurring networking habits, grouped by cadence.
+//!
+//! An item's `when` says when it falls, in words that depend on its group: a weekday for weekly
+//! items (`tuesday 08:00`), a day of the month for monthly and quarterly ones (`first tuesday`,
+//! `last friday`, `day 15`; quarterly items use the first month of each quarter), a month and day
+//! for yearly ones (`december 15`). The planner puts each item in the week it falls in.
+
+use super::{Data, Header, Markdown, item_check, parse_file, worksheet_file};
+use crate::dates::{
+    Time, WeekdayOfMonth, clamp_day, month_length, parse_month, parse_weekday, weekday_name,
+};
+use crate::error::Diagnostic;
+use chrono::{NaiveDate, Weekday};
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+use std::fmt;
+use std::marker::PhantomData;
+use std::path::Path;
+use std::str::FromStr;
+
+/// A checklist item: a string, or a mapping with `text`, `when` and `notes`.
+#[derive(Debug, Clone)]
+pub struct Item<W> {
+    pub text: String,
+    pub when: Option<When<W>>,
+    pub notes: Option<Markdown>,
+}
+
+/// A parsed `when`, with the words as written (shown on the page).
+#[derive(Debug, Clone)]
+pub struct When<W> {
+    pub raw: String,
+    pub slot: W,
+}
+
+impl<'de, W: FromStr<Err = String>> Deserialize<'de> for When<W> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        // Parsed inside the visitor, so that an error points at the value itself.
+        struct V<W>(PhantomData<W>);
+        impl<W: FromStr<Err = String>> Visitor<'_> for V<W> {
+            type Value = When<W>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a day and time such as `tuesday 08:00`")
+            }
+            fn visit_str<E: de::Error>(self, raw: &str) -> Result<When<W>, E> {
+                Ok(When {
+                    raw: raw.trim().to_string(),
+                    slot: raw.parse::<W>().map_err(E::custom)?,
+                })
+            }
+        }
+        d.deserialize_str(V(PhantomData))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, bound(deserialize = "W: FromStr<Err = String>"))]
+struct ItemMap<W> {
+    text: String,
+    when: Option<When<W>>,
+    notes: Option<Markdown>,
+}
+
+impl<'de, W: FromStr<Err = String>> Deserialize<'de> for Item<W> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<W>(PhantomData<W>);
+        impl<'de, W: FromStr<Err = String>> Visitor<'de> for V<W> {
+            type Value = Item<W>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string, or a mapping with `text` and optional `when` and `notes`")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Item<W>, E> {
+                Ok(Item {
+                    text: s.to_string(),
+                    when: None,
+                    notes: None,
+                })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Item<W>, A::Error> {
+                let m = ItemMap::<W>::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(Item {
+                    text: m.text,
+                    when: m.when,
+                    notes: m.notes,
+                })
+            }
+        }
+        d.deserialize_any(V(PhantomData))
+    }
+}
+
+/// Splits a trailing `HH:MM` off `s`.
+fn split_time(s: &str) -> Result<(String, Option<Time>), String> {
+    let words: Vec<&str> = s.split_whitespace().collect();
+    match words.split_last() {
+        Some((last, rest)) if last.contains(':') => Ok((rest.join(" "), Some(last.parse()?))),
+        _ => Ok((words.join(" "), None)),
+    }
+}
+
+/// `when` of a weekly item: a weekday, a time, or both (`tuesday 08:00`).
+#[derive(Debug, Clone, Copy)]
+pub struct WeekSlot {
+    pub weekday: Option<Weekday>,
+    pub time: Option<Time>,
+}
+
+impl FromStr for WeekSlot {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (rest, time) = split_time(s)?;
+        let weekday = match rest.as_str() {
+            "" if time.is_some() => None,
+            "" => return Err("`when` is empty\nhint: write e.g. `tuesday 08:00`".into()),
+            w => Some(parse_weekday(w)?),
+        };
+        Ok(WeekSlot { weekday, time })
+    }
+}
+
+/// The day of a month: a weekday of the month or a day number (clamped to short months).
+#[derive(Debug, Clone, Copy)]
+pub enum MonthDay {
+    Weekday(WeekdayOfMonth),
+    Day(u32),
+}
+
+/// `when` of a monthly or quarterly item: `first tuesday`, `day 15`, optionally with a time.
+#[derive(Debug, Clone, Copy)]
+pub struct MonthSlot {
+    pub day: MonthDay,
+    pub time: Option<Time>,
+}
+
+impl FromStr for MonthSlot {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (rest, time) = split_time(s)?;
+        let lower = rest.to_ascii_lowercase();
+        let number = lower.strip_prefix("day ").unwrap_or(&lower).trim();
+        let number = number.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+        let day = if !number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()) {
+            match number.parse::<u32>() {
+                Ok(n @ 1..=31) => MonthDay::Day(n),
+                _ => {
+                    return Err(format!(
+                        "impossible day of the month `{}`\nhint: days run from 1 to 31",
+                        rest
+                    ));
+                }
+            }
+        } else {
+            MonthDay::Weekday(rest.parse().map_err(|e: String| {
+                e.replace(
+                    "(first, second, third, fourth or last)",
+                    "(first, second, third, fourth or last), or `day 15`",
+                )
+            })?)
+        };
+        Ok(MonthSlot { day, time })
+    }
+}
+
+impl MonthSlot {
+    /// The item's date in a given month.
+    pub fn date_in(&self, year: i32, month: u32) -> Option<NaiveDate> {
+        match self.day {
+            MonthDay::Weekday(w) => w.in_month(year, month),
+            MonthDay::Day(d) => clamp_day(year, month, d),
+        }
+    }
+}
+
+/// `when` of a yearly item: a month, optionally a day and a time (`december 15 09:00`).
+#[derive(Debug, Clone, Copy)]
+pub struct YearSlot {
+    pub month: u32,
+    pub day: Option<u32>,
+    pub time: Option<Time>,
+}
+
+impl FromStr for YearSlot {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        let (rest, time) = split_time(s)?;
+        let words: Vec<&str> = rest.split_whitespace().collect();
+        let (month, day) = match words[..] {
+            [m] => (parse_month(m)?, None),
+            [m, d] => (parse_month(m)?, Some(d)),
+            _ => {
+                return Err(format!(
+                    "`{}` is not a day of the year\nhint: write a month and an optional day, e.g. `december` or `december 15`",
+                    s.trim()
+                ));
+            }
+        };
+        let day = match day {
+            None => None,
+            Some(d) => {
+                let n: u32 = d.parse().map_err(|_| {
+                    format!("`{d}` is not a day of the month\nhint: write e.g. `december 15`")
+                })?;
+                // Checked against a leap year: 29 February is a real yearly date.
+                let len = month_length(2028, month).unwrap_or(31);
+                if n == 0 || n > len {
+                    return Err(format!(
+                        "impossible date `{}`\nhint: that month has {len} days",
+                        s.trim()
+                    ));
+                }
+                Some(n)
+            }
+        };
+        Ok(YearSlot { month, day, time })
+    }
+}
+
+impl YearSlot {
+    pub fn date_in(&self, year: i32) -> Option<NaiveDate> {
+        clamp_day(year, self.month, self.day.unwrap_or(1))
+    }
+}
+
+impl fmt::Display for WeekSlot {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match (self.weekday, self.time) {
+            (Some(w), Some(t)) => write!(f, "{} {t}", weekday_name(w)),
+            (Some(w), None) => f.write_str(weekday_name(w)),
+            (None, Some(t)) => write!(f, "{t}"),
+            (None, None) => Ok(()),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Checklist {
+    pub weekly: Vec<Item<WeekSlot>>,
+    pub monthly: Vec<Item<MonthSlot>>,
+    pub quarterly: Vec<Item<MonthSlot>>,
+    pub yearly: Vec<Item<YearSlot>>,
+}
+
+impl Checklist {
+    pub(super) fn notes_mut(&mut self) -> Vec<&mut Markdown> {
+        let mut out: Vec<&mut Markdown> = Vec::new();
+        out.extend(self.weekly.iter_mut().filter_map(|i| i.notes.as_mut()));
+        out.extend(self.monthly.iter_mut().filter_map(|i| i.notes.as_mut()));
+        out.extend(self.quarterly.iter_mut().filter_map(|i| i.notes.as_mut()));
+        out.extend(self.yearly.iter_mut().filter_map(|i| i.notes.as_mut()));
+        out
+    }
+
+    pub(super) fn notes(&self) -> Vec<&Markdown> {
+        let w = self.weekly.iter().filter_map(|i| i.notes.as_ref());
+        let m = self.monthly.iter().filter_map(|i| i.notes.as_ref());
+        let q = self.quarterly.iter().filter_map(|i| i.notes.as_ref());
+        let y = self.yearly.iter().filter_map(|i| i.notes.as_ref());
+        w.chain(m).chain(q).chain(y).collect()
+    }
+
+    pub(super) fn texts(&self) -> Vec<&str> {
+        let w = self.weekly.iter().map(|i| i.text.as_str());
+        let m = self.monthly.iter().map(|i| i.text.as_str());
+        let q = self.quarterly.iter().map(|i| i.text.as_str());
+        let y = self.yearly.iter().map(|i| i.text.as_str());
+        w.chain(m).chain(q).chain(y).collect()
+    }
+}
+
+worksheet_file!(File {
+    #[serde(default)]
+    weekly: Vec<Item<WeekSlot>>,
+    #[serde(default)]
+    monthly: Vec<Item<MonthSlot>>,
+    #[serde(default)]
+    quarterly: Vec<Item<MonthSlot>>,
+    #[serde(default)]
+    yearly: Vec<Item<YearSlot>>,
+});
+
+pub(super) fn parse(path: &Path, text: &str) -> Result<(Header, Data), Vec<Diagnostic>> {
+    let mut f: File = parse_file(
+        path,
+        text,
+        &[
+            ("weekly", item_check::<Item<WeekSlot>>),
+            ("monthly", item_check::<Item<MonthSlot>>),
+            ("quarterly", item_check::<Item<MonthSlot>>),
+            ("yearly", item_check::<Item<YearSlot>>),
+        ],
+    )?;
+    let header = f.header();
+    Ok((
+        header,
+        Data::Checklist(Checklist {
+            weekly: f.weekly,
+            monthly: f.monthly,
+            quarterly: f.quarterly,
+            yearly: f.yearly,
+        }),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dates::parse_date;
+
+    #[test]
+    fn slots_parse_and_place() {
+        let w: WeekSlot = "Tuesday 08:00".parse().unwrap();
+        assert_eq!(w.to_string(), "Tuesday 08:00");
+        assert!(
+            "Tusday"
+                .parse::<WeekSlot>()
+                .unwrap_err()
+                .contains("did you mean `tuesday`")
+        );
+        assert!(
+            "tuesday 25:00"
+                .parse::<WeekSlot>()
+                .unwrap_err()
+                .starts_with("impossible time")
+        );
+        let m: MonthSlot = "first tuesday 18:30".parse().unwrap();
+        assert_eq!(m.date_in(2026, 9), Some(parse_date("2026-09-01").unwrap()));
+        let m: MonthSlot = "day 31".parse().unwrap();
+        assert_eq!(m.date_in(2026, 2), Some(parse_date("2026-02-28").unwrap()));
+        assert!("day 32".parse::<MonthSlot>().is_err());
+        assert!(
+            "someday"
+                .parse::<MonthSlot>()
+                .unwrap_err()
+                .contains("`day 15`")
+        );
+        let y: YearSlot = "December 15".parse().unwrap();
+        assert_eq!(y.date_in(2027), Some(parse_date("2027-12-15").unwrap()));
+        let y: YearSlot = "february 29".parse().unwrap();
+        assert_eq!(y.date_in(2027), Some(parse_date("2027-02-28").unwrap()));
+        assert!(
+            "february 30"
+                .parse::<YearSlot>()
+                .unwrap_err()
+                .starts_with("impossible date")
+        );
+        assert!(
+            "Decembre"
+                .parse::<YearSlot>()
+                .unwrap_err()
+                .contains("did you mean `december`")
+        );
+    }
+}

@@ -1,0 +1,311 @@
+//! `kind: table`: a free worksheet of named columns, filled rows and blank rows to write in.
+
+use super::locate::{self, diag};
+use super::{Data, Header, item_check, parse_file, worksheet_file};
+use crate::error::{Diagnostic, closest};
+use serde::de::{self, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+use std::fmt;
+use std::path::Path;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Column {
+    pub name: String,
+    /// A CSS length (`30%`, `12em`), checked so it is safe in a style attribute.
+    pub width: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ColumnMap {
+    name: String,
+    width: Option<Width>,
+}
+
+/// A column width: a number (percent) or a CSS length.
+struct Width(String);
+
+impl<'de> Deserialize<'de> for Width {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Width;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a width such as 30% or 12em")
+            }
+            fn visit_u64<E: de::Error>(self, n: u64) -> Result<Width, E> {
+                if (1..=100).contains(&n) {
+                    Ok(Width(format!("{n}%")))
+                } else {
+                    Err(E::custom(format!(
+                        "width {n} is out of range\nhint: a number is a percentage from 1 to 100"
+                    )))
+                }
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Width, E> {
+                let s = s.trim();
+                let num_end = s
+                    .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+                    .unwrap_or(s.len());
+                let (num, unit) = s.split_at(num_end);
+                let units = ["%", "em", "rem", "ch", "mm", "cm", "in", "px", "pt"];
+                if num.parse::<f64>().is_ok_and(|n| n > 0.0) && units.contains(&unit) {
+                    Ok(Width(s.to_string()))
+                } else {
+                    Err(E::custom(format!(
+                        "`{s}` is not a width\nhint: write a percentage or a length: 30%, 12em, 40mm"
+                    )))
+                }
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for Column {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Column;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a column name, or a mapping with `name` and optional `width`")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Column, E> {
+                Ok(Column {
+                    name: s.to_string(),
+                    width: None,
+                })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Column, A::Error> {
+                let m = ColumnMap::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(Column {
+                    name: m.name,
+                    width: m.width.map(|w| w.0),
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A row as written: cells in column order, or a mapping from column name to cell.
+#[derive(Debug, Clone)]
+enum RawRow {
+    List(Vec<String>),
+    Map(Vec<(String, String)>),
+}
+
+/// A cell: any scalar, shown as written.
+struct Cell(String);
+
+impl<'de> Deserialize<'de> for Cell {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Cell;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a cell value (text, a number or a date)")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Cell, E> {
+                Ok(Cell(s.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, n: i64) -> Result<Cell, E> {
+                Ok(Cell(n.to_string()))
+            }
+            fn visit_u64<E: de::Error>(self, n: u64) -> Result<Cell, E> {
+                Ok(Cell(n.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, n: f64) -> Result<Cell, E> {
+                Ok(Cell(n.to_string()))
+            }
+            fn visit_bool<E: de::Error>(self, b: bool) -> Result<Cell, E> {
+                Ok(Cell(if b { "yes" } else { "no" }.to_string()))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Cell, E> {
+                Ok(Cell(String::new()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for RawRow {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawRow;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a row: a list of cells, or a mapping from column name to cell")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawRow, A::Error> {
+                let mut cells = Vec::new();
+                while let Some(Cell(c)) = seq.next_element()? {
+                    cells.push(c);
+                }
+                Ok(RawRow::List(cells))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawRow, A::Error> {
+                let mut cells = Vec::new();
+                while let Some((k, Cell(v))) = map.next_entry::<String, Cell>()? {
+                    cells.push((k, v));
+                }
+                Ok(RawRow::Map(cells))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub columns: Vec<Column>,
+    /// Every row with one cell per column.
+    pub rows: Vec<Vec<String>>,
+    pub blank_rows: u32,
+}
+
+worksheet_file!(File {
+    columns: Vec<Column>,
+    #[serde(default)]
+    rows: Vec<RawRow>,
+    #[serde(default)]
+    blank_rows: u32,
+});
+
+pub(super) fn parse(path: &Path, text: &str) -> Result<(Header, Data), Vec<Diagnostic>> {
+    let mut f: File = parse_file(
+        path,
+        text,
+        &[
+            ("columns", item_check::<Column>),
+            ("rows", item_check::<RawRow>),
+        ],
+    )?;
+    let header = f.header();
+    let mut diags = Vec::new();
+    let names: Vec<&str> = f.columns.iter().map(|c| c.name.as_str()).collect();
+    if names.is_empty() {
+        diags.push(diag(
+            path,
+            text,
+            locate::key(text, "columns"),
+            "a table needs at least one column",
+            "list the column names: `columns: [Date, What I did, Impact]`",
+        ));
+    }
+    for (i, name) in names.iter().enumerate() {
+        if names[..i].contains(name) {
+            diags.push(diag(
+                path,
+                text,
+                locate::item_key(text, "columns", i, None),
+                format!("column `{name}` is listed twice"),
+                "give every column its own name",
+            ));
+        }
+    }
+    let mut rows = Vec::with_capacity(f.rows.len());
+    for (i, row) in f.rows.iter().enumerate() {
+        let mut cells = vec![String::new(); names.len()];
+        match row {
+            RawRow::List(list) => {
+                if list.len() > names.len() {
+                    diags.push(diag(
+                        path,
+                        text,
+                        locate::item_key(text, "rows", i, None),
+                        format!(
+                            "row {} has {} cells but the table has {} columns",
+                            i + 1,
+                            list.len(),
+                            names.len()
+                        ),
+                        format!("columns: {}", names.join(", ")),
+                    ));
+                }
+                for (c, v) in cells.iter_mut().zip(list) {
+                    c.clone_from(v);
+                }
+            }
+            RawRow::Map(map) => {
+                for (k, v) in map {
+                    match names.iter().position(|n| n == k) {
+                        Some(j) => cells[j].clone_from(v),
+                        None => {
+                            let hint = match closest(k, &names) {
+                                Some(n) => {
+                                    format!("did you mean `{n}`? Columns: {}", names.join(", "))
+                                }
+                                None => format!("columns: {}", names.join(", ")),
+                            };
+                            diags.push(diag(
+                                path,
+                                text,
+                                locate::item_key(text, "rows", i, Some(k)),
+                                format!("unknown column `{k}`"),
+                                hint,
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+        rows.push(cells);
+    }
+    if !diags.is_empty() {
+        return Err(diags);
+    }
+    Ok((
+        header,
+        Data::Table(Table {
+            columns: f.columns,
+            rows,
+            blank_rows: f.blank_rows,
+        }),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::parse as parse_worksheet;
+    use super::*;
+
+    fn table(text: &str) -> Result<Table, Vec<Diagnostic>> {
+        match parse_worksheet(Path::new("t.yaml"), text)?.data {
+            Data::Table(t) => Ok(t),
+            _ => unreachable!(),
+        }
+    }
+
+    #[test]
+    fn rows_as_lists_and_mappings() {
+        let t = table(
+            "kind: table\ncolumns:\n  - Date\n  - name: Impact\n    width: 40%\nrows:\n  - [2026-01-05, 3]\n  - Impact: big\n",
+        )
+        .unwrap();
+        assert_eq!(t.rows, vec![vec!["2026-01-05", "3"], vec!["", "big"]]);
+        assert_eq!(t.columns[1].width.as_deref(), Some("40%"));
+    }
+
+    #[test]
+    fn bad_rows_and_widths() {
+        let e = table("kind: table\ncolumns: [Date, Impact]\nrows:\n  - Date: x\n    Imppact: y\n")
+            .unwrap_err();
+        assert_eq!(
+            e[0].message,
+            "unknown column `Impppact`".replace("ppp", "pp")
+        );
+        assert_eq!((e[0].line, e[0].col), (5, 5));
+        assert!(
+            e[0].hint
+                .as_deref()
+                .unwrap()
+                .starts_with("did you mean `Impact`?")
+        );
+        let e = table("kind: table\ncolumns: [A]\nrows:\n  - [1, 2]\n").unwrap_err();
+        assert_eq!(e[0].line, 4);
+        let e = table("kind: table\ncolumns:\n  - name: A\n    width: 30;color:red\n").unwrap_err();
+        assert_eq!(e[0].line, 4);
+        assert!(e[0].message.contains("is not a width"), "{}", e[0].message);
+    }
+}

@@ -1,0 +1,365 @@
+//! What worksheet templates see as `worksheet`: the typed data plus what the build computes
+//! from it (due dates, status against the build date, summaries, next occurrences).
+//! Markdown fields (`intro`, `notes`) hold rendered HTML: print them with `| safe`.
+
+use super::checklist::{Item, When};
+use super::stakeholders::{Influence, Relationship, Role};
+use super::{Data, Kind, Print, Status, Worksheet};
+use crate::config::Config;
+use crate::content::Page;
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Where the worksheet sits in the site, for links and the calendar file.
+pub struct Place<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub url: String,
+    pub source: String,
+    /// URL of the schedule's `.ics` file.
+    pub calendar_url: Option<String>,
+    pub today: NaiveDate,
+}
+
+/// Where a worksheet page sits, for its view.
+pub fn place<'a>(config: &Config, page: &'a Page, w: &Worksheet) -> Place<'a> {
+    Place {
+        title: &page.title,
+        description: &page.description,
+        url: config.url(&page.path),
+        source: page.source.to_string_lossy().replace('\\', "/"),
+        calendar_url: (w.kind == Kind::Schedule).then(|| config.url(&calendar_path(page))),
+        today: config.today,
+    }
+}
+
+/// The output path of a schedule's calendar file: beside its page.
+pub fn calendar_path(page: &Page) -> String {
+    format!("{}calendar.ics", page.path)
+}
+
+#[derive(Serialize)]
+pub struct View<'a> {
+    kind: Kind,
+    title: &'a str,
+    description: &'a str,
+    intro: &'a str,
+    url: String,
+    source: String,
+    print: &'a Print,
+    #[serde(flatten)]
+    data: DataView<'a>,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum DataView<'a> {
+    Stakeholders(StakeholdersView<'a>),
+    Checklist(ChecklistView<'a>),
+    Schedule(ScheduleView<'a>),
+    Table(TableView<'a>),
+}
+
+pub fn view<'a>(w: &'a Worksheet, place: Place<'a>) -> View<'a> {
+    let today = place.today;
+    let data = match &w.data {
+        Data::Stakeholders(s) => DataView::Stakeholders(stakeholders(s, today)),
+        Data::Checklist(c) => DataView::Checklist(checklist(c)),
+        Data::Schedule(s) => DataView::Schedule(schedule(s, today, place.calendar_url)),
+        Data::Table(t) => DataView::Table(TableView {
+            columns: &t.columns,
+            rows: &t.rows,
+            blank_rows: t.blank_rows,
+        }),
+    };
+    View {
+        kind: w.kind,
+        title: place.title,
+        description: place.description,
+        intro: w.header.intro.as_ref().map_or("", |m| m.html.as_str()),
+        url: place.url,
+        source: place.source,
+        print: &w.header.print,
+        data,
+    }
+}
+
+/// A date as templates get it: ISO for machines, words for people.
+#[derive(Serialize, Clone)]
+pub struct DateView {
+    pub iso: String,
+    /// `Tue 6 Jan 2026`
+    pub label: String,
+    /// `Tue 6 Jan`
+    pub short: String,
+}
+
+pub fn date(d: NaiveDate) -> DateView {
+    DateView {
+        iso: d.format("%Y-%m-%d").to_string(),
+        label: d.format("%a %-d %b %Y").to_string(),
+        short: d.format("%a %-d %b").to_string(),
+    }
+}
+
+#[derive(Serialize)]
+struct StakeholdersView<'a> {
+    people: Vec<PersonView<'a>>,
+    groups: Vec<GroupView<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize, Clone)]
+pub struct PersonView<'a> {
+    name: &'a str,
+    role: Option<Role>,
+    role_label: &'static str,
+    organization: Option<&'a str>,
+    inside_company: Option<bool>,
+    influence: Option<Influence>,
+    relationship: Option<Relationship>,
+    last_contact: Option<DateView>,
+    cadence: Option<&'static str>,
+    cadence_label: &'static str,
+    next_due: Option<DateView>,
+    status: Status,
+    status_label: &'static str,
+    next_step: Option<&'a str>,
+    contact: Option<&'a str>,
+    notes: &'a str,
+    /// Newest first.
+    interactions: Vec<InteractionView<'a>>,
+}
+
+#[derive(Serialize, Clone)]
+struct InteractionView<'a> {
+    date: DateView,
+    note: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct GroupView<'a> {
+    key: &'static str,
+    title: &'static str,
+    people: Vec<PersonView<'a>>,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    total: usize,
+    overdue: usize,
+    due: usize,
+    ok: usize,
+    by_role: Vec<RoleCount>,
+}
+
+#[derive(Serialize)]
+struct RoleCount {
+    role: Option<Role>,
+    label: &'static str,
+    count: usize,
+}
+
+pub fn person<'a>(p: &'a super::Person, today: NaiveDate) -> PersonView<'a> {
+    let status = p.status(today);
+    let mut interactions: Vec<InteractionView> = p
+        .interactions
+        .iter()
+        .map(|i| InteractionView {
+            date: date(i.date.0),
+            note: i.note.as_deref(),
+        })
+        .collect();
+    interactions.sort_by(|a, b| b.date.iso.cmp(&a.date.iso));
+    PersonView {
+        name: &p.name,
+        role: p.role,
+        role_label: p.role.map_or("", Role::label),
+        organization: p.organization.as_deref(),
+        inside_company: p.inside_company,
+        influence: p.influence,
+        relationship: p.relationship,
+        last_contact: p.last_contact().map(date),
+        cadence: p.cadence.map(|c| c.name()),
+        cadence_label: p.cadence.map_or("", |c| c.label()),
+        next_due: p.next_due(today).map(date),
+        status,
+        status_label: status.label(),
+        next_step: p.next_step.as_deref(),
+        contact: p.contact.as_deref(),
+        notes: p.notes.as_ref().map_or("", |m| m.html.as_str()),
+        interactions,
+    }
+}
+
+fn stakeholders(s: &super::Stakeholders, today: NaiveDate) -> StakeholdersView<'_> {
+    let people: Vec<PersonView> = s.people.iter().map(|p| person(p, today)).collect();
+    let group = |key, title, inside: Option<bool>| GroupView {
+        key,
+        title,
+        people: people
+            .iter()
+            .filter(|p| p.inside_company == inside)
+            .cloned()
+            .collect(),
+    };
+    let groups: Vec<GroupView> = [
+        group("inside", "Inside the company", Some(true)),
+        group("outside", "Outside the company", Some(false)),
+        group("unsorted", "Inside or outside not set", None),
+    ]
+    .into_iter()
+    .filter(|g| !g.people.is_empty())
+    .collect();
+    let mut roles: BTreeMap<Option<Role>, usize> = BTreeMap::new();
+    for p in &s.people {
+        *roles.entry(p.role).or_default() += 1;
+    }
+    let count = |st: Status| people.iter().filter(|p| p.status == st).count();
+    let summary = Summary {
+        total: people.len(),
+        overdue: count(Status::Overdue),
+        due: count(Status::Due),
+        ok: count(Status::Ok),
+        by_role: roles
+            .into_iter()
+            .map(|(role, count)| RoleCount {
+                role,
+                label: role.map_or("No role set", Role::label),
+                count,
+            })
+            .collect(),
+    };
+    StakeholdersView {
+        people,
+        groups,
+        summary,
+    }
+}
+
+#[derive(Serialize)]
+struct ChecklistView<'a> {
+    groups: Vec<ChecklistGroup<'a>>,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct ChecklistGroup<'a> {
+    cadence: &'static str,
+    title: &'static str,
+    items: Vec<ItemView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct ItemView<'a> {
+    pub text: &'a str,
+    pub when: &'a str,
+    pub notes: &'a str,
+}
+
+pub fn item<W>(i: &Item<W>) -> ItemView<'_> {
+    ItemView {
+        text: &i.text,
+        when: i.when.as_ref().map_or("", |w: &When<W>| w.raw.as_str()),
+        notes: i.notes.as_ref().map_or("", |m| m.html.as_str()),
+    }
+}
+
+fn checklist(c: &super::Checklist) -> ChecklistView<'_> {
+    let groups: Vec<ChecklistGroup> = [
+        (
+            "weekly",
+            "Every week",
+            c.weekly.iter().map(item).collect::<Vec<_>>(),
+        ),
+        (
+            "monthly",
+            "Every month",
+            c.monthly.iter().map(item).collect(),
+        ),
+        (
+            "quarterly",
+            "Every quarter",
+            c.quarterly.iter().map(item).collect(),
+        ),
+        ("yearly", "Every year", c.yearly.iter().map(item).collect()),
+    ]
+    .into_iter()
+    .filter(|(_, _, items)| !items.is_empty())
+    .map(|(cadence, title, items)| ChecklistGroup {
+        cadence,
+        title,
+        items,
+    })
+    .collect();
+    let count = groups.iter().map(|g| g.items.len()).sum();
+    ChecklistView { groups, count }
+}
+
+#[derive(Serialize)]
+struct ScheduleView<'a> {
+    blocks: Vec<BlockView<'a>>,
+    calendar_url: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct BlockView<'a> {
+    title: &'a str,
+    every: &'static str,
+    rule: String,
+    on: Option<String>,
+    from: DateView,
+    start: String,
+    end: String,
+    duration: String,
+    until: Option<DateView>,
+    count: Option<u32>,
+    location: Option<&'a str>,
+    notes: &'a str,
+    /// The next few occurrences from the build date.
+    next: Vec<DateView>,
+}
+
+/// How many upcoming dates a schedule page lists per block.
+const NEXT_SHOWN: usize = 3;
+
+pub fn block(b: &super::Block, today: NaiveDate) -> BlockView<'_> {
+    BlockView {
+        title: &b.title,
+        every: b.every.name(),
+        rule: b.rule_label(),
+        on: b.on.map(|o| o.to_string()),
+        from: date(b.first().unwrap_or(b.from.0)),
+        start: b.start.to_string(),
+        end: b.end().0.to_string(),
+        duration: b.duration.to_string(),
+        until: b.until.map(|u| date(u.0)),
+        count: b.count,
+        location: b.location.as_deref(),
+        notes: b.notes.as_ref().map_or("", |m| m.html.as_str()),
+        next: b
+            .next_occurrences(today, NEXT_SHOWN)
+            .into_iter()
+            .map(date)
+            .collect(),
+    }
+}
+
+fn schedule(
+    s: &super::Schedule,
+    today: NaiveDate,
+    calendar_url: Option<String>,
+) -> ScheduleView<'_> {
+    ScheduleView {
+        blocks: s.blocks.iter().map(|b| block(b, today)).collect(),
+        calendar_url,
+    }
+}
+
+#[derive(Serialize)]
+struct TableView<'a> {
+    columns: &'a [super::table::Column],
+    rows: &'a [Vec<String>],
+    blank_rows: u32,
+}

@@ -1,0 +1,219 @@
+//! The printable planner page: worksheets first, then one dated page per week with what falls
+//! in that week.
+
+mod worksheet_harness;
+
+use worksheet_harness::{build, fixture, read, site, text_of};
+
+/// The planner's week sections, in order, as (id, html).
+fn weeks(html: &str) -> Vec<(String, String)> {
+    html.split(r#"<section class="sheet sheet-week" id=""#)
+        .skip(1)
+        .map(|s| {
+            let (id, rest) = s.split_once('"').unwrap();
+            let body = rest.split("</section>\n</section>").next().unwrap_or(rest);
+            (id.to_string(), body.to_string())
+        })
+        .collect()
+}
+
+/// Week numbers (1-based positions) whose text contains `needle`.
+fn weeks_with(weeks: &[(String, String)], needle: &str) -> Vec<usize> {
+    weeks
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, html))| html.contains(needle))
+        .map(|(i, _)| i + 1)
+        .collect()
+}
+
+fn year_planner() -> (tempfile::TempDir, String) {
+    let out = build(&fixture("planner-year"), "2027-12-01");
+    let html = read(&out, "planner/index.html");
+    (out, html)
+}
+
+#[test]
+fn a_year_of_weeks_crosses_the_new_year_and_the_leap_day() {
+    let (_, html) = year_planner();
+    let weeks = weeks(&html);
+    assert_eq!(weeks.len(), 52);
+    // The start date is a Wednesday: weeks start on Monday.
+    let first = text_of(&weeks[0].1);
+    assert!(first.contains("Week 52 · 2027"), "{first}");
+    assert!(first.contains("Mon 27 Dec – Sun 2 Jan 2028"), "{first}");
+    let second = text_of(&weeks[1].1);
+    assert!(
+        second.contains("Week 1 · 2028"),
+        "ISO week 1 of 2028 follows: {second}"
+    );
+    assert_eq!(weeks_with(&weeks, r#"datetime="2028-02-29""#), vec![10]);
+    let tenth = text_of(&weeks[9].1);
+    assert!(tenth.contains("Mon 28 Feb Tue 29 Feb Wed 1 Mar"), "{tenth}");
+    let last = text_of(&weeks[51].1);
+    assert!(last.contains("Week 51 · 2028"), "{last}");
+    assert!(last.contains("Mon 18 Dec – Sun 24 Dec 2028"), "{last}");
+    // Every day of the year appears exactly once in the week strips.
+    let days: usize = weeks
+        .iter()
+        .map(|(_, w)| {
+            w.split("<ol class=\"week-days\">")
+                .nth(1)
+                .unwrap()
+                .split("</ol>")
+                .next()
+                .unwrap()
+                .matches("<li>")
+                .count()
+        })
+        .sum();
+    assert_eq!(days, 52 * 7);
+}
+
+#[test]
+fn weekly_items_every_week_and_monthly_quarterly_yearly_ones_in_their_week() {
+    let (_, html) = year_planner();
+    let weeks = weeks(&html);
+    let all: Vec<usize> = (1..=52).collect();
+    assert_eq!(weeks_with(&weeks, "Send three messages"), all);
+    // First Tuesday of each month of 2028 (December 2027's is before the planner).
+    assert_eq!(
+        weeks_with(&weeks, "Industry event"),
+        vec![2, 6, 11, 15, 19, 24, 28, 32, 37, 41, 46, 50]
+    );
+    // Day 31, clamped to the month's last day: 29 February in week 10.
+    let month_end = weeks_with(&weeks, "Month-end notes");
+    assert_eq!(month_end.len(), 12, "{month_end:?}");
+    assert!(weeks[9].1.contains(
+        r#"Month-end notes</span> <span class="when">monthly · <time datetime="2028-02-29">"#
+    ));
+    // Quarterly without `when`: the week holding the 1st of January, April, July, October.
+    assert_eq!(weeks_with(&weeks, "Quarter kickoff"), vec![1, 14, 27, 40]);
+    // Quarterly on the last Friday of the quarter's first month.
+    assert_eq!(
+        weeks_with(&weeks, "Stakeholder review"),
+        vec![5, 18, 31, 44]
+    );
+    assert_eq!(weeks_with(&weeks, "Network review"), vec![51]);
+    // A yearly item without a date falls on the planner's anniversary: only the first week.
+    assert_eq!(weeks_with(&weeks, "Development plan"), vec![1]);
+}
+
+#[test]
+fn time_blocks_land_on_their_dates() {
+    let (_, html) = year_planner();
+    let weeks = weeks(&html);
+    let even: Vec<usize> = (1..=26).map(|n| n * 2).collect();
+    assert_eq!(weeks_with(&weeks, "Coffee chat"), even);
+    assert!(text_of(&weeks[1].1).contains("Tue 4 Jan 08:00–08:45 Coffee chat"));
+    assert!(text_of(&weeks[51].1).contains("Tue 19 Dec 08:00–08:45 Coffee chat"));
+    // Last Friday of January, February and March, then the count runs out.
+    assert_eq!(weeks_with(&weeks, "Mentoring circle"), vec![5, 9, 14]);
+    assert!(
+        weeks[8]
+            .1
+            .contains(r#"<time datetime="2028-02-25">Fri 25 Feb</time> 12:00–13:00"#)
+    );
+}
+
+#[test]
+fn people_appear_in_the_weeks_their_contact_falls_due() {
+    let (_, html) = year_planner();
+    let weeks = weeks(&html);
+    let due = weeks_with(&weeks, "Maya &lt;Mentor&gt;");
+    // Monthly from 30 November 2027: 30 December, 30 January, 29 February (leap), 30 March …
+    assert_eq!(due[..4], [1, 5, 10, 14]);
+    assert_eq!(due.len(), 12, "{due:?}");
+    assert!(weeks[9].1.contains(r#"due <time datetime="2028-02-29">"#));
+    let first = text_of(&weeks[0].1);
+    assert!(
+        first.contains(
+            "Maya &lt;Mentor&gt; (Mentor, Guild &amp; Co) due Thu 30 Dec · Share the plan"
+        ),
+        "{first}"
+    );
+    assert!(
+        weeks_with(&weeks, "Sam").is_empty(),
+        "no cadence, never due"
+    );
+    assert!(!html.contains("<Mentor>"), "names are escaped");
+}
+
+#[test]
+fn worksheets_come_first_then_the_weeks_with_lines_for_notes() {
+    let (_, html) = year_planner();
+    let main = html.split("<main").nth(1).unwrap();
+    let sheets: Vec<&str> = main
+        .split(r#"<section class="sheet "#)
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap())
+        .collect();
+    assert_eq!(
+        sheets[..4],
+        [
+            "sheet-worksheet worksheet worksheet-checklist",
+            "sheet-worksheet worksheet worksheet-schedule",
+            "sheet-worksheet worksheet worksheet-stakeholders",
+            "sheet-worksheet worksheet worksheet-table",
+        ]
+    );
+    assert!(sheets[4..].iter().all(|s| *s == "sheet-week"));
+    assert_eq!(sheets.len(), 56);
+    for (_, w) in weeks(&html) {
+        assert!(w.matches(r#"<div class="line"></div>"#).count() > 10);
+    }
+    // Letter paper sets the sheet size.
+    assert!(html.contains("@page { size: letter;"));
+}
+
+#[test]
+fn include_picks_and_orders_the_worksheets() {
+    let dir = site(&[
+        (
+            "handbook.yaml",
+            "title: T\nplanner:\n  start: 2028-01-03\n  weeks: 2\n  paper: A4\n  include:\n    - b/people.yaml\n    - content/a/habits.yml\n",
+        ),
+        ("content/_index.md", "---\ntitle: Home\n---\nHi\n"),
+        (
+            "content/a/habits.yml",
+            "kind: checklist\ntitle: Habits\nweekly: [Write notes]\n",
+        ),
+        (
+            "content/a/other.yaml",
+            "kind: checklist\ntitle: Other\nweekly: [Not printed]\n",
+        ),
+        (
+            "content/b/people.yaml",
+            "kind: stakeholders\ntitle: People\n",
+        ),
+    ]);
+    let out = build(dir.path(), "2028-01-01");
+    let html = read(&out, "planner/index.html");
+    let people = html
+        .find(r#"worksheet-stakeholders" id="sheet-1""#)
+        .expect("people first");
+    let habits = html
+        .find(r#"worksheet-checklist" id="sheet-2""#)
+        .expect("habits second");
+    assert!(people < habits);
+    assert!(
+        !html.contains("Not printed"),
+        "a worksheet left out adds nothing to the weeks"
+    );
+    assert_eq!(weeks_with(&weeks(&html), "Write notes"), vec![1, 2]);
+    assert!(html.contains("@page { size: A4;"));
+}
+
+#[test]
+fn without_settings_the_planner_covers_thirteen_weeks_from_this_week() {
+    let dir = site(&[
+        ("handbook.yaml", "title: T\n"),
+        ("content/_index.md", "---\ntitle: Home\n---\nHi\n"),
+    ]);
+    let out = build(dir.path(), "2026-03-05");
+    let html = read(&out, "planner/index.html");
+    let weeks = weeks(&html);
+    assert_eq!(weeks.len(), 13);
+    assert!(text_of(&weeks[0].1).contains("Mon 2 Mar – Sun 8 Mar 2026"));
+    assert!(html.contains("@page { size: A4;"));
+}

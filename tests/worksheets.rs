@@ -1,0 +1,297 @@
+//! Worksheets as a reader meets them: built pages for every kind, computed due dates and
+//! statuses, escaping, links, drafts and ordering.
+
+mod worksheet_harness;
+
+use worksheet_harness::{build, fixture, read, site, text_of};
+
+/// The `<tr>…</tr>` of the table row whose text contains `needle`.
+fn row<'a>(html: &'a str, needle: &str) -> &'a str {
+    html.split("<tr")
+        .map(|r| r.split("</tr>").next().unwrap_or(""))
+        .find(|r| r.contains(needle))
+        .unwrap_or_else(|| panic!("no row with {needle}"))
+}
+
+#[test]
+fn every_kind_renders_with_its_own_template() {
+    let out = build(&fixture("worksheets"), "2026-03-04");
+    for (path, kind, title) in [
+        (
+            "plan/people/index.html",
+            "stakeholders",
+            "People &lt;map&gt;",
+        ),
+        ("plan/habits/index.html", "checklist", "Habits"),
+        ("plan/blocks/index.html", "schedule", "Networking calendar"),
+        ("plan/log/index.html", "table", "Contribution log"),
+    ] {
+        let html = read(&out, path);
+        assert!(
+            html.contains(&format!("worksheet worksheet-{kind}")),
+            "{path} not rendered with the {kind} template"
+        );
+        assert!(html.contains(&format!("<h1>{title}</h1>")), "{path}");
+        assert!(
+            html.contains("planner.css"),
+            "{path} lacks the worksheet styles"
+        );
+    }
+}
+
+#[test]
+fn stakeholders_show_next_contact_and_status_against_the_build_date() {
+    let out = build(&fixture("worksheets"), "2026-03-04");
+    let html = read(&out, "plan/people/index.html");
+    // Weekly since 2 Feb: due 9 Feb, overdue on 4 March.
+    let ada = text_of(row(&html, "Ada"));
+    assert!(ada.contains("Mon 9 Feb 2026 Overdue"), "{ada}");
+    // The logged coffee chat on 27 Feb resets the monthly clock: due 27 March.
+    let grace = row(&html, "Grace");
+    assert!(grace.contains(r#"<time datetime="2026-03-27">"#), "{grace}");
+    assert!(grace.contains("badge-ok"), "{grace}");
+    assert!(text_of(grace).contains("1 logged contact"), "{grace}");
+    let linus = row(&html, "Linus");
+    assert!(linus.contains(r#"datetime="2026-03-01""#) && linus.contains("badge-overdue"));
+    // No cadence: nothing falls due, no mark.
+    assert!(!row(&html, "Barbara").contains("badge"));
+    let summary = html.split(r#"aria-label="Summary">"#).nth(1).unwrap();
+    let summary = text_of(summary.split("</section>").next().unwrap());
+    assert!(summary.starts_with("5 people · 3 overdue"), "{summary}");
+    assert!(
+        summary.contains("Mentor: 1") && summary.contains("HR: 1"),
+        "{summary}"
+    );
+
+    // Three weeks later Grace is due this week (Friday 27 March from Wednesday 25 March).
+    let later = build(&fixture("worksheets"), "2026-03-25");
+    let html = read(&later, "plan/people/index.html");
+    assert!(row(&html, "Grace").contains("badge-due"));
+    assert!(text_of(row(&html, "Grace")).contains("Due this week"));
+}
+
+#[test]
+fn people_are_grouped_inside_and_outside_the_company() {
+    let out = build(&fixture("worksheets"), "2026-03-04");
+    let html = read(&out, "plan/people/index.html");
+    let inside = html.find(r#"id="inside""#).unwrap();
+    let outside = html.find(r#"id="outside""#).unwrap();
+    let unsorted = html.find(r#"id="unsorted""#).unwrap();
+    let at = |name: &str| html.find(name).unwrap();
+    assert!(inside < at("Ada") && at("Margaret") < outside);
+    assert!(outside < at("Grace") && at("Linus") < unsorted);
+    assert!(unsorted < at("Barbara"));
+}
+
+#[test]
+fn worksheet_strings_are_escaped_and_markdown_fields_rendered() {
+    let out = build(&fixture("worksheets"), "2026-03-04");
+    let people = read(&out, "plan/people/index.html");
+    assert!(
+        people.contains("Ada &lt;script&gt;alert(1)&lt;&#x2f;script&gt;")
+            || people.contains("Ada &lt;script&gt;alert(1)&lt;/script&gt;")
+    );
+    assert!(!people.contains("<script>alert"));
+    assert!(people.contains("Replace the <strong>example rows</strong>"));
+    assert!(people.contains("Prefers <em>short</em> updates."));
+    let log = read(&out, "plan/log/index.html");
+    assert!(
+        log.contains("Shipped the &lt;b&gt;report&lt;"),
+        "table cells are escaped"
+    );
+    assert!(!log.contains("<b>report"));
+}
+
+#[test]
+fn links_to_and_from_worksheets_resolve() {
+    let out = build(&fixture("worksheets"), "2026-03-04");
+    let home = read(&out, "index.html");
+    assert!(
+        home.contains(r#"href="/plan/people/""#),
+        "Markdown link to a .yaml file"
+    );
+    assert!(
+        home.contains(r#"href="/plan/blocks/#when""#),
+        "fragment of a worksheet heading"
+    );
+    let guide = read(&out, "plan/guide/index.html");
+    assert!(
+        guide.contains(r#"href="/plan/log/""#),
+        "link to a .yml file"
+    );
+    let people = read(&out, "plan/people/index.html");
+    assert!(
+        people.contains(r#"<a href="/plan/guide/">guide</a>"#),
+        "link in an intro"
+    );
+    let habits = read(&out, "plan/habits/index.html");
+    assert!(
+        habits.contains(r#"<a href="/plan/people/">people map</a>"#),
+        "link in notes"
+    );
+}
+
+#[test]
+fn worksheets_are_ordered_with_pages_by_weight() {
+    let out = build(&fixture("worksheets"), "2026-03-04");
+    let section = read(&out, "plan/index.html");
+    let main = section.split("<main").nth(1).unwrap();
+    let positions: Vec<usize> = [
+        "/plan/people/",
+        "/plan/guide/",
+        "/plan/habits/",
+        "/plan/blocks/",
+        "/plan/log/",
+    ]
+    .iter()
+    .map(|u| {
+        main.find(&format!(r#"href="{u}""#))
+            .unwrap_or_else(|| panic!("{u} not listed"))
+    })
+    .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
+    // Previous / next follow the same order.
+    let guide = read(&out, "plan/guide/index.html");
+    assert!(text_of(&guide).contains("Previous People &lt;map&gt;"));
+    assert!(text_of(&guide).contains("Next Habits"));
+}
+
+#[test]
+fn checklist_items_have_check_boxes_grouped_by_cadence() {
+    let out = build(&fixture("worksheets"), "2026-03-04");
+    let html = read(&out, "plan/habits/index.html");
+    assert_eq!(html.matches(r#"type="checkbox""#).count(), 7);
+    let order: Vec<usize> = [
+        r#"id="weekly""#,
+        r#"id="monthly""#,
+        r#"id="quarterly""#,
+        r#"id="yearly""#,
+    ]
+    .iter()
+    .map(|g| html.find(g).unwrap())
+    .collect();
+    assert!(order.windows(2).all(|w| w[0] < w[1]));
+    let text = text_of(&html);
+    assert!(text.contains("Coffee chat Tuesday 08:00"), "{text}");
+    assert!(
+        text.contains("Go to an industry event first tuesday 18:00"),
+        "{text}"
+    );
+}
+
+#[test]
+fn schedule_lists_next_occurrences_and_links_its_calendar() {
+    let out = build(&fixture("worksheets"), "2026-03-04");
+    let html = read(&out, "plan/blocks/index.html");
+    assert!(html.contains(r#"href="/plan/blocks/calendar.ics""#));
+    let coffee = text_of(row(&html, "Coffee chat"));
+    assert!(coffee.contains("Every week"), "{coffee}");
+    assert!(coffee.contains("08:00–08:45 (45m)"), "{coffee}");
+    assert!(
+        coffee.contains("Tue 10 Mar 2026 Tue 17 Mar 2026 Tue 24 Mar 2026"),
+        "{coffee}"
+    );
+    let event = text_of(row(&html, "Industry event"));
+    assert!(event.contains("First Tuesday of every month"), "{event}");
+    assert!(event.contains("from Tue 3 Mar 2026 , 6 times"), "{event}");
+    assert!(
+        event.contains("Tue 7 Apr 2026 Tue 5 May 2026 Tue 2 Jun 2026"),
+        "{event}"
+    );
+    let review = text_of(row(&html, "Stakeholder review"));
+    assert!(
+        review.contains("Fri 27 Mar 2026 Fri 26 Jun 2026 Fri 25 Sep 2026"),
+        "{review}"
+    );
+}
+
+#[test]
+fn tables_keep_column_order_widths_and_blank_rows() {
+    let out = build(&fixture("worksheets"), "2026-03-04");
+    let html = read(&out, "plan/log/index.html");
+    assert!(html.contains(r#"<col style="width: 15%">"#));
+    let mapped = text_of(row(&html, "Mentored"));
+    assert_eq!(mapped, "2026-02-03 Mentored a new hire");
+    assert_eq!(html.matches(r#"<tr class="blank-row">"#).count(), 3);
+}
+
+#[test]
+fn draft_worksheets_are_left_out_unless_asked_for() {
+    let files = [
+        ("handbook.yaml", "title: T\n"),
+        ("content/_index.md", "---\ntitle: Home\n---\nHi\n"),
+        (
+            "content/wip.yaml",
+            "kind: checklist\ntitle: WIP\ndraft: true\nweekly: [a]\n",
+        ),
+    ];
+    let dir = site(&files);
+    let out = build(dir.path(), "2026-03-04");
+    assert!(!out.path().join("site/wip/index.html").exists());
+    let o = worksheet_harness::rapport(&[
+        "build",
+        "--drafts",
+        "--root",
+        dir.path().to_str().unwrap(),
+        "--output",
+        out.path().join("drafts").to_str().unwrap(),
+    ]);
+    assert!(o.status.success());
+    assert!(out.path().join("drafts/wip/index.html").exists());
+}
+
+#[test]
+fn a_worksheet_without_title_is_named_after_its_file() {
+    let dir = site(&[
+        ("handbook.yaml", "title: T\n"),
+        ("content/_index.md", "---\ntitle: Home\n---\nHi\n"),
+        (
+            "content/03-review-prep.yml",
+            "kind: table\ncolumns: [Question, Answer]\n",
+        ),
+    ]);
+    let out = build(dir.path(), "2026-03-04");
+    let html = read(&out, "review-prep/index.html");
+    assert!(html.contains("<h1>Review prep</h1>"), "{html}");
+}
+
+#[test]
+fn the_bundled_handbook_has_its_worksheets() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = build(root, "2026-03-04");
+    for (path, kind) in [
+        ("people/stakeholder-map/index.html", "stakeholders"),
+        ("time/networking-checklist/index.html", "checklist"),
+        ("time/networking-calendar/index.html", "schedule"),
+        ("visibility/contribution-log-template/index.html", "table"),
+        ("visibility/review-preparation/index.html", "table"),
+    ] {
+        assert!(
+            read(&out, path).contains(&format!("worksheet-{kind}")),
+            "{path}"
+        );
+    }
+    let map = read(&out, "people/stakeholder-map/index.html");
+    assert!(
+        map.contains("replace me"),
+        "example rows are marked as such"
+    );
+    assert!(read(&out, "people/index.html").contains(r#"href="/people/stakeholder-map/""#));
+    assert!(read(&out, "time/index.html").contains(r#"href="/time/networking-checklist/#yearly""#));
+    let ics = read(&out, "calendar.ics");
+    assert_eq!(ics.matches("BEGIN:VEVENT").count(), 5);
+    assert!(ics.contains("RRULE:FREQ=MONTHLY;BYDAY=1TU"));
+    let planner = read(&out, "planner/index.html");
+    assert_eq!(
+        planner
+            .matches(r#"<section class="sheet sheet-worksheet"#)
+            .count(),
+        5
+    );
+    assert_eq!(
+        planner
+            .matches(r#"<section class="sheet sheet-week""#)
+            .count(),
+        13
+    );
+}
