@@ -137,6 +137,15 @@ impl Error {
         }
     }
 
+    /// The text shown to the user, the same in the terminal and in `serve`'s browser overlay:
+    /// content errors list their diagnostics, anything else is one `error:` line.
+    pub fn report(&self) -> String {
+        match self {
+            Error::Content(_) => self.to_string(),
+            other => format!("error: {other}"),
+        }
+    }
+
     /// Builds a content error from collected diagnostics, sorted by file and position.
     pub fn content(mut diags: Vec<Diagnostic>) -> Self {
         sort(&mut diags);

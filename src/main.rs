@@ -97,7 +97,7 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("{}", report(&e));
+            eprintln!("{}", e.report());
             ExitCode::from(1)
         }
     }
@@ -106,11 +106,4 @@ fn main() -> ExitCode {
 /// `1 page`, `2 pages`.
 fn count(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
-}
-
-fn report(e: &Error) -> String {
-    match e {
-        Error::Content(_) => e.to_string(),
-        other => format!("error: {other}"),
-    }
 }

@@ -162,51 +162,24 @@ struct HeadingBuf<'a> {
 }
 
 fn rewrite_link<'a>(
-    event: Event<'a>,
+    mut event: Event<'a>,
     offset: usize,
     resolve: &mut dyn FnMut(LinkSite) -> Option<String>,
 ) -> Event<'a> {
-    match event {
-        Event::Start(Tag::Link {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => {
-            let site = LinkSite {
-                dest: &dest_url,
-                offset,
-                is_image: false,
-            };
-            let dest_url = resolve(site).map(CowStr::from).unwrap_or(dest_url);
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            })
-        }
-        Event::Start(Tag::Image {
-            link_type,
-            dest_url,
-            title,
-            id,
-        }) => {
-            let site = LinkSite {
-                dest: &dest_url,
-                offset,
-                is_image: true,
-            };
-            let dest_url = resolve(site).map(CowStr::from).unwrap_or(dest_url);
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            })
-        }
-        other => other,
+    let (dest_url, is_image) = match &mut event {
+        Event::Start(Tag::Link { dest_url, .. }) => (dest_url, false),
+        Event::Start(Tag::Image { dest_url, .. }) => (dest_url, true),
+        _ => return event,
+    };
+    let site = LinkSite {
+        dest: dest_url,
+        offset,
+        is_image,
+    };
+    if let Some(new) = resolve(site) {
+        *dest_url = CowStr::from(new);
     }
+    event
 }
 
 fn push_text(buf: &mut String, t: &str) {

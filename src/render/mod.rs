@@ -59,18 +59,6 @@ impl Sink for MemorySink {
     }
 }
 
-/// Discards everything (for `check`).
-pub struct NullSink;
-
-impl Sink for NullSink {
-    fn write(&self, _: &str, _: &[u8]) -> Result<(), Error> {
-        Ok(())
-    }
-    fn copy(&self, _: &str, _: &Path) -> Result<(), Error> {
-        Ok(())
-    }
-}
-
 /// Counts for the summary line.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Stats {

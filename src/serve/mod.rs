@@ -186,18 +186,12 @@ fn build(opts: &BuildOptions) -> Result<(BTreeMap<String, Vec<u8>>, usize)> {
 
 /// Prints a failed build as `rapport build` would, and shows it in every open page.
 fn report_error(live: &Live, e: &Error) {
-    let text = error_text(e);
+    let text = e.report();
     eprintln!("{}", text.trim_end());
     live.publish_error(&text);
 }
 
 /// The same text the CLI prints for an error.
-pub fn error_text(e: &Error) -> String {
-    match e {
-        Error::Content(_) => e.to_string(),
-        other => format!("error: {other}"),
-    }
-}
 
 fn describe(changed: &[PathBuf]) -> String {
     let first = changed[0].display().to_string();
