@@ -191,8 +191,6 @@ fn report_error(live: &Live, e: &Error) {
     live.publish_error(&text);
 }
 
-/// The same text the CLI prints for an error.
-
 fn describe(changed: &[PathBuf]) -> String {
     let first = changed[0].display().to_string();
     match changed.len() {
