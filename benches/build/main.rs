@@ -133,83 +133,94 @@ fn peer_corpus(dir: &Path, format: &str, pages: usize) -> Option<PathBuf> {
     Some(path)
 }
 
+fn rapport_build(corpus: &Path, out: &Path) -> Command {
+    let mut c = Command::new(RAPPORT);
+    c.args(["build", "--quiet", "--today", "2026-11-25", "--root"])
+        .arg(corpus)
+        .arg("--output")
+        .arg(out);
+    c
+}
+
 fn main() {
     let args = parse_args();
     std::fs::create_dir_all(&args.dir).expect("create the bench folder");
-    let quiet = ["--quiet", "--today", "2026-11-25"];
     let mut rows = Vec::new();
 
     let bundled = Path::new(env!("CARGO_MANIFEST_DIR"));
     rows.push(measure("rapport", 0, args.runs, &args.dir, |out| {
-        let mut c = Command::new(RAPPORT);
-        c.args(["build", "--root"])
-            .arg(bundled)
-            .arg("--output")
-            .arg(out)
-            .args(quiet);
-        c
+        rapport_build(bundled, out)
     }));
     for &pages in &args.pages {
+        // Our own generator's corpus: always available.
         let corpus = args.dir.join(format!("corpus-rapport-{pages}"));
         if !corpus.exists() {
             corpus::generate(&corpus, pages).expect("generate the corpus");
         }
         rows.push(measure("rapport", pages, args.runs, &args.dir, |out| {
-            let mut c = Command::new(RAPPORT);
-            c.args(["build", "--root"])
-                .arg(&corpus)
-                .arg("--output")
-                .arg(out)
-                .args(quiet);
-            c
+            rapport_build(&corpus, out)
         }));
-        if on_path("zola") {
-            if let Some(z) = peer_corpus(&args.dir, "zola", pages) {
-                rows.push(measure("zola", pages, args.runs, &args.dir, |out| {
-                    let mut c = Command::new("zola");
+        // Side by side: the shared reference generator writes the same prose in each tool's
+        // format, so rapport builds its handbook version for the ratios.
+        let peers: Vec<&str> = ["zola", "hugo"]
+            .into_iter()
+            .filter(|p| on_path(p))
+            .collect();
+        if peers.is_empty() {
+            continue;
+        }
+        let Some(shared) = peer_corpus(&args.dir, "handbook", pages) else {
+            continue;
+        };
+        rows.push(measure("rapport*", pages, args.runs, &args.dir, |out| {
+            rapport_build(&shared, out)
+        }));
+        for peer in peers {
+            let Some(src) = peer_corpus(&args.dir, peer, pages) else {
+                continue;
+            };
+            rows.push(measure(peer, pages, args.runs, &args.dir, |out| {
+                let mut c = Command::new(peer);
+                if peer == "zola" {
                     c.arg("--root")
-                        .arg(&z)
+                        .arg(&src)
                         .args(["build", "--force", "--output-dir"])
                         .arg(out);
-                    c.stdout(std::process::Stdio::null());
-                    c
-                }));
-            }
-        }
-        if on_path("hugo") {
-            if let Some(h) = peer_corpus(&args.dir, "hugo", pages) {
-                rows.push(measure("hugo", pages, args.runs, &args.dir, |out| {
-                    let mut c = Command::new("hugo");
+                } else {
                     c.arg("--source")
-                        .arg(&h)
+                        .arg(&src)
                         .arg("--destination")
                         .arg(out)
                         .arg("--quiet");
-                    c
-                }));
-            }
+                }
+                c.stdout(std::process::Stdio::null());
+                c
+            }));
         }
     }
 
     println!(
-        "\n{:<8} {:>8} {:>12} {:>12} {:>10}",
-        "tool", "pages", "median wall", "peak memory", "vs rapport"
+        "\n{:<9} {:>8} {:>12} {:>12} {:>11}",
+        "tool", "pages", "median wall", "peak memory", "vs rapport*"
     );
     for r in &rows {
         let ours = rows
             .iter()
-            .find(|o| o.tool == "rapport" && o.pages == r.pages)
+            .find(|o| o.tool == "rapport*" && o.pages == r.pages)
             .map(|o| o.wall);
-        let ratio = ours
-            .map(|o| r.wall.as_secs_f64() / o.as_secs_f64())
-            .unwrap_or(1.0);
+        let ratio = match ours {
+            Some(o) if r.tool != "rapport" => {
+                format!("{:.1}x", r.wall.as_secs_f64() / o.as_secs_f64())
+            }
+            _ => String::new(),
+        };
         let pages = if r.pages == 0 {
             "bundled".to_string()
         } else {
             r.pages.to_string()
         };
         println!(
-            "{:<8} {:>8} {:>10.3} s {:>9.1} MB {:>9.1}x",
+            "{:<9} {:>8} {:>10.3} s {:>9.1} MB {:>11}",
             r.tool,
             pages,
             r.wall.as_secs_f64(),
@@ -229,7 +240,8 @@ fn main() {
         );
     }
     println!(
-        "({} runs each; medians; corpora in {})",
+        "({} runs each, medians; rapport = our generator's corpus, rapport* = the shared \
+         generator's, which the peers build in their own formats; corpora in {})",
         args.runs,
         args.dir.display()
     );

@@ -107,23 +107,28 @@ pub fn load(config: &Config) -> Result<Library, Vec<Diagnostic>> {
     assign_urls(&mut lib, &bodies, &mut diags);
     lib.compute_order();
 
-    // Pass 3 (parallel): render Markdown, resolving links against the complete URL map.
+    // Pass 3 (parallel): render Markdown, resolving links against the complete URL map. The
+    // sources are consumed here, so each file's text is freed as soon as it is rendered.
     let resolver = links::Resolver::new(config, &lib, &drafts);
+    // Only the opening words of a page's plain text are kept: all that search needs.
+    let keep_words = crate::search::words_per_entry(lib.order.len()) + 1;
+    let items: Vec<ItemRef> = bodies.iter().map(|(item, _)| *item).collect();
     let rendered: Vec<_> = bodies
-        .par_iter()
+        .into_par_iter()
         .map(|(item, p)| {
-            let source = source_of(&lib, *item);
+            let source = source_of(&lib, item);
             if let ItemRef::Page(i) = item
-                && let Some(w) = lib.worksheet(*i)
+                && let Some(w) = lib.worksheet(i)
             {
-                return worksheets::render(&resolver, source, &p.text, w);
+                let (r, checks, errs, external) = worksheets::render(&resolver, source, &p.text, w);
+                return (r, checks, errs, external, Untitled::default());
             }
             let strip = p.fm.title.is_none();
             let mut checks = Vec::new();
             let mut errs = Vec::new();
             let mut external = Vec::new();
             let body = &p.text[p.body_offset..];
-            let r = markdown::render(body, strip, &mut |site| {
+            let mut r = markdown::render(body, strip, &mut |site| {
                 resolver.resolve(
                     source,
                     &p.text,
@@ -134,19 +139,29 @@ pub fn load(config: &Config) -> Result<Library, Vec<Diagnostic>> {
                     &mut external,
                 )
             });
-            (Rendered::Page(r), checks, errs, external)
+            truncate_words(&mut r.text, keep_words);
+            // Prepared only when the title may come from the body: reported if it does not.
+            let untitled = Untitled {
+                no_front_matter_title: p.fm.title.is_none(),
+                error: p.fm.title.is_none().then(|| {
+                    Diagnostic::new(source, "the page has no title")
+                        .at(&p.text, 1, 1)
+                        .hint("add `title: ...` to the front matter, or start the page with a `# Heading`")
+                }),
+            };
+            (Rendered::Page(r), checks, errs, external, untitled)
         })
         .collect();
 
     let mut checks: Vec<LinkCheck> = Vec::new();
-    for ((item, p), (r, c, errs, ext)) in bodies.iter().zip(rendered) {
+    for (item, (r, c, errs, ext, untitled)) in items.into_iter().zip(rendered) {
         diags.extend(errs);
         checks.extend(c);
         lib.external_links.extend(ext);
         let r = match (r, item) {
             (Rendered::Page(r), _) => r,
             (Rendered::Worksheet(fields), ItemRef::Page(i)) => {
-                worksheets::store(&mut lib.pages[*i], fields);
+                worksheets::store(&mut lib.pages[i], fields);
                 continue;
             }
             (Rendered::Worksheet(_), ItemRef::Section(_)) => continue,
@@ -154,21 +169,17 @@ pub fn load(config: &Config) -> Result<Library, Vec<Diagnostic>> {
         // A section keeps its folder's name as title unless `_index.md` gives one, in the
         // front matter or (like a page) as its opening `# heading`, which is not shown twice.
         let (title_missing, title_required) = match item {
-            ItemRef::Page(i) => (lib.pages[*i].title.is_empty(), true),
-            ItemRef::Section(_) => (p.fm.title.is_none(), false),
+            ItemRef::Page(i) => (lib.pages[i].title.is_empty(), true),
+            ItemRef::Section(_) => (untitled.no_front_matter_title, false),
         };
         if title_missing {
             match r.first_h1.as_ref().filter(|h1| !h1.is_empty()) {
-                Some(h1) => set_title(&mut lib, *item, h1.clone()),
+                Some(h1) => set_title(&mut lib, item, h1.clone()),
                 None if !title_required => {}
-                None => diags.push(
-                    Diagnostic::new(source_of(&lib, *item), "the page has no title")
-                        .at(&p.text, 1, 1)
-                        .hint("add `title: ...` to the front matter, or start the page with a `# Heading`"),
-                ),
+                None => diags.extend(untitled.error),
             }
         }
-        store_rendered(&mut lib, *item, r);
+        store_rendered(&mut lib, item, r);
     }
     for c in checks {
         if let Some(d) = c.verify(&lib) {
@@ -179,6 +190,31 @@ pub fn load(config: &Config) -> Result<Library, Vec<Diagnostic>> {
         Ok(lib)
     } else {
         Err(diags)
+    }
+}
+
+/// What is needed of a source after rendering when its title turns out to be missing.
+#[derive(Default)]
+struct Untitled {
+    no_front_matter_title: bool,
+    error: Option<Diagnostic>,
+}
+
+/// Cuts `text` after its first `words` words.
+fn truncate_words(text: &mut String, words: usize) {
+    let mut seen = 0;
+    let mut in_word = false;
+    for (i, c) in text.char_indices() {
+        if c.is_whitespace() {
+            in_word = false;
+        } else if !in_word {
+            in_word = true;
+            seen += 1;
+            if seen > words {
+                text.truncate(i);
+                return;
+            }
+        }
     }
 }
 
@@ -486,6 +522,16 @@ fn assign_urls(lib: &mut Library, bodies: &[(ItemRef, Parsed)], diags: &mut Vec<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn truncate_keeps_the_first_words() {
+        let mut t = "one  two\nthree four".to_string();
+        truncate_words(&mut t, 3);
+        assert_eq!(t, "one  two\nthree ");
+        let mut short = "a b".to_string();
+        truncate_words(&mut short, 3);
+        assert_eq!(short, "a b");
+    }
 
     #[test]
     fn order_prefixes() {
