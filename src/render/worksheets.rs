@@ -102,6 +102,14 @@ pub fn planner_context(config: &Config, lib: &Library, planner: &Planner) -> ter
     let mut ctx = tera::Context::new();
     ctx.insert("planner", &planner::view(planner, config, lib));
     ctx.insert("current_path", &config.url(planner::PATH));
+    // `calendar.ics` at the root exists when any schedule has blocks (see `calendars`).
+    let has_blocks = (0..lib.pages.len()).any(|i| {
+        matches!(lib.worksheet(i).map(|w| &w.data), Some(crate::worksheet::Data::Schedule(s)) if !s.blocks.is_empty())
+    });
+    ctx.insert(
+        "calendar_url",
+        &has_blocks.then(|| config.url("calendar.ics")),
+    );
     // What `partials/meta.html` needs for the canonical link and Open Graph tags.
     let mut page = tera::Map::new();
     page.insert("title".into(), Value::from("Planner"));
