@@ -25,7 +25,15 @@ const FILES: &[(&str, &str)] = &[
     ),
     (
         "content/01-basics/02-time.md",
-        "---\ntitle: \"Making time\"\ndescription: \"Put networking in your calendar\"\n---\n\n## A weekly rhythm\n\n- [ ] One coffee chat\n- [ ] Three short messages to people you have not spoken to in a while\n\n## A yearly review\n\nOnce a year, review your whole network. See [why](01-why.md).\n",
+        "---\ntitle: \"Making time\"\ndescription: \"Put networking in your calendar\"\n---\n\n## A weekly rhythm\n\n- [ ] One coffee chat\n- [ ] Three short messages to people you have not spoken to in a while\n\n## A yearly review\n\nOnce a year, review your whole network. See [why](01-why.md) and keep\n[your people](03-people.yaml) up to date.\n",
+    ),
+    (
+        "content/01-basics/03-people.yaml",
+        "# A worksheet: the people who shape your career. Replace the examples with your own.\nkind: stakeholders\ntitle: \"My people\"\ndescription: \"Who shapes my career, and when I am next due to talk to them\"\npeople:\n  - name: \"Example: my supervisor\"\n    role: supervisor\n    inside_company: true\n    cadence: weekly\n    next_step: \"Agree on goals for the quarter\"\n  - name: \"Example: a recruiter I trust\"\n    role: recruiter\n    inside_company: false\n    cadence: quarterly\n    next_step: \"Share an updated CV\"\n",
+    ),
+    (
+        "content/01-basics/04-habits.yaml",
+        "# A worksheet: recurring networking habits, printed with check boxes in the planner.\nkind: checklist\ntitle: \"My networking habits\"\nweekly:\n  - text: \"One coffee chat\"\n    when: \"Tuesday 08:30\"\n  - \"Three short messages to people I have not spoken to in a while\"\nmonthly:\n  - \"One event inside or outside the company\"\nyearly:\n  - \"Review the whole network and set goals\"\n",
     ),
 ];
 

@@ -170,10 +170,15 @@ fn init_creates_a_handbook_that_builds() {
         .run(&["build", "--root", "hb", "--today", TODAY])
         .success();
     assert!(
-        run.stdout.starts_with("Built 2 pages in 2 sections"),
+        run.stdout.starts_with("Built 4 pages in 2 sections"),
         "{}",
         run.stdout
     );
+    // The starter worksheets render as pages and feed the planner.
+    let people = std::fs::read_to_string(root.join("public/basics/people/index.html")).unwrap();
+    assert!(people.contains("Example: my supervisor"), "{people}");
+    let planner = std::fs::read_to_string(root.join("public/planner/index.html")).unwrap();
+    assert!(planner.contains("One coffee chat"), "{planner}");
     let home = std::fs::read_to_string(root.join("public/index.html")).unwrap();
     assert!(
         home.contains("<title>Ada&#39;s &quot;network&quot;</title>"),
