@@ -1,9 +1,9 @@
 //! The `.ics` export, read back with an independent iCalendar parser (the `ical` crate).
 
-mod worksheet_harness;
+mod common;
 
+use common::Site;
 use std::collections::BTreeMap;
-use worksheet_harness::{build, fixture, read, site};
 
 /// Event properties by name (value as written, parameters flattened to `NAME=value`).
 type Event = BTreeMap<String, (String, Vec<String>)>;
@@ -69,8 +69,9 @@ fn assert_rfc5545_lines(ics: &str) {
 
 #[test]
 fn schedule_calendar_has_one_recurring_event_per_block() {
-    let out = build(&fixture("worksheets"), "2026-03-04");
-    let ics = read(&out, "plan/blocks/calendar.ics");
+    let site = Site::fixture("worksheets");
+    site.build_on("2026-03-04", &[]);
+    let ics = site.output("plan/blocks/calendar.ics");
     assert_rfc5545_lines(&ics);
     let (props, events) = parse(&ics);
     assert!(props.contains(&("VERSION".into(), "2.0".into())));
@@ -128,9 +129,9 @@ fn site_calendar_holds_every_block_and_uids_are_stable() {
             "kind: schedule\ntitle: Yearly\nblocks:\n  - title: Review\n    every: yearly\n    from: 2026-12-01\n    start: 09:00\n    duration: 4h\n    until: 2030-12-31\n    notes: Look at the whole map.\n",
         ),
     ];
-    let dir = site(&files);
-    let first = build(dir.path(), "2026-03-04");
-    let (props, all) = parse(&read(&first, "calendar.ics"));
+    let site = Site::with_files(&files);
+    site.build_on("2026-03-04", &[]);
+    let (props, all) = parse(&site.output("calendar.ics"));
     assert!(props.contains(&("X-WR-CALNAME".into(), "T".into())));
     let summaries: Vec<&str> = all.iter().map(|e| value(e, "SUMMARY")).collect();
     assert_eq!(summaries, ["Coffee", "Review"]);
@@ -151,13 +152,13 @@ fn site_calendar_holds_every_block_and_uids_are_stable() {
     );
 
     // Each schedule's own file holds its blocks only, with the same UIDs.
-    let (_, weekly) = parse(&read(&first, "a/weekly/calendar.ics"));
+    let (_, weekly) = parse(&site.output("a/weekly/calendar.ics"));
     assert_eq!(weekly.len(), 1);
     assert_eq!(value(&weekly[0], "UID"), value(coffee, "UID"));
 
     // Another build date changes DTSTAMP, never the UIDs (re-imports update, not duplicate).
-    let later = build(dir.path(), "2026-09-01");
-    let (_, again) = parse(&read(&later, "calendar.ics"));
+    site.build_on("2026-09-01", &[]);
+    let (_, again) = parse(&site.output("calendar.ics"));
     let uids = |evs: &[Event]| {
         evs.iter()
             .map(|e| value(e, "UID").to_string())
@@ -169,7 +170,7 @@ fn site_calendar_holds_every_block_and_uids_are_stable() {
 
 #[test]
 fn month_ends_and_leap_days_clamp_like_the_page_shows() {
-    let dir = site(&[
+    let site = Site::with_files(&[
         ("handbook.yaml", "title: T\ntimezone: UTC\n"),
         ("content/_index.md", "---\ntitle: Home\n---\nHi\n"),
         (
@@ -177,8 +178,8 @@ fn month_ends_and_leap_days_clamp_like_the_page_shows() {
             "kind: schedule\nblocks:\n  - title: Month end\n    every: monthly\n    from: 2026-01-31\n    start: 17:00\n    duration: 1h\n    until: 2026-06-30\n  - title: Leap\n    every: yearly\n    from: 2028-02-29\n    start: 10:00\n    duration: 1h\n  - title: Thirtieth\n    every: quarterly\n    from: 2026-11-30\n    start: 10:00\n    duration: 1h\n    count: 3\n",
         ),
     ]);
-    let out = build(dir.path(), "2026-02-01");
-    let (_, events) = parse(&read(&out, "s/calendar.ics"));
+    site.build_on("2026-02-01", &[]);
+    let (_, events) = parse(&site.output("s/calendar.ics"));
     let month_end = by_summary(&events, "Month end");
     assert_eq!(value(month_end, "DTSTART"), "20260131T170000Z");
     assert_eq!(
@@ -194,7 +195,7 @@ fn month_ends_and_leap_days_clamp_like_the_page_shows() {
         "FREQ=MONTHLY;INTERVAL=3;BYMONTHDAY=28,29,30;BYSETPOS=-1;COUNT=3"
     );
     // The page lists the same clamped dates the rule produces.
-    let page = read(&out, "s/index.html");
+    let page = site.output("s/index.html");
     assert!(
         page.contains(r#"<time datetime="2026-02-28">"#),
         "28 February"
@@ -209,7 +210,7 @@ fn month_ends_and_leap_days_clamp_like_the_page_shows() {
 #[test]
 fn long_and_non_ascii_text_is_folded_and_escaped() {
     let title = "Kaffee mit Jürgen, Çağla und Zoë; danach Notizen \\ Ideen für das nächste Quartal — Überblick";
-    let dir = site(&[
+    let site = Site::with_files(&[
         (
             "handbook.yaml",
             "title: T\ntimezone: America/Argentina/Buenos_Aires\n",
@@ -223,8 +224,8 @@ fn long_and_non_ascii_text_is_folded_and_escaped() {
             ),
         ),
     ]);
-    let out = build(dir.path(), "2026-03-04");
-    let ics = read(&out, "calendar.ics");
+    site.build_on("2026-03-04", &[]);
+    let ics = site.output("calendar.ics");
     assert_rfc5545_lines(&ics);
     assert!(ics.contains("\r\n "), "long lines are folded");
     let (_, events) = parse(&ics);
@@ -252,12 +253,13 @@ fn long_and_non_ascii_text_is_folded_and_escaped() {
 
 #[test]
 fn no_schedules_no_site_calendar() {
-    let out = build(&fixture("worksheets"), "2026-03-04");
-    assert!(out.path().join("site/calendar.ics").exists());
-    let dir = site(&[
+    let site = Site::fixture("worksheets");
+    site.build_on("2026-03-04", &[]);
+    assert!(site.output_exists("calendar.ics"));
+    let site = Site::with_files(&[
         ("handbook.yaml", "title: T\n"),
         ("content/_index.md", "---\ntitle: Home\n---\nHi\n"),
     ]);
-    let out = build(dir.path(), "2026-03-04");
-    assert!(!out.path().join("site/calendar.ics").exists());
+    site.build_on("2026-03-04", &[]);
+    assert!(!site.output_exists("calendar.ics"));
 }

@@ -1,22 +1,29 @@
 //! `rapport check`: the rendered site's links, unreachable pages, and the external link list.
 
-#[path = "site_support/mod.rs"]
 mod common;
 
-use common::*;
-use std::path::Path;
+use common::{Site, repo};
 
-fn check(root: &Path, extra: &[&str]) -> (Option<i32>, String, String) {
-    let mut args = vec!["check", "--root", root.to_str().unwrap()];
-    args.extend(extra);
-    let out = rapport(&args);
-    (out.status.code(), text(&out.stdout), text(&out.stderr))
+/// `rapport check ARGS` in the site's folder: exit code, stdout, stderr.
+fn check(site: &Site, args: &[&str]) -> (Option<i32>, String, String) {
+    let mut all = vec!["check"];
+    all.extend(args);
+    let run = site.run(&all);
+    (run.code, run.stdout, run.stderr)
 }
 
 #[test]
 fn the_bundled_handbook_checks_clean_under_a_project_path() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let (code, stdout, stderr) = check(root, &["--base-url", "https://example.org/handbook/"]);
+    let site = Site::bare();
+    let (code, stdout, stderr) = check(
+        &site,
+        &[
+            "--root",
+            repo().to_str().unwrap(),
+            "--base-url",
+            "https://example.org/handbook/",
+        ],
+    );
     assert_eq!(code, Some(0), "{stdout}{stderr}");
     assert!(
         stdout.contains(": 0 errors, 0 warnings"),
@@ -26,26 +33,22 @@ fn the_bundled_handbook_checks_clean_under_a_project_path() {
 
 #[test]
 fn external_links_are_listed_with_their_place_and_do_not_fail() {
-    let dir = tempfile::tempdir().unwrap();
-    write_site(
-        dir.path(),
-        &[
-            (
-                "handbook.yaml",
-                "title: T\nbase_url: https://example.org/\n",
-            ),
-            (
-                "content/_index.md",
-                "---\ntitle: Home\n---\n\nRead [the book](https://example.com/book?x=1&y=2).\n\nMail [me](mailto:me@example.org).\n",
-            ),
-            ("content/01-a/_index.md", "---\ntitle: A\n---\n"),
-            (
-                "content/01-a/page.md",
-                "# Page\n\nSee <https://rust-lang.org/> and\n[docs](http://docs.example.net/a#b).\n",
-            ),
-        ],
-    );
-    let (code, stdout, stderr) = check(dir.path(), &[]);
+    let site = Site::with_files(&[
+        (
+            "handbook.yaml",
+            "title: T\nbase_url: https://example.org/\n",
+        ),
+        (
+            "content/_index.md",
+            "---\ntitle: Home\n---\n\nRead [the book](https://example.com/book?x=1&y=2).\n\nMail [me](mailto:me@example.org).\n",
+        ),
+        ("content/01-a/_index.md", "---\ntitle: A\n---\n"),
+        (
+            "content/01-a/page.md",
+            "# Page\n\nSee <https://rust-lang.org/> and\n[docs](http://docs.example.net/a#b).\n",
+        ),
+    ]);
+    let (code, stdout, stderr) = check(&site, &[]);
     assert_eq!(code, Some(0), "{stdout}{stderr}");
     assert!(
         stdout.contains("External links (listed, not fetched):"),
@@ -73,39 +76,35 @@ fn external_links_are_listed_with_their_place_and_do_not_fail() {
 
 #[test]
 fn broken_output_links_fail_with_their_place_and_orphans_are_warned_about() {
-    let dir = tempfile::tempdir().unwrap();
-    write_site(
-        dir.path(),
-        &[
-            (
-                "handbook.yaml",
-                "title: T\nbase_url: https://example.org/hb/\n",
-            ),
-            (
-                "content/_index.md",
-                "---\ntitle: Home\n---\n\nA <img src=\"missing.png\" alt=\"\"> and [an absolute link](/nope/),\nand [a good one](/logo.txt).\n",
-            ),
-            ("static/logo.txt", "logo\n"),
-            (
-                "static/extra.css",
-                "body { background: url(\"fonts/gone.woff2\") }\n",
-            ),
-            (
-                "content/01-a/_index.md",
-                "---\ntitle: A\ntemplate: bare.html\n---\n",
-            ),
-            (
-                "content/01-a/secret.md",
-                "---\ntitle: Secret\n---\n\n<a href=\"../../#nowhere\">home</a>\n",
-            ),
-            // A theme override that forgets get_url and hides its section's pages.
-            (
-                "templates/bare.html",
-                "<!doctype html><html><head><link rel=\"stylesheet\" href=\"/extra.css\"></head><body><h1>{{ section.title }}</h1></body></html>",
-            ),
-        ],
-    );
-    let (code, stdout, stderr) = check(dir.path(), &[]);
+    let site = Site::with_files(&[
+        (
+            "handbook.yaml",
+            "title: T\nbase_url: https://example.org/hb/\n",
+        ),
+        (
+            "content/_index.md",
+            "---\ntitle: Home\n---\n\nA <img src=\"missing.png\" alt=\"\"> and [an absolute link](/nope/),\nand [a good one](/logo.txt).\n",
+        ),
+        ("static/logo.txt", "logo\n"),
+        (
+            "static/extra.css",
+            "body { background: url(\"fonts/gone.woff2\") }\n",
+        ),
+        (
+            "content/01-a/_index.md",
+            "---\ntitle: A\ntemplate: bare.html\n---\n",
+        ),
+        (
+            "content/01-a/secret.md",
+            "---\ntitle: Secret\n---\n\n<a href=\"../../#nowhere\">home</a>\n",
+        ),
+        // A theme override that forgets get_url and hides its section's pages.
+        (
+            "templates/bare.html",
+            "<!doctype html><html><head><link rel=\"stylesheet\" href=\"/extra.css\"></head><body><h1>{{ section.title }}</h1></body></html>",
+        ),
+    ]);
+    let (code, stdout, stderr) = check(&site, &[]);
     assert_eq!(code, Some(1), "{stdout}{stderr}");
     for expected in [
         "error: content/_index.md:5:13: broken link `missing.png`",
@@ -130,18 +129,14 @@ fn broken_output_links_fail_with_their_place_and_orphans_are_warned_about() {
 
 #[test]
 fn markdown_errors_stop_the_check_like_a_build() {
-    let dir = tempfile::tempdir().unwrap();
-    write_site(
-        dir.path(),
-        &[
-            ("handbook.yaml", "title: T\n"),
-            (
-                "content/_index.md",
-                "Hi ![chart](chart.png) and [x](nope.md).\n",
-            ),
-        ],
-    );
-    let (code, _, stderr) = check(dir.path(), &[]);
+    let site = Site::with_files(&[
+        ("handbook.yaml", "title: T\n"),
+        (
+            "content/_index.md",
+            "Hi ![chart](chart.png) and [x](nope.md).\n",
+        ),
+    ]);
+    let (code, _, stderr) = check(&site, &[]);
     assert_eq!(code, Some(1));
     assert!(
         stderr.contains("content/_index.md:1:4: image to a missing file `chart.png`"),
@@ -155,21 +150,17 @@ fn markdown_errors_stop_the_check_like_a_build() {
 
 #[test]
 fn a_path_only_base_url_is_a_warning_about_the_sitemap() {
-    let dir = tempfile::tempdir().unwrap();
-    write_site(
-        dir.path(),
-        &[
-            ("handbook.yaml", "title: T\n"),
-            ("content/_index.md", "Hi.\n"),
-        ],
-    );
-    let (code, stdout, stderr) = check(dir.path(), &[]);
+    let site = Site::with_files(&[
+        ("handbook.yaml", "title: T\n"),
+        ("content/_index.md", "Hi.\n"),
+    ]);
+    let (code, stdout, stderr) = check(&site, &[]);
     assert_eq!(code, Some(0), "{stdout}{stderr}");
     assert!(
         stderr.contains("warning: handbook.yaml: `base_url` names no host, so no `sitemap.xml`"),
         "{stderr}"
     );
-    let (code, stdout, stderr) = check(dir.path(), &["--base-url", "https://me.github.io/x/"]);
+    let (code, stdout, stderr) = check(&site, &["--base-url", "https://me.github.io/x/"]);
     assert_eq!(code, Some(0));
     assert!(
         stdout.contains("0 warnings") && stderr.is_empty(),

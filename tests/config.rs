@@ -28,7 +28,7 @@ fn base_url_path_from_the_config_prefixes_every_link() {
     );
     site.build(&[]);
     let home = site.output("index.html");
-    for link in common::links(&home) {
+    for link in common::html::links(&home) {
         assert!(
             link.starts_with("/guide/")
                 || link.starts_with("https://example.org/guide/")

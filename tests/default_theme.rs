@@ -4,50 +4,23 @@
 //! with the site), nothing loaded from the network, a print stylesheet that hides the chrome.
 //! The ignored test measures layout, both colour schemes and text contrast in headless Chromium.
 
+mod common;
+
+use common::browser::{dump_dom, serve_static};
+use common::html::attr_values;
+use common::{Site, files};
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 
 /// The fixture's `base_url` path: every internal URL starts with it.
 const BASE: &str = "/handbook/";
 
-fn fixture() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/theme")
-}
-
-fn build(root: &Path, out: &Path) {
-    let output = Command::new(env!("CARGO_BIN_EXE_rapport"))
-        .args(["build", "--quiet", "--today", "2025-01-15", "--root"])
-        .arg(root)
-        .arg("--output")
-        .arg(out)
-        .output()
-        .expect("run rapport");
-    assert!(
-        output.status.success(),
-        "build failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
-/// The built fixture: its folder, and every HTML file by URL (`404` for the not-found page).
-struct Built {
-    _dir: tempfile::TempDir,
-    out: PathBuf,
-    pages: BTreeMap<String, String>,
-}
-
-fn build_fixture(root: &Path) -> Built {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let out = dir.path().join("public");
-    build(root, &out);
+/// Builds the site (a copy of the `theme` fixture) and returns every HTML file by URL (`404`
+/// for the not-found page).
+fn build(site: &Site) -> BTreeMap<String, String> {
+    site.build_on("2025-01-15", &["--quiet"]);
     let mut pages = BTreeMap::new();
-    for entry in walkdir::WalkDir::new(&out).sort_by_file_name() {
-        let entry = entry.expect("walk output");
-        let rel = entry.path().strip_prefix(&out).expect("inside output");
-        let rel = rel.to_string_lossy().replace('\\', "/");
+    for (rel, path) in files(&site.path("public")) {
         let url = if rel == "404.html" {
             "404".to_string()
         } else if rel.starts_with("planner/") {
@@ -58,49 +31,39 @@ fn build_fixture(root: &Path) -> Built {
         } else {
             continue;
         };
-        let html = std::fs::read_to_string(entry.path()).expect("read page");
+        let html = std::fs::read_to_string(path).expect("read page");
         pages.insert(url, html);
     }
     assert!(pages.len() > 5, "the fixture builds several pages");
-    Built {
-        _dir: dir,
-        out,
-        pages,
-    }
+    pages
+}
+
+/// The `theme` fixture built: the site, and its pages as [`build`] returns them.
+fn built() -> (Site, BTreeMap<String, String>) {
+    let site = Site::fixture("theme");
+    let pages = build(&site);
+    (site, pages)
 }
 
 /// URLs of the fixture's sections, from its `_index.md` files (`NN-` prefixes dropped).
 fn section_urls(root: &Path) -> BTreeSet<String> {
-    let content = root.join("content");
-    walkdir::WalkDir::new(&content)
-        .into_iter()
-        .flatten()
-        .filter(|e| e.file_name() == "_index.md")
-        .map(|e| {
-            let dir = e.path().parent().expect("has a folder");
-            let rel = dir.strip_prefix(&content).expect("inside content");
+    files(&root.join("content"))
+        .into_keys()
+        .filter_map(|rel| {
+            let dir = rel.strip_suffix("_index.md")?;
+            (dir.is_empty() || dir.ends_with('/')).then(|| dir.to_string())
+        })
+        .map(|dir| {
             let mut url = BASE.to_string();
-            for part in rel.components() {
-                let name = part.as_os_str().to_string_lossy();
+            for name in dir.split('/').filter(|n| !n.is_empty()) {
                 let bare = match name.split_once('-') {
                     Some((n, rest)) if n.chars().all(|c| c.is_ascii_digit()) => rest,
-                    _ => &name,
+                    _ => name,
                 };
                 url.push_str(bare);
                 url.push('/');
             }
             url
-        })
-        .collect()
-}
-
-/// The values of every `name="…"` attribute in `html`.
-fn attr_values<'a>(html: &'a str, name: &str) -> Vec<&'a str> {
-    let pat = format!(" {name}=\"");
-    html.match_indices(&pat)
-        .filter_map(|(i, _)| {
-            let rest = &html[i + pat.len()..];
-            rest.find('"').map(|end| &rest[..end])
         })
         .collect()
 }
@@ -134,8 +97,8 @@ fn parent(url: &str) -> &str {
 
 #[test]
 fn every_page_has_landmarks_a_skip_link_and_one_main() {
-    let site = build_fixture(&fixture());
-    for (url, html) in &site.pages {
+    let (_, pages) = built();
+    for (url, html) in &pages {
         assert!(html.contains("<html lang=\"en\">"), "{url}: language");
         assert_eq!(open_tags(html, "main").len(), 1, "{url}: one <main>");
         assert_eq!(
@@ -161,27 +124,27 @@ fn every_page_has_landmarks_a_skip_link_and_one_main() {
 
 #[test]
 fn every_navigation_landmark_has_a_distinct_label() {
-    let site = build_fixture(&fixture());
-    for (url, html) in &site.pages {
+    let (_, pages) = built();
+    for (url, html) in &pages {
         let navs = open_tags(html, "nav");
         assert!(!navs.is_empty(), "{url}: has navigation");
-        let labels: Vec<&str> = navs
+        let labels: Vec<String> = navs
             .iter()
             .map(|tag| {
                 attr_values(tag, "aria-label")
-                    .first()
-                    .copied()
+                    .into_iter()
+                    .next()
                     .unwrap_or_else(|| panic!("{url}: unlabelled {tag}"))
             })
             .collect();
-        let distinct: BTreeSet<&&str> = labels.iter().collect();
+        let distinct: BTreeSet<&String> = labels.iter().collect();
         assert_eq!(distinct.len(), labels.len(), "{url}: labels {labels:?}");
         assert!(
-            labels.contains(&"Handbook"),
+            labels.iter().any(|l| l == "Handbook"),
             "{url}: the sidebar is labelled"
         );
     }
-    let page = &site.pages["/handbook/alpha/kitchen-sink/"];
+    let page = &pages["/handbook/alpha/kitchen-sink/"];
     for label in ["Breadcrumbs", "On this page", "Previous and next"] {
         assert!(page.contains(&format!("aria-label=\"{label}\"")), "{label}");
     }
@@ -189,14 +152,14 @@ fn every_navigation_landmark_has_a_distinct_label() {
 
 #[test]
 fn sidebar_marks_the_current_page_and_nothing_else() {
-    let site = build_fixture(&fixture());
-    for (url, html) in &site.pages {
+    let (_, pages) = built();
+    for (url, html) in &pages {
         let nav = sidebar(html);
-        let current: Vec<&str> = nav
+        let current: Vec<String> = nav
             .match_indices("aria-current=\"page\"")
             .map(|(i, _)| {
                 let tag_start = nav[..i].rfind("<a ").expect("on a link");
-                attr_values(&nav[tag_start..i], "href")[0]
+                attr_values(&nav[tag_start..i], "href").remove(0)
             })
             .collect();
         if url == "404" {
@@ -216,11 +179,9 @@ fn sidebar_marks_the_current_page_and_nothing_else() {
 
 #[test]
 fn sidebar_lists_the_sections_and_only_the_current_sections_pages() {
-    let root = fixture();
-    let site = build_fixture(&root);
-    let sections = section_urls(&root);
-    let pages: BTreeSet<&str> = site
-        .pages
+    let (site, all) = built();
+    let sections = section_urls(&site.root);
+    let pages: BTreeSet<&str> = all
         .keys()
         .map(String::as_str)
         .filter(|u| *u != "404" && !sections.contains(*u))
@@ -229,7 +190,7 @@ fn sidebar_lists_the_sections_and_only_the_current_sections_pages() {
         pages.len() >= 4,
         "the fixture has pages in several sections"
     );
-    for (url, html) in &site.pages {
+    for (url, html) in &all {
         if url == "404" {
             continue;
         }
@@ -238,21 +199,18 @@ fn sidebar_lists_the_sections_and_only_the_current_sections_pages() {
         } else {
             parent(url)
         };
-        let links: BTreeSet<&str> = attr_values(sidebar(html), "href").into_iter().collect();
+        let links: BTreeSet<String> = attr_values(sidebar(html), "href").into_iter().collect();
         // The planner, a standalone page, is linked from every sidebar.
         let planner = format!("{BASE}planner/");
-        assert!(
-            links.contains(planner.as_str()),
-            "{url}: misses the planner"
-        );
+        assert!(links.contains(&planner), "{url}: misses the planner");
         for link in &links {
-            if !sections.contains(*link) && *link != planner {
+            if !sections.contains(link) && *link != planner {
                 assert_eq!(parent(link), here, "{url}: sidebar links to {link}");
             }
         }
         // Every page of the current section is there, and every top-level section.
         for page in pages.iter().filter(|p| parent(p) == here) {
-            assert!(links.contains(page), "{url}: sidebar misses {page}");
+            assert!(links.contains(*page), "{url}: sidebar misses {page}");
         }
         for section in sections.iter().filter(|s| parent(s) == BASE) {
             assert!(links.contains(section.as_str()), "{url}: misses {section}");
@@ -262,37 +220,18 @@ fn sidebar_lists_the_sections_and_only_the_current_sections_pages() {
 
 #[test]
 fn a_page_does_not_grow_when_other_sections_do() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let root = dir.path().join("site");
-    for entry in walkdir::WalkDir::new(fixture()) {
-        let entry = entry.expect("walk fixture");
-        let dest = root.join(entry.path().strip_prefix(fixture()).expect("inside"));
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&dest).expect("mkdir");
-        } else {
-            std::fs::copy(entry.path(), &dest).expect("copy");
-        }
-    }
+    let (site, before) = built();
     let page = "alpha/kitchen-sink/index.html";
-    let before = build_fixture(&root);
-    let small = std::fs::read(before.out.join(page)).expect("page");
+    let small = site.output(page);
     for i in 10..50 {
         let text = format!("---\ntitle: \"Extra page {i}\"\n---\n\nFiller.\n");
-        std::fs::write(root.join(format!("content/02-beta/{i}-extra-{i}.md")), text)
-            .expect("write");
+        site.write(&format!("content/02-beta/{i}-extra-{i}.md"), &text);
     }
-    let after = build_fixture(&root);
-    assert!(
-        after.pages.len() >= before.pages.len() + 40,
-        "pages were added"
-    );
-    let large = std::fs::read(after.out.join(page)).expect("page");
-    assert_eq!(
-        String::from_utf8_lossy(&small),
-        String::from_utf8_lossy(&large),
-        "a page of another section is unchanged"
-    );
-    let beta = &after.pages["/handbook/beta/third/"];
+    let after = build(&site);
+    assert!(after.len() >= before.len() + 40, "pages were added");
+    let large = site.output(page);
+    assert_eq!(small, large, "a page of another section is unchanged");
+    let beta = &after["/handbook/beta/third/"];
     assert!(
         sidebar(beta).contains("Extra page 42"),
         "beta's pages list grew"
@@ -301,34 +240,28 @@ fn a_page_does_not_grow_when_other_sections_do() {
 
 #[test]
 fn theme_loads_nothing_from_the_network() {
-    let root = fixture();
-    let site = build_fixture(&root);
+    let (site, pages) = built();
     // The only remote URLs allowed are the links an author wrote in the content.
     let mut authored = String::new();
-    for entry in walkdir::WalkDir::new(root.join("content"))
-        .into_iter()
-        .flatten()
-    {
-        if entry.file_type().is_file() {
-            authored.push_str(&std::fs::read_to_string(entry.path()).expect("read content"));
-        }
+    for path in files(&site.path("content")).values() {
+        authored.push_str(&std::fs::read_to_string(path).expect("read content"));
     }
     let mut remote_links = 0;
-    for (url, html) in &site.pages {
+    for (url, html) in &pages {
         for attr in ["href", "src", "srcset", "action", "poster"] {
             for value in attr_values(html, attr) {
                 let remote = value.starts_with("http:")
                     || value.starts_with("https:")
                     || value.starts_with("//");
                 if remote {
-                    assert!(authored.contains(value), "{url}: {attr}=\"{value}\"");
+                    assert!(authored.contains(&value), "{url}: {attr}=\"{value}\"");
                     remote_links += 1;
                 }
             }
         }
     }
     assert!(remote_links > 0, "the content's external link is kept");
-    let css = std::fs::read_to_string(site.out.join("rapport.css")).expect("stylesheet");
+    let css = site.output("rapport.css");
     assert!(!css.contains("@import"), "no imported stylesheets");
     assert!(!css.contains("@font-face"), "system fonts only");
     for (i, _) in css.match_indices("url(") {
@@ -375,15 +308,15 @@ fn print_block(css: &str) -> &str {
 
 #[test]
 fn print_stylesheet_hides_the_chrome_and_keeps_headings_with_their_text() {
-    let site = build_fixture(&fixture());
-    let css = std::fs::read_to_string(site.out.join("rapport.css")).expect("stylesheet");
+    let (site, pages) = built();
+    let css = site.output("rapport.css");
     let print = rules(print_block(&css));
     let hidden: Vec<&str> = print
         .iter()
         .filter(|(_, decl)| decl.contains("display: none"))
         .flat_map(|(sel, _)| sel.split(',').map(str::trim))
         .collect();
-    let page = &site.pages["/handbook/alpha/kitchen-sink/"];
+    let page = &pages["/handbook/alpha/kitchen-sink/"];
     for class in [
         "skip-link",
         "site-header",
@@ -418,46 +351,6 @@ fn print_stylesheet_hides_the_chrome_and_keeps_headings_with_their_text() {
     }
     assert!(declares("body", "color: #000"), "black text");
     assert!(declares("body", "background: #fff"), "white paper");
-}
-
-/// Serves `root` at BASE over HTTP on a free local port, for the browser.
-fn serve(root: PathBuf) -> u16 {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let port = listener.local_addr().expect("address").port();
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            let mut reader = BufReader::new(&stream);
-            let mut line = String::new();
-            if reader.read_line(&mut line).is_err() {
-                continue;
-            }
-            let path = line.split(' ').nth(1).unwrap_or("/");
-            let rel = path.strip_prefix(BASE).unwrap_or("\u{0}");
-            let mut file = root.join(rel);
-            if rel.is_empty() || rel.ends_with('/') {
-                file = file.join("index.html");
-            }
-            let kind = match file.extension().and_then(|e| e.to_str()) {
-                Some("css") => "text/css",
-                Some("svg") => "image/svg+xml",
-                _ => "text/html; charset=utf-8",
-            };
-            let mut stream = &stream;
-            let _ = match std::fs::read(&file) {
-                Ok(body) => write!(
-                    stream,
-                    "HTTP/1.1 200 OK\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                    body.len()
-                )
-                .and_then(|_| stream.write_all(&body)),
-                Err(_) => write!(
-                    stream,
-                    "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-                ),
-            };
-        }
-    });
-    port
 }
 
 /// Measures the page in the browser and writes `key value` lines into `<pre id="probe">`.
@@ -495,30 +388,12 @@ document.body.append(pre);
 
 /// Runs Chromium on `url` at `width` and returns the probe's lines.
 fn probe(url: &str, width: u32, dark: bool) -> BTreeMap<String, Vec<String>> {
-    let profile = tempfile::tempdir().expect("profile dir");
-    let mut cmd = Command::new("/usr/bin/chromium");
-    cmd.args([
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--hide-scrollbars",
-    ])
-    .arg(format!("--user-data-dir={}", profile.path().display()))
-    .arg(format!("--window-size={width},900"));
+    let size = format!("--window-size={width},900");
+    let mut flags = vec!["--hide-scrollbars", size.as_str()];
     if dark {
-        cmd.arg("--force-dark-mode");
+        flags.push("--force-dark-mode");
     }
-    let output = cmd
-        .arg("--dump-dom")
-        .arg(url)
-        .output()
-        .expect("run chromium");
-    let dom = String::from_utf8_lossy(&output.stdout);
+    let dom = dump_dom(url, &flags);
     let start = dom.find("<pre id=\"probe\">").expect("the probe ran") + 16;
     let end = start + dom[start..].find("</pre>").expect("probe closes");
     let mut lines: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -532,12 +407,11 @@ fn probe(url: &str, width: u32, dark: bool) -> BTreeMap<String, Vec<String>> {
 #[test]
 #[ignore = "needs chromium"]
 fn layout_colour_schemes_and_contrast_in_chromium() {
-    let site = build_fixture(&fixture());
-    let page = site.out.join("alpha/kitchen-sink/index.html");
-    let html = std::fs::read_to_string(&page).expect("page");
+    let (site, _) = built();
+    let html = site.output("alpha/kitchen-sink/index.html");
     let probed = html.replace("</body>", &format!("{PROBE}</body>"));
-    std::fs::write(site.out.join("alpha/kitchen-sink/probe.html"), probed).expect("write");
-    let port = serve(site.out.clone());
+    site.write("public/alpha/kitchen-sink/probe.html", &probed);
+    let port = serve_static(&site.path("public"), BASE);
     let url = format!("http://127.0.0.1:{port}{BASE}alpha/kitchen-sink/probe.html");
 
     let one = |m: &BTreeMap<String, Vec<String>>, k: &str| m[k][0].clone();

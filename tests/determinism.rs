@@ -28,15 +28,9 @@ fn two_builds_with_a_pinned_date_are_byte_identical() {
 fn the_bundled_handbook_builds_identically_twice() {
     // The real content of the repository: many pages, so parallel rendering has a chance to
     // reorder anything that is not sorted.
-    let site = Site::bare();
-    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let (a, b) = (site.path("a"), site.path("b"));
-    for out in [&a, &b] {
-        let mut cmd = site.command(&["build", "--today", common::TODAY, "--output"]);
-        cmd.arg(out).arg("--root").arg(repo);
-        common::Run::from(cmd.output().unwrap()).success();
-    }
-    assert_eq!(common::tree(&a), common::tree(&b));
+    let a = Site::bundled(common::TODAY, &[]);
+    let b = Site::bundled(common::TODAY, &[]);
+    assert_eq!(a.tree("public"), b.tree("public"));
 }
 
 #[test]
@@ -53,9 +47,8 @@ fn today_pins_the_build_date() {
 fn source_date_epoch_pins_the_build_date() {
     let site = Site::fixture("basic");
     // 1700000000 is 2023-11-14T22:13:20Z.
-    let mut cmd = site.command(&["build"]);
-    cmd.env("SOURCE_DATE_EPOCH", "1700000000");
-    common::Run::from(cmd.output().unwrap()).success();
+    site.run_with_env(&["build"], &[("SOURCE_DATE_EPOCH", "1700000000")])
+        .success();
     assert!(
         site.output("index.html")
             .contains("Built 2023-11-14 with rapport")
@@ -65,9 +58,11 @@ fn source_date_epoch_pins_the_build_date() {
 #[test]
 fn today_wins_over_source_date_epoch() {
     let site = Site::fixture("basic");
-    let mut cmd = site.command(&["build", "--today", "2025-06-30"]);
-    cmd.env("SOURCE_DATE_EPOCH", "1700000000");
-    common::Run::from(cmd.output().unwrap()).success();
+    site.run_with_env(
+        &["build", "--today", "2025-06-30"],
+        &[("SOURCE_DATE_EPOCH", "1700000000")],
+    )
+    .success();
     assert!(
         site.output("index.html")
             .contains("Built 2025-06-30 with rapport")
@@ -77,9 +72,7 @@ fn today_wins_over_source_date_epoch() {
 #[test]
 fn an_invalid_source_date_epoch_is_an_error_not_a_silent_fallback() {
     let site = Site::fixture("basic");
-    let mut cmd = site.command(&["build"]);
-    cmd.env("SOURCE_DATE_EPOCH", "yesterday");
-    common::Run::from(cmd.output().unwrap())
+    site.run_with_env(&["build"], &[("SOURCE_DATE_EPOCH", "yesterday")])
         .failure(1)
         .stderr_has(&["SOURCE_DATE_EPOCH is `yesterday`", "hint:"]);
     assert!(!site.output_exists("index.html"));

@@ -2,7 +2,8 @@
 //! are errors at the link.
 
 mod common;
-use common::{Site, links, main_part};
+use common::Site;
+use common::html::{links, main_part};
 
 fn body_links(site: &Site, file: &str) -> Vec<String> {
     links(main_part(&site.output(file)))

@@ -1,7 +1,8 @@
 //! Markdown as GitHub writes it: tables, footnotes, tasks, alerts, heading ids and a TOC.
 
 mod common;
-use common::{Site, main_part};
+use common::Site;
+use common::html::main_part;
 
 fn features() -> String {
     let site = Site::fixture("markdown");

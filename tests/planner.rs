@@ -1,9 +1,10 @@
 //! The printable planner page: worksheets first, then one dated page per week with what falls
 //! in that week.
 
-mod worksheet_harness;
+mod common;
 
-use worksheet_harness::{build, fixture, read, site, text_of};
+use common::Site;
+use common::html::text_of;
 
 /// The planner's week sections, in order, as (id, html).
 fn weeks(html: &str) -> Vec<(String, String)> {
@@ -27,15 +28,15 @@ fn weeks_with(weeks: &[(String, String)], needle: &str) -> Vec<usize> {
         .collect()
 }
 
-fn year_planner() -> (tempfile::TempDir, String) {
-    let out = build(&fixture("planner-year"), "2027-12-01");
-    let html = read(&out, "planner/index.html");
-    (out, html)
+fn year_planner() -> String {
+    let site = Site::fixture("planner-year");
+    site.build_on("2027-12-01", &[]);
+    site.output("planner/index.html")
 }
 
 #[test]
 fn a_year_of_weeks_crosses_the_new_year_and_the_leap_day() {
-    let (_, html) = year_planner();
+    let html = year_planner();
     let weeks = weeks(&html);
     assert_eq!(weeks.len(), 52);
     // The start date is a Wednesday: weeks start on Monday.
@@ -72,7 +73,7 @@ fn a_year_of_weeks_crosses_the_new_year_and_the_leap_day() {
 
 #[test]
 fn weekly_items_every_week_and_monthly_quarterly_yearly_ones_in_their_week() {
-    let (_, html) = year_planner();
+    let html = year_planner();
     let weeks = weeks(&html);
     let all: Vec<usize> = (1..=52).collect();
     assert_eq!(weeks_with(&weeks, "Send three messages"), all);
@@ -101,7 +102,7 @@ fn weekly_items_every_week_and_monthly_quarterly_yearly_ones_in_their_week() {
 
 #[test]
 fn time_blocks_land_on_their_dates() {
-    let (_, html) = year_planner();
+    let html = year_planner();
     let weeks = weeks(&html);
     let even: Vec<usize> = (1..=26).map(|n| n * 2).collect();
     assert_eq!(weeks_with(&weeks, "Coffee chat"), even);
@@ -118,7 +119,7 @@ fn time_blocks_land_on_their_dates() {
 
 #[test]
 fn people_appear_in_the_weeks_their_contact_falls_due() {
-    let (_, html) = year_planner();
+    let html = year_planner();
     let weeks = weeks(&html);
     let due = weeks_with(&weeks, "Maya &lt;Mentor&gt;");
     // Monthly from 30 November 2027: 30 December, 30 January, 29 February (leap), 30 March …
@@ -141,7 +142,7 @@ fn people_appear_in_the_weeks_their_contact_falls_due() {
 
 #[test]
 fn worksheets_come_first_then_the_weeks_with_lines_for_notes() {
-    let (_, html) = year_planner();
+    let html = year_planner();
     let main = html.split("<main").nth(1).unwrap();
     let sheets: Vec<&str> = main
         .split(r#"<section class="sheet "#)
@@ -168,7 +169,7 @@ fn worksheets_come_first_then_the_weeks_with_lines_for_notes() {
 
 #[test]
 fn include_picks_and_orders_the_worksheets() {
-    let dir = site(&[
+    let site = Site::with_files(&[
         (
             "handbook.yaml",
             "title: T\nplanner:\n  start: 2028-01-03\n  weeks: 2\n  paper: A4\n  include:\n    - b/people.yaml\n    - content/a/habits.yml\n",
@@ -187,8 +188,8 @@ fn include_picks_and_orders_the_worksheets() {
             "kind: stakeholders\ntitle: People\n",
         ),
     ]);
-    let out = build(dir.path(), "2028-01-01");
-    let html = read(&out, "planner/index.html");
+    site.build_on("2028-01-01", &[]);
+    let html = site.output("planner/index.html");
     let people = html
         .find(r#"worksheet-stakeholders" id="sheet-1""#)
         .expect("people first");
@@ -206,12 +207,12 @@ fn include_picks_and_orders_the_worksheets() {
 
 #[test]
 fn without_settings_the_planner_covers_thirteen_weeks_from_this_week() {
-    let dir = site(&[
+    let site = Site::with_files(&[
         ("handbook.yaml", "title: T\n"),
         ("content/_index.md", "---\ntitle: Home\n---\nHi\n"),
     ]);
-    let out = build(dir.path(), "2026-03-05");
-    let html = read(&out, "planner/index.html");
+    site.build_on("2026-03-05", &[]);
+    let html = site.output("planner/index.html");
     let weeks = weeks(&html);
     assert_eq!(weeks.len(), 13);
     assert!(text_of(&weeks[0].1).contains("Mon 2 Mar – Sun 8 Mar 2026"));

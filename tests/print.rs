@@ -1,11 +1,11 @@
 //! `rapport print`: the planner through a real headless Chromium into a PDF, read back with
 //! `pdfinfo`; and the errors when no browser can print.
 
-mod worksheet_harness;
+mod common;
 
+use common::Site;
 use std::path::Path;
 use std::process::Command;
-use worksheet_harness::{fixture, rapport};
 
 /// `pdfinfo` fields of a PDF (all pages listed with -l).
 fn pdfinfo(pdf: &Path, pages: u32) -> String {
@@ -38,31 +38,20 @@ fn page_size(info: &str, n: u32) -> (u32, u32) {
     (nums[1].round() as u32, nums[2].round() as u32)
 }
 
-fn print(root: &Path, pdf: &Path, today: &str) {
-    let o = rapport(&[
-        "print",
-        "--root",
-        root.to_str().unwrap(),
-        "--output",
-        pdf.to_str().unwrap(),
-        "--today",
-        today,
-    ]);
-    assert!(
-        o.status.success(),
-        "print failed:\n{}{}",
-        String::from_utf8_lossy(&o.stdout),
-        String::from_utf8_lossy(&o.stderr)
-    );
+/// `rapport print` of the site on `today` into `planner.pdf`, which must succeed; the PDF's path.
+fn print(site: &Site, today: &str) -> std::path::PathBuf {
+    let pdf = site.path("planner.pdf");
+    site.run(&["print", "--output", pdf.to_str().unwrap(), "--today", today])
+        .success();
+    pdf
 }
 
 #[test]
 #[ignore = "needs chromium"]
 fn the_pdf_has_one_sheet_per_worksheet_and_per_week() {
-    let tmp = tempfile::tempdir().unwrap();
-    let pdf = tmp.path().join("planner.pdf");
     // Four one-sheet worksheets, then four weeks.
-    print(&fixture("worksheets"), &pdf, "2026-03-04");
+    let site = Site::fixture("worksheets");
+    let pdf = print(&site, "2026-03-04");
     let info = pdfinfo(&pdf, 8);
     assert_eq!(page_count(&info), 4 + 4, "{info}");
     // The stakeholder map prints in landscape, the weeks on portrait A4.
@@ -75,9 +64,8 @@ fn the_pdf_has_one_sheet_per_worksheet_and_per_week() {
 #[test]
 #[ignore = "needs chromium"]
 fn a_year_planner_on_letter_paper() {
-    let tmp = tempfile::tempdir().unwrap();
-    let pdf = tmp.path().join("year.pdf");
-    print(&fixture("planner-year"), &pdf, "2027-12-01");
+    let site = Site::fixture("planner-year");
+    let pdf = print(&site, "2027-12-01");
     let info = pdfinfo(&pdf, 56);
     assert_eq!(page_count(&info), 4 + 52, "{info}");
     for n in 1..=56 {
@@ -87,18 +75,18 @@ fn a_year_planner_on_letter_paper() {
 
 #[test]
 fn without_a_browser_print_says_how_to_get_one() {
-    let tmp = tempfile::tempdir().unwrap();
-    let pdf = tmp.path().join("planner.pdf");
-    let o = Command::new(env!("CARGO_BIN_EXE_rapport"))
-        .args(["print", "--root"])
-        .arg(fixture("worksheets"))
-        .arg("--output")
-        .arg(&pdf)
-        .env("PATH", tmp.path())
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(!o.status.success());
+    let site = Site::fixture("worksheets");
+    let pdf = site.path("planner.pdf");
+    // A PATH holding only an empty folder: no browser to be found.
+    let empty = site.path("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let err = site
+        .run_with_env(
+            &["print", "--output", pdf.to_str().unwrap()],
+            &[("PATH", empty.to_str().unwrap())],
+        )
+        .failure(1)
+        .stderr;
     assert!(err.contains("error: no Chromium or Chrome found to print with (looked for chromium, chromium-browser, google-chrome"), "{err}");
     assert!(
         err.contains("hint: install Chromium (Debian/Ubuntu: `sudo apt install chromium`"),
@@ -110,63 +98,49 @@ fn without_a_browser_print_says_how_to_get_one() {
 
 #[test]
 fn a_browser_that_fails_leaves_no_pdf() {
-    let tmp = tempfile::tempdir().unwrap();
-    let pdf = tmp.path().join("planner.pdf");
-    let fake = tmp.path().join("fake-chromium");
+    let site = Site::fixture("worksheets");
+    let pdf = site.path("planner.pdf");
+    let fake = site.path("fake-chromium");
     std::fs::write(&fake, "#!/bin/sh\necho 'cannot open display' >&2\nexit 3\n").unwrap();
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
-    let o = rapport(&[
-        "print",
-        "--root",
-        fixture("worksheets").to_str().unwrap(),
-        "--output",
-        pdf.to_str().unwrap(),
-        "--chromium",
-        fake.to_str().unwrap(),
-    ]);
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(!o.status.success());
+    let err = site
+        .run(&[
+            "print",
+            "--output",
+            pdf.to_str().unwrap(),
+            "--chromium",
+            fake.to_str().unwrap(),
+        ])
+        .failure(1)
+        .stderr;
     assert!(err.contains("did not print the planner"), "{err}");
     assert!(
         err.contains("cannot open display"),
         "the browser's own words are shown: {err}"
     );
     assert!(!pdf.exists());
-    let o = rapport(&[
-        "print",
-        "--root",
-        fixture("worksheets").to_str().unwrap(),
-        "--chromium",
-        "/nonexistent/chrome",
-    ]);
+    let run = site.run(&["print", "--chromium", "/nonexistent/chrome"]);
     assert!(
-        String::from_utf8_lossy(&o.stderr)
+        run.stderr
             .contains("--chromium `/nonexistent/chrome` is not a file")
     );
 }
 
 #[test]
 fn content_errors_stop_printing_before_the_browser_starts() {
-    let dir = worksheet_harness::site(&[
+    let site = Site::with_files(&[
         ("handbook.yaml", "title: T\n"),
         ("content/_index.md", "---\ntitle: Home\n---\nHi\n"),
         ("content/w.yaml", "kind: checklist\nweekly: 3\n"),
     ]);
-    let o = rapport(&[
-        "print",
-        "--root",
-        dir.path().to_str().unwrap(),
-        "--chromium",
-        "/bin/sh",
-    ]);
-    let err = String::from_utf8_lossy(&o.stderr);
+    let err = site.run(&["print", "--chromium", "/bin/sh"]).stderr;
     assert!(
         err.contains("error: content/w.yaml:2:9: wrong type"),
         "{err}"
     );
-    assert!(!dir.path().join("planner.pdf").exists());
+    assert!(!site.path("planner.pdf").exists());
 }

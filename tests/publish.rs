@@ -2,15 +2,21 @@
 //! under a project path; sitemap, robots, CNAME, .nojekyll, 404, canonical and Open Graph tags;
 //! the GitHub Pages workflows.
 
-#[path = "site_support/mod.rs"]
 mod common;
 
-use common::*;
+use common::host::{crawl, resolve, serve};
+use common::html::links;
+use common::{Site, files, repo};
 use std::collections::BTreeSet;
 
+/// The bundled handbook built with `base_url`, as every test here publishes it.
+fn bundled(base_url: &str) -> Site {
+    Site::bundled("2025-01-06", &["--base-url", base_url, "--quiet"])
+}
+
 fn assert_crawls(base_url: &str, base_path: &str) {
-    let out = build_bundled(base_url);
-    let c = crawl(out.path(), base_path);
+    let site = bundled(base_url);
+    let c = crawl(&site.path("public"), base_path);
     assert!(
         c.broken.is_empty(),
         "broken references:\n{}",
@@ -34,16 +40,13 @@ fn every_reference_resolves_under_a_project_path() {
 
 #[test]
 fn nothing_escapes_the_project_path() {
-    let out = build_bundled("https://example.org/handbook/");
-    for (rel, path) in files(out.path()) {
+    let site = bundled("https://example.org/handbook/");
+    for (rel, path) in files(&site.path("public")) {
         if !rel.ends_with(".html") {
             continue;
         }
         let html = std::fs::read_to_string(path).unwrap();
-        for link in attr_values(&html, "href")
-            .into_iter()
-            .chain(attr_values(&html, "src"))
-        {
+        for link in links(&html) {
             if link.starts_with('/') && !link.starts_with("//") {
                 assert!(
                     link.starts_with("/handbook/"),
@@ -56,9 +59,9 @@ fn nothing_escapes_the_project_path() {
 
 #[test]
 fn the_404_page_works_from_any_depth() {
-    let out = build_bundled("https://example.org/handbook/");
-    let files = files(out.path());
-    let html = std::fs::read_to_string(out.path().join("404.html")).unwrap();
+    let site = bundled("https://example.org/handbook/");
+    let files = files(&site.path("public"));
+    let html = site.output("404.html");
     assert!(html.contains("<meta name=\"robots\" content=\"noindex\">"));
     assert!(
         !html.contains("rel=\"canonical\""),
@@ -70,10 +73,7 @@ fn the_404_page_works_from_any_depth() {
         "/handbook/a/b/c/d/missing.html",
         "/handbook/why/nope/deeper/",
     ] {
-        for link in attr_values(&html, "href")
-            .into_iter()
-            .chain(attr_values(&html, "src"))
-        {
+        for link in links(&html) {
             if link.starts_with('#') {
                 continue;
             }
@@ -95,8 +95,8 @@ fn the_404_page_works_from_any_depth() {
 
 #[test]
 fn sitemap_lists_every_page_once_with_absolute_urls() {
-    let out = build_bundled("https://example.org/handbook/");
-    let xml = std::fs::read_to_string(out.path().join("sitemap.xml")).unwrap();
+    let site = bundled("https://example.org/handbook/");
+    let xml = site.output("sitemap.xml");
     let doc = roxmltree::Document::parse(&xml).expect("sitemap.xml is well-formed XML");
     let root = doc.root_element();
     assert_eq!(root.tag_name().name(), "urlset");
@@ -119,7 +119,7 @@ fn sitemap_lists_every_page_once_with_absolute_urls() {
     sorted.sort();
     assert_eq!(locs, sorted, "the sitemap is sorted");
     // Every page of the output (each `index.html`) is in the sitemap, and nothing else is.
-    let pages: BTreeSet<String> = files(out.path())
+    let pages: BTreeSet<String> = files(&site.path("public"))
         .into_keys()
         .filter(|f| f.ends_with("index.html"))
         .map(|f| {
@@ -131,7 +131,7 @@ fn sitemap_lists_every_page_once_with_absolute_urls() {
         .collect();
     assert_eq!(unique.into_iter().cloned().collect::<BTreeSet<_>>(), pages);
     assert!(pages.len() > 20);
-    let robots = std::fs::read_to_string(out.path().join("robots.txt")).unwrap();
+    let robots = site.output("robots.txt");
     assert!(
         robots.contains("Sitemap: https://example.org/handbook/sitemap.xml\n"),
         "{robots}"
@@ -140,9 +140,9 @@ fn sitemap_lists_every_page_once_with_absolute_urls() {
 
 #[test]
 fn every_page_has_canonical_and_open_graph_tags() {
-    let out = build_bundled("https://example.org/handbook/");
+    let site = bundled("https://example.org/handbook/");
     let mut pages = 0;
-    for (rel, path) in files(out.path()) {
+    for (rel, path) in files(&site.path("public")) {
         if !rel.ends_with("index.html") {
             continue;
         }
@@ -197,38 +197,19 @@ fn every_page_has_canonical_and_open_graph_tags() {
 
 #[test]
 fn host_files_follow_the_configuration() {
-    let dir = tempfile::tempdir().unwrap();
-    let site = dir.path().join("site");
-    write_site(
-        &site,
-        &[
-            (
-                "handbook.yaml",
-                "title: T\nbase_url: https://handbook.example.org/\ncname: Handbook.Example.org\nsitemap:\n  lastmod: true\n",
-            ),
-            ("content/_index.md", "---\ntitle: Home\n---\nHi.\n"),
-            ("content/a.md", "---\ntitle: A & B <c>\n---\nText.\n"),
-            ("content/café au lait.md", "---\ntitle: Café\n---\nText.\n"),
-        ],
-    );
-    let out = dir.path().join("out");
-    let (s, o) = (site.to_str().unwrap(), out.to_str().unwrap());
-    ok(&[
-        "build",
-        "--root",
-        s,
-        "--output",
-        o,
-        "--today",
-        "2024-05-06",
-        "-q",
+    let site = Site::with_files(&[
+        (
+            "handbook.yaml",
+            "title: T\nbase_url: https://handbook.example.org/\ncname: Handbook.Example.org\nsitemap:\n  lastmod: true\n",
+        ),
+        ("content/_index.md", "---\ntitle: Home\n---\nHi.\n"),
+        ("content/a.md", "---\ntitle: A & B <c>\n---\nText.\n"),
+        ("content/café au lait.md", "---\ntitle: Café\n---\nText.\n"),
     ]);
-    assert_eq!(
-        std::fs::read_to_string(out.join("CNAME")).unwrap(),
-        "handbook.example.org\n"
-    );
-    assert_eq!(std::fs::read(out.join(".nojekyll")).unwrap(), b"");
-    let xml = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    site.build_on("2024-05-06", &["-q"]);
+    assert_eq!(site.output("CNAME"), "handbook.example.org\n");
+    assert_eq!(std::fs::read(site.path("public/.nojekyll")).unwrap(), b"");
+    let xml = site.output("sitemap.xml");
     let doc = roxmltree::Document::parse(&xml).unwrap();
     let urls: Vec<(String, String)> = doc
         .descendants()
@@ -267,23 +248,18 @@ fn host_files_follow_the_configuration() {
     );
 
     // A path-only base URL: no host to name, so no sitemap, and no CNAME without `cname:`.
-    write_site(
-        &site,
-        &[
-            ("handbook.yaml", "title: T\nbase_url: /\n"),
-            ("static/robots.txt", "mine\n"),
-        ],
-    );
-    ok(&["build", "--root", s, "--output", o, "-q"]);
-    assert!(!out.join("CNAME").exists());
-    assert!(!out.join("sitemap.xml").exists());
-    assert!(out.join(".nojekyll").exists());
+    site.write("handbook.yaml", "title: T\nbase_url: /\n");
+    site.write("static/robots.txt", "mine\n");
+    site.run(&["build", "-q"]).success();
+    assert!(!site.output_exists("CNAME"));
+    assert!(!site.output_exists("sitemap.xml"));
+    assert!(site.output_exists(".nojekyll"));
     assert_eq!(
-        std::fs::read_to_string(out.join("robots.txt")).unwrap(),
+        site.output("robots.txt"),
         "mine\n",
         "the site's own robots.txt wins"
     );
-    let html = std::fs::read_to_string(out.join("a/index.html")).unwrap();
+    let html = site.output("a/index.html");
     assert!(
         html.contains("<link rel=\"canonical\" href=\"/a/\">"),
         "canonical falls back to a site-absolute URL"
@@ -300,20 +276,14 @@ fn host_files_follow_the_configuration() {
 
 #[test]
 fn a_bad_cname_is_reported_at_its_line() {
-    let dir = tempfile::tempdir().unwrap();
-    write_site(
-        dir.path(),
-        &[
-            (
-                "handbook.yaml",
-                "title: T\ncname: https://handbook.example.org/\n",
-            ),
-            ("content/_index.md", "Hi.\n"),
-        ],
-    );
-    let out = rapport(&["build", "--root", dir.path().to_str().unwrap(), "-q"]);
-    assert_eq!(out.status.code(), Some(1));
-    let err = text(&out.stderr);
+    let site = Site::with_files(&[
+        (
+            "handbook.yaml",
+            "title: T\ncname: https://handbook.example.org/\n",
+        ),
+        ("content/_index.md", "Hi.\n"),
+    ]);
+    let err = site.run(&["build", "-q"]).failure(1).stderr;
     assert!(
         err.contains("handbook.yaml:2:1: `cname` must be a bare domain name"),
         "{err}"
@@ -409,9 +379,9 @@ fn assert_pages_workflow(wf: &serde_yaml::Value) -> Vec<String> {
 
 #[test]
 fn init_writes_a_pages_workflow_that_builds_the_new_handbook() {
-    let dir = tempfile::tempdir().unwrap();
-    let hb = dir.path().join("hb");
-    ok(&["init", hb.to_str().unwrap(), "-q"]);
+    let site = Site::bare();
+    site.run(&["init", "hb", "-q"]).success();
+    let hb = site.path("hb");
     let wf = load_workflow(&hb.join(".github/workflows/pages.yml"));
     let runs = assert_pages_workflow(&wf);
     let install = runs.iter().find(|r| r.contains("cargo install")).unwrap();
@@ -436,17 +406,14 @@ fn init_writes_a_pages_workflow_that_builds_the_new_handbook() {
         "${{ steps.pages.outputs.base_url }}",
         "https://me.github.io/hb",
     );
-    let args: Vec<String> = line
+    let args: Vec<&str> = line
         .split_whitespace()
         .skip(1)
-        .map(|a| a.trim_matches('"').to_string())
+        .map(|a| a.trim_matches('"'))
         .collect();
-    let out = std::process::Command::new(BIN)
-        .args(&args)
-        .current_dir(&hb)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", text(&out.stderr));
+    let mut runner = site.command(&args);
+    runner.current_dir(&hb);
+    common::Run::from(runner.output().unwrap()).success();
     let c = crawl(&hb.join("public"), "/hb/");
     assert!(c.broken.is_empty() && c.followed > 10, "{c:?}");
     let sitemap = std::fs::read_to_string(hb.join("public/sitemap.xml")).unwrap();
@@ -458,8 +425,7 @@ fn init_writes_a_pages_workflow_that_builds_the_new_handbook() {
 
 #[test]
 fn the_repository_publishes_its_bundled_handbook() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let wf = load_workflow(&root.join(".github/workflows/pages.yml"));
+    let wf = load_workflow(&repo().join(".github/workflows/pages.yml"));
     let runs = assert_pages_workflow(&wf);
     let build = runs.iter().find(|r| r.contains(" build ")).unwrap();
     assert!(

@@ -1,10 +1,13 @@
 //! The search index and the search box: what the build writes, what the index holds, and a
 //! real browser typing into the box.
 
-#[path = "site_support/mod.rs"]
 mod common;
 
-use common::*;
+use common::browser::{Chromium, serve_static};
+use common::host::serve;
+use common::html::attr_values;
+use common::{Site, files};
+use headless_chrome::{Element, Tab};
 use serde_json::Value;
 use std::path::Path;
 
@@ -66,9 +69,13 @@ fn entries(index: &Value) -> Vec<Entry> {
 
 #[test]
 fn the_bundled_index_covers_every_page_and_every_heading_anchor() {
-    let out = build_bundled("https://example.org/handbook/");
-    let files = files(out.path());
-    let index = read_index(out.path());
+    let site = Site::bundled(
+        "2025-01-06",
+        &["--base-url", "https://example.org/handbook/", "--quiet"],
+    );
+    let out = site.path("public");
+    let files = files(&out);
+    let index = read_index(&out);
     assert_eq!(index["version"], 1);
     let entries = entries(&index);
     let pages: Vec<&String> = files.keys().filter(|f| f.ends_with("index.html")).collect();
@@ -77,7 +84,7 @@ fn the_bundled_index_covers_every_page_and_every_heading_anchor() {
     for (title, url, _, heads, text) in &entries {
         let file = serve(&files, "/handbook/", &format!("/handbook/{url}"))
             .unwrap_or_else(|| panic!("{title}: `{url}` is not a page"));
-        let html = std::fs::read_to_string(out.path().join(&file)).unwrap();
+        let html = std::fs::read_to_string(out.join(&file)).unwrap();
         assert!(
             html.contains(&format!("<title>{}", title.replace('&', "&amp;"))),
             "{file} is titled {title}"
@@ -97,7 +104,7 @@ fn the_bundled_index_covers_every_page_and_every_heading_anchor() {
         headings > 50,
         "the bundled pages have many headings, found {headings}"
     );
-    let size = std::fs::metadata(out.path().join("search-index.json"))
+    let size = std::fs::metadata(out.join("search-index.json"))
         .unwrap()
         .len();
     assert!(size < 200_000, "the index is {size} bytes");
@@ -105,35 +112,24 @@ fn the_bundled_index_covers_every_page_and_every_heading_anchor() {
 
 #[test]
 fn entries_hold_title_section_headings_and_opening_words() {
-    let dir = tempfile::tempdir().unwrap();
     // Far more text than the index's word budget allows for one page.
     let body: String = (1..=120_000).map(|i| format!("word{i} ")).collect();
-    write_site(
-        dir.path(),
-        &[
-            ("handbook.yaml", "title: Guide\nbase_url: /hb/\n"),
-            ("content/_index.md", "---\ntitle: Guide\n---\nWelcome.\n"),
-            (
-                "content/01-people/_index.md",
-                "---\ntitle: People <who>\n---\n",
+    let site = Site::with_files(&[
+        ("handbook.yaml", "title: Guide\nbase_url: /hb/\n"),
+        ("content/_index.md", "---\ntitle: Guide\n---\nWelcome.\n"),
+        (
+            "content/01-people/_index.md",
+            "---\ntitle: People <who>\n---\n",
+        ),
+        (
+            "content/01-people/01-coffee.md",
+            &format!(
+                "---\ntitle: Coffee \"chats\"\ndescription: Meet for coffee.\n---\n\n{body}\n\n## Asking for an introduction\n\n### Résumé review\n\n## Custom {{#mine}}\n"
             ),
-            (
-                "content/01-people/01-coffee.md",
-                &format!(
-                    "---\ntitle: Coffee \"chats\"\ndescription: Meet for coffee.\n---\n\n{body}\n\n## Asking for an introduction\n\n### Résumé review\n\n## Custom {{#mine}}\n"
-                ),
-            ),
-        ],
-    );
-    let out = dir.path().join("out");
-    ok(&[
-        "build",
-        "--root",
-        dir.path().to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-        "-q",
+        ),
     ]);
+    site.run(&["build", "-q"]).success();
+    let out = site.path("public");
     let entries = entries(&read_index(&out));
     let coffee = entries
         .iter()
@@ -185,24 +181,13 @@ fn entries_hold_title_section_headings_and_opening_words() {
 
 #[test]
 fn search_false_writes_no_index_and_shows_no_box() {
-    let dir = tempfile::tempdir().unwrap();
-    write_site(
-        dir.path(),
-        &[
-            ("handbook.yaml", "title: Guide\nsearch: false\n"),
-            ("content/_index.md", "Welcome.\n"),
-            ("content/a.md", "# A\n\n## B\n"),
-        ],
-    );
-    let out = dir.path().join("out");
-    ok(&[
-        "build",
-        "--root",
-        dir.path().to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-        "-q",
+    let site = Site::with_files(&[
+        ("handbook.yaml", "title: Guide\nsearch: false\n"),
+        ("content/_index.md", "Welcome.\n"),
+        ("content/a.md", "# A\n\n## B\n"),
     ]);
+    site.run(&["build", "-q"]).success();
+    let out = site.path("public");
     assert!(!out.join("search-index.json").exists());
     let mut pages = 0;
     for (rel, path) in files(&out) {
@@ -222,159 +207,47 @@ fn search_false_writes_no_index_and_shows_no_box() {
     assert_eq!(pages, 4, "three pages and the planner");
 }
 
-/// Serves `root` under `base` on a loopback port, like a static host: folders by their
-/// `index.html`, `404.html` for anything else. Stops after `max` connections.
-fn serve_static(root: &Path, base: &'static str, max: usize) -> u16 {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let root = root.to_path_buf();
-    std::thread::spawn(move || {
-        let files = std::sync::Arc::new(files(&root));
-        let root = std::sync::Arc::new(root);
-        // One thread per connection: the browser opens connections it may never use, and one
-        // of those must not hold up the others.
-        for stream in listener.incoming().take(max) {
-            let Ok(stream) = stream else { continue };
-            let (files, root) = (files.clone(), root.clone());
-            std::thread::spawn(move || answer(stream, &files, &root, base));
-        }
-    });
-    port
-}
-
-/// Answers one HTTP/1.1 request and closes the connection.
-fn answer(
-    mut stream: std::net::TcpStream,
-    files: &std::collections::BTreeMap<String, std::path::PathBuf>,
-    root: &Path,
-    base: &str,
-) {
-    use std::io::{BufRead, BufReader, Write};
-    stream
-        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
-        .ok();
-    let Ok(clone) = stream.try_clone() else {
-        return;
-    };
-    let mut reader = BufReader::new(clone);
-    let mut line = String::new();
-    if reader.read_line(&mut line).unwrap_or(0) == 0 {
-        return;
-    }
-    // Skip the headers.
-    let mut header = String::new();
-    while reader
-        .read_line(&mut header)
-        .map(|n| n > 2)
-        .unwrap_or(false)
-    {
-        header.clear();
-    }
-    let path = line
-        .split_whitespace()
-        .nth(1)
-        .unwrap_or("/")
-        .split('?')
-        .next()
-        .unwrap_or("/")
-        .to_string();
-    let (status, file) = match serve(files, base, &path) {
-        Some(f) => ("200 OK", f),
-        None => ("404 Not Found", "404.html".to_string()),
-    };
-    let body = std::fs::read(root.join(&file)).unwrap_or_default();
-    let kind = match file.rsplit('.').next() {
-        Some("html") => "text/html; charset=utf-8",
-        Some("css") => "text/css",
-        Some("js") => "text/javascript",
-        Some("json") => "application/json",
-        Some("svg") => "image/svg+xml",
-        _ => "application/octet-stream",
-    };
-    let head = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    let _ = stream
-        .write_all(head.as_bytes())
-        .and_then(|_| stream.write_all(&body));
-}
-
-#[test]
-#[ignore = "needs chromium"]
-fn typing_in_the_search_box_finds_the_heading() {
-    use headless_chrome::{Browser, LaunchOptions};
-    let dir = tempfile::tempdir().unwrap();
-    let site = dir.path().join("site");
-    write_site(
-        &site,
-        &[
-            ("handbook.yaml", "title: Guide\n"),
-            (
-                "content/_index.md",
-                "---\ntitle: Guide\n---\nWelcome. An introduction to the guide.\n",
-            ),
-            ("content/01-people/_index.md", "---\ntitle: People\n---\n"),
-            (
-                "content/01-people/01-coffee.md",
-                "---\ntitle: Coffee chats\n---\n\nMeet people.\n\n## Before the chat\n\nPrepare.\n\n## Asking for an introduction\n\nBe specific.\n",
-            ),
-            (
-                "content/01-people/02-cv.md",
-                "---\ntitle: Résumé tips\n---\n\nKeep it short.\n",
-            ),
-        ],
-    );
-    let out = dir.path().join("out");
-    ok(&[
-        "build",
-        "--root",
-        site.to_str().unwrap(),
-        "--output",
-        out.to_str().unwrap(),
-        "--base-url",
-        "/handbook/",
-        "-q",
-    ]);
-    let port = serve_static(&out, "/handbook/", 200);
-
-    let profile = tempfile::tempdir().unwrap();
-    let args: Vec<&std::ffi::OsStr> = [
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-    ]
-    .iter()
-    .map(std::ffi::OsStr::new)
-    .collect();
-    let browser = Browser::new(
-        LaunchOptions::default_builder()
-            .path(Some("/usr/bin/chromium".into()))
-            .headless(true)
-            .sandbox(false)
-            .user_data_dir(Some(profile.path().to_path_buf()))
-            .args(args)
-            .build()
-            .unwrap(),
-    )
-    .expect("chromium starts");
-    let tab = browser.new_tab().unwrap();
-    tab.navigate_to(&format!("http://127.0.0.1:{port}/handbook/people/cv/"))
-        .unwrap()
-        .wait_until_navigated()
-        .unwrap();
+/// Types `query` into the page's search box and returns the link of the first result.
+fn search_for<'a>(tab: &'a Tab, query: &str) -> Element<'a> {
     // The box is hidden until the script runs, so seeing it proves the script loaded.
     let input = tab
         .wait_for_element("form.site-search:not([hidden]) input")
         .unwrap();
     input.click().unwrap();
-    tab.type_str("introduction").unwrap();
-    let first = tab
-        .wait_for_element("#site-search-results [role=option] a")
+    tab.type_str(query).unwrap();
+    tab.wait_for_element("#site-search-results [role=option] a")
+        .unwrap()
+}
+
+#[test]
+#[ignore = "needs chromium"]
+fn typing_in_the_search_box_finds_the_heading() {
+    let site = Site::with_files(&[
+        ("handbook.yaml", "title: Guide\n"),
+        (
+            "content/_index.md",
+            "---\ntitle: Guide\n---\nWelcome. An introduction to the guide.\n",
+        ),
+        ("content/01-people/_index.md", "---\ntitle: People\n---\n"),
+        (
+            "content/01-people/01-coffee.md",
+            "---\ntitle: Coffee chats\n---\n\nMeet people.\n\n## Before the chat\n\nPrepare.\n\n## Asking for an introduction\n\nBe specific.\n",
+        ),
+        (
+            "content/01-people/02-cv.md",
+            "---\ntitle: Résumé tips\n---\n\nKeep it short.\n",
+        ),
+    ]);
+    site.run(&["build", "--base-url", "/handbook/", "-q"])
+        .success();
+    let port = serve_static(&site.path("public"), "/handbook/");
+    let browser = Chromium::launch();
+    let tab = browser.new_tab().unwrap();
+    tab.navigate_to(&format!("http://127.0.0.1:{port}/handbook/people/cv/"))
+        .unwrap()
+        .wait_until_navigated()
         .unwrap();
+    let first = search_for(&tab, "introduction");
     assert_eq!(
         first.get_attribute_value("href").unwrap().as_deref(),
         Some("/handbook/people/coffee/#asking-for-an-introduction"),
@@ -423,14 +296,7 @@ fn typing_in_the_search_box_finds_the_heading() {
     }
 
     // Accents and case do not matter; a query that matches nothing says so.
-    let input = tab
-        .wait_for_element("form.site-search:not([hidden]) input")
-        .unwrap();
-    input.click().unwrap();
-    tab.type_str("RESUME").unwrap();
-    let first = tab
-        .wait_for_element("#site-search-results [role=option] a")
-        .unwrap();
+    let first = search_for(&tab, "RESUME");
     assert_eq!(
         first.get_attribute_value("href").unwrap().as_deref(),
         Some("/handbook/people/cv/")

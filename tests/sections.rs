@@ -1,7 +1,8 @@
 //! Sections, their order, and the pretty URLs every page and section gets.
 
 mod common;
-use common::{Site, links, main_part};
+use common::Site;
+use common::html::{links, main_part};
 
 /// The titles of a section page's cards, in order.
 fn card_titles(html: &str) -> Vec<String> {

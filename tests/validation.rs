@@ -1,20 +1,26 @@
 //! Every kind of bad worksheet or planner input, as `rapport check` and `rapport build` report
 //! it: message, file:line:col, the source line, a hint; all errors at once; nothing written.
 
-mod worksheet_harness;
+mod common;
 
-use worksheet_harness::{check_fails, rapport, site};
+use common::Site;
 
 const HOME: (&str, &str) = ("content/_index.md", "---\ntitle: Home\n---\nHi\n");
 
+/// Runs `rapport check` on the site, which must fail, and returns its error output.
+fn check_fails(site: &Site) -> String {
+    site.run(&["check", "--today", "2026-03-04"])
+        .failure(1)
+        .stderr
+}
+
 /// Checks a handbook holding one worksheet and returns the error output.
 fn errors_for(worksheet: &str) -> String {
-    let dir = site(&[
+    check_fails(&Site::with_files(&[
         ("handbook.yaml", "title: T\n"),
         HOME,
         ("content/w.yaml", worksheet),
-    ]);
-    check_fails(dir.path())
+    ]))
 }
 
 /// Asserts one error: location, message, source line and hint all present.
@@ -274,7 +280,7 @@ fn missing_required_keys() {
 
 #[test]
 fn every_bad_item_of_every_file_is_reported_at_once_and_nothing_is_written() {
-    let dir = site(&[
+    let site = Site::with_files(&[
         ("handbook.yaml", "title: T\n"),
         HOME,
         (
@@ -287,10 +293,8 @@ fn every_bad_item_of_every_file_is_reported_at_once_and_nothing_is_written() {
         ),
         ("content/c.yaml", "kind: calendar\n"),
     ]);
-    let out_dir = dir.path().join("public");
-    let o = rapport(&["build", "--root", dir.path().to_str().unwrap()]);
-    let err = String::from_utf8_lossy(&o.stderr);
-    assert!(!o.status.success());
+    let out_dir = site.path("public");
+    let err = site.run(&["build"]).failure(1).stderr;
     for loc in [
         "content/a/map.yaml:4:11",
         "content/a/map.yaml:6:19",
@@ -316,12 +320,12 @@ fn yaml_syntax_errors_point_at_the_line() {
 #[test]
 fn planner_settings_are_checked() {
     let check = |planner: &str| {
-        let dir = site(&[
+        let site = Site::with_files(&[
             ("handbook.yaml", &format!("title: T\nplanner:\n{planner}")),
             HOME,
             ("content/people.yaml", "kind: stakeholders\n"),
         ]);
-        check_fails(dir.path())
+        check_fails(&site)
     };
     let out = check("  start: 2027-02-29\n");
     assert_error(
@@ -367,8 +371,8 @@ fn planner_settings_are_checked() {
 
 #[test]
 fn time_zone_must_look_like_an_iana_name() {
-    let dir = site(&[("handbook.yaml", "title: T\ntimezone: Berlin\n"), HOME]);
-    let out = check_fails(dir.path());
+    let site = Site::with_files(&[("handbook.yaml", "title: T\ntimezone: Berlin\n"), HOME]);
+    let out = check_fails(&site);
     assert_error(
         &out,
         "handbook.yaml:2:11",
@@ -380,12 +384,12 @@ fn time_zone_must_look_like_an_iana_name() {
 
 #[test]
 fn content_may_not_take_the_planner_url() {
-    let dir = site(&[
+    let site = Site::with_files(&[
         ("handbook.yaml", "title: T\n"),
         HOME,
         ("content/planner.md", "---\ntitle: My planner\n---\nx\n"),
     ]);
-    let out = check_fails(dir.path());
+    let out = check_fails(&site);
     assert!(
         out.contains("error: content/planner.md: `content/planner.md` takes the URL /planner/"),
         "{out}"

@@ -1,9 +1,17 @@
 //! Worksheets as a reader meets them: built pages for every kind, computed due dates and
 //! statuses, escaping, links, drafts and ordering.
 
-mod worksheet_harness;
+mod common;
 
-use worksheet_harness::{build, fixture, read, site, text_of};
+use common::Site;
+use common::html::text_of;
+
+/// The worksheets fixture, built on `today`.
+fn worksheets(today: &str) -> Site {
+    let site = Site::fixture("worksheets");
+    site.build_on(today, &[]);
+    site
+}
 
 /// The `<tr>…</tr>` of the table row whose text contains `needle`.
 fn row<'a>(html: &'a str, needle: &str) -> &'a str {
@@ -15,7 +23,7 @@ fn row<'a>(html: &'a str, needle: &str) -> &'a str {
 
 #[test]
 fn every_kind_renders_with_its_own_template() {
-    let out = build(&fixture("worksheets"), "2026-03-04");
+    let site = worksheets("2026-03-04");
     for (path, kind, title) in [
         (
             "plan/people/index.html",
@@ -26,7 +34,7 @@ fn every_kind_renders_with_its_own_template() {
         ("plan/blocks/index.html", "schedule", "Networking calendar"),
         ("plan/log/index.html", "table", "Contribution log"),
     ] {
-        let html = read(&out, path);
+        let html = site.output(path);
         assert!(
             html.contains(&format!("worksheet worksheet-{kind}")),
             "{path} not rendered with the {kind} template"
@@ -41,8 +49,8 @@ fn every_kind_renders_with_its_own_template() {
 
 #[test]
 fn stakeholders_show_next_contact_and_status_against_the_build_date() {
-    let out = build(&fixture("worksheets"), "2026-03-04");
-    let html = read(&out, "plan/people/index.html");
+    let site = worksheets("2026-03-04");
+    let html = site.output("plan/people/index.html");
     // Weekly since 2 Feb: due 9 Feb, overdue on 4 March.
     let ada = text_of(row(&html, "Ada"));
     assert!(ada.contains("Mon 9 Feb 2026 Overdue"), "{ada}");
@@ -64,16 +72,16 @@ fn stakeholders_show_next_contact_and_status_against_the_build_date() {
     );
 
     // Three weeks later Grace is due this week (Friday 27 March from Wednesday 25 March).
-    let later = build(&fixture("worksheets"), "2026-03-25");
-    let html = read(&later, "plan/people/index.html");
+    let later = worksheets("2026-03-25");
+    let html = later.output("plan/people/index.html");
     assert!(row(&html, "Grace").contains("badge-due"));
     assert!(text_of(row(&html, "Grace")).contains("Due this week"));
 }
 
 #[test]
 fn people_are_grouped_inside_and_outside_the_company() {
-    let out = build(&fixture("worksheets"), "2026-03-04");
-    let html = read(&out, "plan/people/index.html");
+    let site = worksheets("2026-03-04");
+    let html = site.output("plan/people/index.html");
     let inside = html.find(r#"id="inside""#).unwrap();
     let outside = html.find(r#"id="outside""#).unwrap();
     let unsorted = html.find(r#"id="unsorted""#).unwrap();
@@ -85,8 +93,8 @@ fn people_are_grouped_inside_and_outside_the_company() {
 
 #[test]
 fn worksheet_strings_are_escaped_and_markdown_fields_rendered() {
-    let out = build(&fixture("worksheets"), "2026-03-04");
-    let people = read(&out, "plan/people/index.html");
+    let site = worksheets("2026-03-04");
+    let people = site.output("plan/people/index.html");
     assert!(
         people.contains("Ada &lt;script&gt;alert(1)&lt;&#x2f;script&gt;")
             || people.contains("Ada &lt;script&gt;alert(1)&lt;/script&gt;")
@@ -94,7 +102,7 @@ fn worksheet_strings_are_escaped_and_markdown_fields_rendered() {
     assert!(!people.contains("<script>alert"));
     assert!(people.contains("Replace the <strong>example rows</strong>"));
     assert!(people.contains("Prefers <em>short</em> updates."));
-    let log = read(&out, "plan/log/index.html");
+    let log = site.output("plan/log/index.html");
     assert!(
         log.contains("Shipped the &lt;b&gt;report&lt;"),
         "table cells are escaped"
@@ -104,8 +112,8 @@ fn worksheet_strings_are_escaped_and_markdown_fields_rendered() {
 
 #[test]
 fn links_to_and_from_worksheets_resolve() {
-    let out = build(&fixture("worksheets"), "2026-03-04");
-    let home = read(&out, "index.html");
+    let site = worksheets("2026-03-04");
+    let home = site.output("index.html");
     assert!(
         home.contains(r#"href="/plan/people/""#),
         "Markdown link to a .yaml file"
@@ -114,17 +122,17 @@ fn links_to_and_from_worksheets_resolve() {
         home.contains(r#"href="/plan/blocks/#when""#),
         "fragment of a worksheet heading"
     );
-    let guide = read(&out, "plan/guide/index.html");
+    let guide = site.output("plan/guide/index.html");
     assert!(
         guide.contains(r#"href="/plan/log/""#),
         "link to a .yml file"
     );
-    let people = read(&out, "plan/people/index.html");
+    let people = site.output("plan/people/index.html");
     assert!(
         people.contains(r#"<a href="/plan/guide/">guide</a>"#),
         "link in an intro"
     );
-    let habits = read(&out, "plan/habits/index.html");
+    let habits = site.output("plan/habits/index.html");
     assert!(
         habits.contains(r#"<a href="/plan/people/">people map</a>"#),
         "link in notes"
@@ -133,8 +141,8 @@ fn links_to_and_from_worksheets_resolve() {
 
 #[test]
 fn worksheets_are_ordered_with_pages_by_weight() {
-    let out = build(&fixture("worksheets"), "2026-03-04");
-    let section = read(&out, "plan/index.html");
+    let site = worksheets("2026-03-04");
+    let section = site.output("plan/index.html");
     let main = section.split("<main").nth(1).unwrap();
     let positions: Vec<usize> = [
         "/plan/people/",
@@ -151,15 +159,15 @@ fn worksheets_are_ordered_with_pages_by_weight() {
     .collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
     // Previous / next follow the same order.
-    let guide = read(&out, "plan/guide/index.html");
+    let guide = site.output("plan/guide/index.html");
     assert!(text_of(&guide).contains("Previous People &lt;map&gt;"));
     assert!(text_of(&guide).contains("Next Habits"));
 }
 
 #[test]
 fn checklist_items_have_check_boxes_grouped_by_cadence() {
-    let out = build(&fixture("worksheets"), "2026-03-04");
-    let html = read(&out, "plan/habits/index.html");
+    let site = worksheets("2026-03-04");
+    let html = site.output("plan/habits/index.html");
     assert_eq!(html.matches(r#"type="checkbox""#).count(), 7);
     let order: Vec<usize> = [
         r#"id="weekly""#,
@@ -181,8 +189,8 @@ fn checklist_items_have_check_boxes_grouped_by_cadence() {
 
 #[test]
 fn schedule_lists_next_occurrences_and_links_its_calendar() {
-    let out = build(&fixture("worksheets"), "2026-03-04");
-    let html = read(&out, "plan/blocks/index.html");
+    let site = worksheets("2026-03-04");
+    let html = site.output("plan/blocks/index.html");
     assert!(html.contains(r#"href="/plan/blocks/calendar.ics""#));
     let coffee = text_of(row(&html, "Coffee chat"));
     assert!(coffee.contains("Every week"), "{coffee}");
@@ -207,8 +215,8 @@ fn schedule_lists_next_occurrences_and_links_its_calendar() {
 
 #[test]
 fn tables_keep_column_order_widths_and_blank_rows() {
-    let out = build(&fixture("worksheets"), "2026-03-04");
-    let html = read(&out, "plan/log/index.html");
+    let site = worksheets("2026-03-04");
+    let html = site.output("plan/log/index.html");
     assert!(html.contains(r#"<col style="width: 15%">"#));
     let mapped = text_of(row(&html, "Mentored"));
     assert_eq!(mapped, "2026-02-03 Mentored a new hire");
@@ -225,24 +233,17 @@ fn draft_worksheets_are_left_out_unless_asked_for() {
             "kind: checklist\ntitle: WIP\ndraft: true\nweekly: [a]\n",
         ),
     ];
-    let dir = site(&files);
-    let out = build(dir.path(), "2026-03-04");
-    assert!(!out.path().join("site/wip/index.html").exists());
-    let o = worksheet_harness::rapport(&[
-        "build",
-        "--drafts",
-        "--root",
-        dir.path().to_str().unwrap(),
-        "--output",
-        out.path().join("drafts").to_str().unwrap(),
-    ]);
-    assert!(o.status.success());
-    assert!(out.path().join("drafts/wip/index.html").exists());
+    let site = Site::with_files(&files);
+    site.build_on("2026-03-04", &[]);
+    assert!(!site.output_exists("wip/index.html"));
+    site.run(&["build", "--drafts", "--output", "drafts"])
+        .success();
+    assert!(site.path("drafts/wip/index.html").exists());
 }
 
 #[test]
 fn a_worksheet_without_title_is_named_after_its_file() {
-    let dir = site(&[
+    let site = Site::with_files(&[
         ("handbook.yaml", "title: T\n"),
         ("content/_index.md", "---\ntitle: Home\n---\nHi\n"),
         (
@@ -250,15 +251,14 @@ fn a_worksheet_without_title_is_named_after_its_file() {
             "kind: table\ncolumns: [Question, Answer]\n",
         ),
     ]);
-    let out = build(dir.path(), "2026-03-04");
-    let html = read(&out, "review-prep/index.html");
+    site.build_on("2026-03-04", &[]);
+    let html = site.output("review-prep/index.html");
     assert!(html.contains("<h1>Review prep</h1>"), "{html}");
 }
 
 #[test]
 fn the_bundled_handbook_has_its_worksheets() {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = build(root, "2026-03-04");
+    let site = Site::bundled("2026-03-04", &[]);
     for (path, kind) in [
         ("people/stakeholder-map/index.html", "stakeholders"),
         ("time/networking-checklist/index.html", "checklist"),
@@ -267,21 +267,27 @@ fn the_bundled_handbook_has_its_worksheets() {
         ("visibility/review-preparation/index.html", "table"),
     ] {
         assert!(
-            read(&out, path).contains(&format!("worksheet-{kind}")),
+            site.output(path).contains(&format!("worksheet-{kind}")),
             "{path}"
         );
     }
-    let map = read(&out, "people/stakeholder-map/index.html");
+    let map = site.output("people/stakeholder-map/index.html");
     assert!(
         map.contains("replace me"),
         "example rows are marked as such"
     );
-    assert!(read(&out, "people/index.html").contains(r#"href="/people/stakeholder-map/""#));
-    assert!(read(&out, "time/index.html").contains(r#"href="/time/networking-checklist/#yearly""#));
-    let ics = read(&out, "calendar.ics");
+    assert!(
+        site.output("people/index.html")
+            .contains(r#"href="/people/stakeholder-map/""#)
+    );
+    assert!(
+        site.output("time/index.html")
+            .contains(r#"href="/time/networking-checklist/#yearly""#)
+    );
+    let ics = site.output("calendar.ics");
     assert_eq!(ics.matches("BEGIN:VEVENT").count(), 5);
     assert!(ics.contains("RRULE:FREQ=MONTHLY;BYDAY=1TU"));
-    let planner = read(&out, "planner/index.html");
+    let planner = site.output("planner/index.html");
     assert_eq!(
         planner
             .matches(r#"<section class="sheet sheet-worksheet"#)

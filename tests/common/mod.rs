@@ -1,9 +1,16 @@
-//! A small harness for driving the `rapport` binary on a site in a temporary folder.
+//! The one harness of the integration tests: run the `rapport` binary on a site in a temporary
+//! folder, exactly as a user would, and read what it wrote.
 //!
-//! A test copies a fixture (`tests/fixtures/<name>/`) or starts from a minimal site, changes a
-//! few files, runs the binary exactly as a user would, and reads what it wrote.
+//! A test copies a fixture (`tests/fixtures/<name>/`), writes a site of its own, or builds the
+//! repository's bundled handbook; changes a few files; runs the binary; and reads the output.
+//! `html` reads generated pages, `host` serves and crawls an output folder the way a static host
+//! would, `browser` drives headless Chromium.
 
 #![allow(dead_code)]
+
+pub mod browser;
+pub mod host;
+pub mod html;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -12,6 +19,11 @@ use std::time::{Duration, Instant};
 
 /// The date passed as `--today` by [`Site::build`], so that output never depends on the clock.
 pub const TODAY: &str = "2024-03-01";
+
+/// The repository, whose `handbook.yaml` and `content/` are the bundled handbook.
+pub fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
 
 /// A handbook in its own temporary folder. The folder is removed when the value is dropped.
 pub struct Site {
@@ -24,11 +36,11 @@ impl Site {
     /// A copy of `tests/fixtures/<name>`.
     pub fn fixture(name: &str) -> Site {
         let site = Site::bare();
-        let from = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(name);
+        let from = repo().join("tests/fixtures").join(name);
         assert!(from.is_dir(), "no fixture {}", from.display());
-        copy_tree(&from, &site.root);
+        for (rel, bytes) in tree(&from) {
+            site.write_bytes(&rel, &bytes);
+        }
         site
     }
 
@@ -40,12 +52,37 @@ impl Site {
         site
     }
 
+    /// A site made of `files` (path, text).
+    pub fn with_files(files: &[(&str, &str)]) -> Site {
+        let site = Site::bare();
+        for (rel, text) in files {
+            site.write(rel, text);
+        }
+        site
+    }
+
     /// An empty temporary folder, for `init` and for sites written by the test.
     pub fn bare() -> Site {
         let tmp = tempfile::tempdir().expect("temporary folder");
         let root = tmp.path().join("site");
         std::fs::create_dir_all(&root).expect("create site folder");
         Site { _tmp: tmp, root }
+    }
+
+    /// The repository's bundled handbook built on `today` with `args`, into the `public/` folder
+    /// of an otherwise empty site (the repository itself is never written to).
+    pub fn bundled(today: &str, args: &[&str]) -> Site {
+        let site = Site::bare();
+        let out = site.path("public");
+        let mut all = vec![
+            "--root",
+            repo().to_str().expect("UTF-8 path"),
+            "--output",
+            out.to_str().expect("UTF-8 path"),
+        ];
+        all.extend_from_slice(args);
+        site.build_on(today, &all);
+        site
     }
 
     /// A path inside the site folder.
@@ -87,12 +124,24 @@ impl Site {
 
     /// Runs `rapport ARGS` in the site folder.
     pub fn run(&self, args: &[&str]) -> Run {
-        Run::from(self.command(args).output().expect("run rapport"))
+        self.run_with_env(args, &[])
+    }
+
+    /// Runs `rapport ARGS` in the site folder with the environment variables `vars` set.
+    pub fn run_with_env(&self, args: &[&str], vars: &[(&str, &str)]) -> Run {
+        let mut cmd = self.command(args);
+        cmd.envs(vars.iter().copied());
+        Run::from(cmd.output().expect("run rapport"))
     }
 
     /// `rapport build --today TODAY ARGS`, which must succeed.
     pub fn build(&self, args: &[&str]) -> Run {
-        let mut all = vec!["build", "--today", TODAY];
+        self.build_on(TODAY, args)
+    }
+
+    /// `rapport build --today DATE ARGS`, which must succeed.
+    pub fn build_on(&self, today: &str, args: &[&str]) -> Run {
+        let mut all = vec!["build", "--today", today];
         all.extend_from_slice(args);
         self.run(&all).success()
     }
@@ -210,53 +259,30 @@ pub fn run_guarded(mut cmd: Command, limit: Duration) -> Run {
     }
 }
 
-/// The `href` and `src` values in an HTML document, in order.
-pub fn links(html: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for attr in ["href=\"", "src=\""] {
-        let mut rest = html;
-        while let Some(i) = rest.find(attr) {
-            rest = &rest[i + attr.len()..];
-            let end = rest.find('"').unwrap_or(rest.len());
-            out.push(rest[..end].to_string());
-        }
-    }
-    out
-}
-
-/// The text between `<main` and `</main>`: the part of a page its content decides.
-pub fn main_part(html: &str) -> &str {
-    let start = html.find("<main").unwrap_or(0);
-    let end = html.find("</main>").unwrap_or(html.len());
-    &html[start..end]
-}
-
-pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+/// Every file below `dir` (which must exist), by path relative to it with `/`, sorted.
+pub fn files(dir: &Path) -> BTreeMap<String, PathBuf> {
     let mut out = BTreeMap::new();
-    collect(dir, dir, &mut out);
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        let entries = std::fs::read_dir(&folder)
+            .unwrap_or_else(|e| panic!("cannot list {}: {e}", folder.display()));
+        for entry in entries {
+            let path = entry.expect("folder entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path.strip_prefix(dir).expect("inside the folder");
+                out.insert(rel.to_string_lossy().replace('\\', "/"), path);
+            }
+        }
+    }
     out
 }
 
-fn collect(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries {
-        let path = entry.expect("folder entry").path();
-        if path.is_dir() {
-            collect(root, &path, out);
-        } else {
-            let rel = path.strip_prefix(root).expect("inside root");
-            let rel = rel.to_string_lossy().replace('\\', "/");
-            out.insert(rel, std::fs::read(&path).expect("read file"));
-        }
-    }
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    for (rel, bytes) in tree(from) {
-        let dest = to.join(rel);
-        std::fs::create_dir_all(dest.parent().expect("parent")).expect("create folders");
-        std::fs::write(dest, bytes).expect("copy fixture file");
-    }
+/// Every file below `dir`, by relative path, with its bytes.
+pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    files(dir)
+        .into_iter()
+        .map(|(rel, path)| (rel, std::fs::read(path).expect("read file")))
+        .collect()
 }

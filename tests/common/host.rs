@@ -1,123 +1,14 @@
-//! Shared by the integration tests: running the CLI, writing small sites, and a crawler that
-//! resolves links the way a static host would. The crawler is written apart from
-//! `src/check/`, so that it checks the site rather than repeating the code under test.
-#![allow(dead_code)]
+//! How a static host (GitHub Pages and the like) serves an output folder, and a crawler that
+//! follows every reference of a built site through it. Written apart from `src/check/`, so that
+//! the tests check the site rather than repeat the code under test.
 
+use super::html::{attr_values, css_urls};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-pub const BIN: &str = env!("CARGO_BIN_EXE_rapport");
-
-/// Runs rapport with `args`; panics with its output if it did not start.
-pub fn rapport(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .env_remove("SOURCE_DATE_EPOCH")
-        .output()
-        .expect("rapport runs")
-}
-
-pub fn text(out: &[u8]) -> String {
-    String::from_utf8_lossy(out).into_owned()
-}
-
-/// Runs rapport and insists that it succeeded.
-pub fn ok(args: &[&str]) -> Output {
-    let out = rapport(args);
-    assert!(
-        out.status.success(),
-        "rapport {args:?} failed:\n{}{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    out
-}
-
-/// Writes `files` (path, contents) below `dir`.
-pub fn write_site(dir: &Path, files: &[(&str, &str)]) {
-    for (path, contents) in files {
-        let p = dir.join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, contents).unwrap();
-    }
-}
-
-/// Builds the repository's bundled handbook into a fresh folder.
-pub fn build_bundled(base_url: &str) -> tempfile::TempDir {
-    let out = tempfile::tempdir().unwrap();
-    let root = env!("CARGO_MANIFEST_DIR");
-    ok(&[
-        "build",
-        "--root",
-        root,
-        "--output",
-        out.path().to_str().unwrap(),
-        "--base-url",
-        base_url,
-        "--today",
-        "2025-01-06",
-        "--quiet",
-    ]);
-    out
-}
-
-/// Every file of an output folder, by path relative to it (with `/`).
-pub fn files(out: &Path) -> BTreeMap<String, PathBuf> {
-    let mut map = BTreeMap::new();
-    let mut stack = vec![out.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(&dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p
-                    .strip_prefix(out)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                map.insert(rel, p);
-            }
-        }
-    }
-    map
-}
-
-/// Attribute values `name="..."` in a document (the generated HTML always quotes with `"`).
-pub fn attr_values(html: &str, name: &str) -> Vec<String> {
-    let pat = format!(" {name}=\"");
-    let mut out = Vec::new();
-    let mut rest = html;
-    while let Some(at) = rest.find(&pat) {
-        rest = &rest[at + pat.len()..];
-        let end = rest.find('"').unwrap();
-        out.push(
-            rest[..end]
-                .replace("&amp;", "&")
-                .replace("&quot;", "\"")
-                .replace("&#39;", "'"),
-        );
-        rest = &rest[end..];
-    }
-    out
-}
-
-/// `url(...)` values in a stylesheet.
-pub fn css_urls(css: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = css;
-    while let Some(at) = rest.find("url(") {
-        rest = &rest[at + 4..];
-        let end = rest.find(')').unwrap();
-        out.push(rest[..end].trim().trim_matches(['"', '\'']).to_string());
-        rest = &rest[end..];
-    }
-    out
-}
 
 /// How a static host answers a request for `url_path` (already resolved against the page):
-/// the file it serves, if any. Folders are served by their `index.html`.
+/// the file it serves, if any, from `files` (as listed by [`super::files`]). Folders are served
+/// by their `index.html`.
 pub fn serve(files: &BTreeMap<String, PathBuf>, base_path: &str, url_path: &str) -> Option<String> {
     let rel = url_path.strip_prefix(base_path)?;
     let rel = percent_decode(rel);
@@ -146,7 +37,7 @@ fn percent_decode(s: &str) -> String {
         out.push(b[i]);
         i += 1;
     }
-    String::from_utf8(out).unwrap()
+    String::from_utf8(out).expect("a UTF-8 URL")
 }
 
 /// Resolves a reference found on the page at `page_url` (a URL path) to a URL path and
@@ -159,13 +50,14 @@ pub fn resolve(page_url: &str, link: &str) -> Option<(String, Option<String>)> {
         Some((p, f)) => (p, Some(f.to_string())),
         None => (link, None),
     };
-    let path = path.split('?').next().unwrap();
+    let path = path.split('?').next().unwrap_or_default();
     let joined = if path.is_empty() {
         page_url.to_string()
     } else if path.starts_with('/') {
         path.to_string()
     } else {
-        format!("{}{}", &page_url[..page_url.rfind('/').unwrap() + 1], path)
+        let dir = page_url.rfind('/').expect("a URL path has a `/`");
+        format!("{}{}", &page_url[..dir + 1], path)
     };
     let mut segs: Vec<&str> = Vec::new();
     let parts: Vec<&str> = joined.split('/').skip(1).collect();
@@ -195,11 +87,13 @@ pub struct Crawl {
 /// Follows every `href` and `src` of every HTML file and every `url()` of every CSS file in
 /// `out`, as served under `base_path`. `404.html` is served for a deep missing URL, as hosts do.
 pub fn crawl(out: &Path, base_path: &str) -> Crawl {
-    let files = files(out);
+    let files = super::files(out);
     let mut crawl = Crawl::default();
+    let read = |path: &Path| std::fs::read_to_string(path).expect("read output file");
     let ids = |file: &str| -> BTreeSet<String> {
-        let html = std::fs::read_to_string(out.join(file)).unwrap();
-        attr_values(&html, "id").into_iter().collect()
+        attr_values(&read(&out.join(file)), "id")
+            .into_iter()
+            .collect()
     };
     for (rel, path) in &files {
         let page_url = if rel == "404.html" {
@@ -208,12 +102,9 @@ pub fn crawl(out: &Path, base_path: &str) -> Crawl {
             format!("{base_path}{rel}")
         };
         let links = if rel.ends_with(".html") {
-            let html = std::fs::read_to_string(path).unwrap();
-            let mut l = attr_values(&html, "href");
-            l.extend(attr_values(&html, "src"));
-            l
+            super::html::links(&read(path))
         } else if rel.ends_with(".css") {
-            css_urls(&std::fs::read_to_string(path).unwrap())
+            css_urls(&read(path))
         } else {
             continue;
         };
