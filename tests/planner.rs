@@ -218,3 +218,29 @@ fn without_settings_the_planner_covers_thirteen_weeks_from_this_week() {
     assert!(text_of(&weeks[0].1).contains("Mon 2 Mar – Sun 8 Mar 2026"));
     assert!(html.contains("@page { size: A4;"));
 }
+
+#[test]
+fn the_planner_links_the_handbook_wide_calendar_only_when_there_are_blocks() {
+    let site = Site::fixture("worksheets");
+    site.build(&[]);
+    let html = site.output("planner/index.html");
+    assert!(
+        html.contains(r#"<a href="/calendar.ics" download="calendar.ics">"#),
+        "{html}"
+    );
+    assert!(site.output_exists("calendar.ics"));
+    // Without a schedule there is no calendar to link to.
+    site.remove("content/plan/blocks.yaml");
+    site.write(
+        "content/_index.md",
+        "---\ntitle: Home\n---\n\nNo calendar here.\n",
+    );
+    site.write(
+        "content/plan/guide.md",
+        "---\ntitle: Guide\n---\n\nNo calendar here.\n",
+    );
+    site.build(&[]);
+    let html = site.output("planner/index.html");
+    assert!(!html.contains("calendar.ics"), "{html}");
+    assert!(!site.output_exists("calendar.ics"));
+}

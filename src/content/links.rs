@@ -177,7 +177,10 @@ impl<'a> Resolver<'a> {
             "{what} to a missing file `{dest}` (looked for `{}`)",
             target.display()
         );
-        let hint = if target.extension().is_some_and(|e| e == "md") {
+        let hint = if target
+            .extension()
+            .is_some_and(|e| e == "md" || e == "yaml" || e == "yml")
+        {
             "links are relative to this file, as on GitHub: `../section/page.md#heading`"
         } else {
             "put the file under `static/` (and link to it relatively) or beside this page"
