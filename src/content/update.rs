@@ -9,6 +9,9 @@
 //! full build would find are the edited sources' link errors, and the `#fragment` checks of
 //! links written in them or pointing into them: everything else passed in the last build and
 //! still does. Anything else is left to a full build.
+//!
+//! One more kind of path changes nothing: one in `content/` that is gone and that the last build
+//! did not read either, such as the scratch file Vim writes and removes on every save (`4913`).
 
 use super::collect::{self, MarkdownOutput, Parsed};
 use super::front_matter::FrontMatter;
@@ -40,8 +43,12 @@ pub fn rerender(
 ) -> Result<Update, Vec<Diagnostic>> {
     let mut items = Vec::with_capacity(changed.len());
     let mut parsed: Vec<Parsed> = Vec::with_capacity(changed.len());
+    let mut edited: Vec<PathBuf> = Vec::with_capacity(changed.len());
     for path in changed {
         let Some(item) = markdown_source(lib, path) else {
+            if vanished_stranger(config, lib, path) {
+                continue;
+            }
             return Ok(Update::FullBuild);
         };
         // Unreadable or broken front matter: the page drops out of a full build, and links to
@@ -51,7 +58,9 @@ pub fn rerender(
         };
         items.push(item);
         parsed.push(p);
+        edited.push(path.clone());
     }
+    let changed = edited.as_slice();
 
     let keep_words = crate::search::words_per_entry(lib.order.len()) + 1;
     let resolver = Resolver::new(config, lib, &lib.drafts);
@@ -96,6 +105,19 @@ pub fn alone(
 ) -> bool {
     // Every key of the front matter compared, those added later included.
     old == new && new_title == Some(old_title)
+}
+
+/// Whether `path` is in `content/`, is gone, and was not read by the build of `lib` either: then
+/// the content folder is, as far as it goes, as that build saw it. Everything the walk of
+/// `content/` reads is in the library: pages, sections and `_index.md` files in `by_source`,
+/// drafts in `drafts`, other files as assets.
+fn vanished_stranger(config: &Config, lib: &Library, path: &Path) -> bool {
+    let gone = std::fs::symlink_metadata(config.root.join(path))
+        .is_err_and(|e| e.kind() == std::io::ErrorKind::NotFound);
+    gone && path.starts_with("content")
+        && !lib.by_source.contains_key(path)
+        && !lib.drafts.contains_key(path)
+        && !lib.assets.iter().any(|a| a.source == path)
 }
 
 /// The library item `path` is the Markdown source of, if any: a Markdown page (not a worksheet)
@@ -147,7 +169,121 @@ fn problems(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::BuildOptions;
     use crate::yaml;
+
+    /// A site of two pages, the second linking to a heading of the first, loaded.
+    fn site() -> (tempfile::TempDir, Config, Library) {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |rel: &str, text: &str| {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write(
+            "handbook.yaml",
+            "title: \"T\"\nbase_url: \"https://example.org\"\n",
+        );
+        write("content/_index.md", "Home.\n");
+        write(
+            "content/a.md",
+            "---\ntitle: \"A\"\n---\n\n## Start\n\nOld text.\n",
+        );
+        write(
+            "content/b.md",
+            "---\ntitle: \"B\"\n---\n\n[A](a.md#start)\n",
+        );
+        write("content/chart.png", "png");
+        let opts = BuildOptions {
+            root: dir.path().to_path_buf(),
+            ..BuildOptions::default()
+        };
+        let config = Config::load(&opts).unwrap();
+        let lib = super::super::load(&config).unwrap();
+        (dir, config, lib)
+    }
+
+    fn edit(
+        config: &Config,
+        lib: &mut Library,
+        rel: &str,
+        text: &str,
+    ) -> Result<Update, Vec<Diagnostic>> {
+        std::fs::write(config.root.join(rel), text).unwrap();
+        rerender(config, lib, &[PathBuf::from(rel)])
+    }
+
+    #[test]
+    fn a_body_edit_is_stored() {
+        let (_dir, config, mut lib) = site();
+        let text = "---\ntitle: \"A\"\n---\n\n## Start\n\nNew text.\n";
+        let a = lib.by_source[Path::new("content/a.md")];
+        assert_eq!(
+            edit(&config, &mut lib, "content/a.md", text),
+            Ok(Update::Applied(vec![a]))
+        );
+        let ItemRef::Page(i) = a else { panic!() };
+        assert!(
+            lib.pages[i].html.contains("New text."),
+            "{}",
+            lib.pages[i].html
+        );
+        assert_eq!(lib.link_checks.len(), 1, "b's link into a is still checked");
+    }
+
+    #[test]
+    fn a_broken_fragment_link_is_an_error_and_the_library_stays() {
+        let (_dir, config, mut lib) = site();
+        let text = "---\ntitle: \"A\"\n---\n\n## Begin\n\nNew text.\n";
+        let Err(diags) = edit(&config, &mut lib, "content/a.md", text) else {
+            panic!("b links to #start")
+        };
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].path, Path::new("content/b.md"));
+        assert!(diags[0].message.contains("#start"), "{}", diags[0].message);
+        let a = &lib.pages.iter().find(|p| p.title == "A").unwrap();
+        assert!(a.html.contains("Old text."));
+    }
+
+    #[test]
+    fn new_front_matter_or_unknown_files_need_a_full_build() {
+        let (_dir, config, mut lib) = site();
+        let retitled = "---\ntitle: \"A2\"\n---\n\n## Start\n";
+        assert_eq!(
+            edit(&config, &mut lib, "content/a.md", retitled),
+            Ok(Update::FullBuild)
+        );
+        assert_eq!(
+            edit(&config, &mut lib, "content/new.md", "# New\n"),
+            Ok(Update::FullBuild)
+        );
+        // Gone, but the build read it: the asset must disappear.
+        std::fs::remove_file(config.root.join("content/chart.png")).unwrap();
+        let gone = [PathBuf::from("content/chart.png")];
+        assert_eq!(rerender(&config, &mut lib, &gone), Ok(Update::FullBuild));
+        // A folder stands for everything in it.
+        let folder = [PathBuf::from("content")];
+        assert_eq!(rerender(&config, &mut lib, &folder), Ok(Update::FullBuild));
+    }
+
+    #[test]
+    fn an_editors_scratch_file_changes_nothing() {
+        let (_dir, config, mut lib) = site();
+        // Written and removed again since the last build, which never saw it.
+        let scratch = PathBuf::from("content/4913");
+        assert_eq!(
+            rerender(&config, &mut lib, std::slice::from_ref(&scratch)),
+            Ok(Update::Applied(vec![]))
+        );
+        let text = "---\ntitle: \"B\"\n---\n\n[A](a.md#start) again\n";
+        std::fs::write(config.root.join("content/b.md"), text).unwrap();
+        let b = lib.by_source[Path::new("content/b.md")];
+        let both = [scratch, PathBuf::from("content/b.md")];
+        assert_eq!(
+            rerender(&config, &mut lib, &both),
+            Ok(Update::Applied(vec![b]))
+        );
+    }
 
     fn fm() -> FrontMatter {
         FrontMatter {
