@@ -127,7 +127,12 @@ pub fn load(config: &Config) -> Result<Library, Vec<Diagnostic>> {
                 let (r, checks, errs, external) = worksheets::render(&resolver, source, &p.text, w);
                 return (r, checks, errs, external, Untitled::default());
             }
-            let out = render_markdown(&resolver, source, &p, keep_words);
+            let MarkdownOutput {
+                rendered,
+                checks,
+                errs,
+                external,
+            } = render_markdown(&resolver, source, &p, keep_words);
             // Prepared only when the title may come from the body: reported if it does not.
             let untitled = Untitled {
                 error: p.fm.title.is_none().then(|| {
@@ -136,12 +141,6 @@ pub fn load(config: &Config) -> Result<Library, Vec<Diagnostic>> {
                         .hint("add `title: ...` to the front matter, or start the page with a `# Heading`")
                 }),
             };
-            let MarkdownOutput {
-                rendered,
-                checks,
-                errs,
-                external,
-            } = out;
             (Rendered::Page(rendered), checks, errs, external, untitled)
         })
         .collect();
