@@ -3,9 +3,14 @@
 //!
 //! cargo bench --bench serve_latency             # 20 edits per site
 //! RAPPORT_BENCH_EDITS=50 cargo bench --bench serve_latency
+//! RAPPORT_BENCH_CORPUS=/mnt/bench/corpus-handbook-10000 cargo bench --bench serve_latency
 //!
 //! Sites: the bundled handbook, and a 1,000-page handbook from ../shared/bench/gen_corpus.py
-//! (skipped when python3 or the generator is missing).
+//! (skipped when python3 or the generator is missing). `RAPPORT_BENCH_CORPUS` adds sites made
+//! by `gen_corpus.py --format handbook` (several separated by `:`), e.g. a 10,000-page one made
+//! with `python3 ../shared/bench/gen_corpus.py --pages 10000 --format handbook --seed 1 --out
+//! /mnt/bench/corpus-handbook-10000`; each is copied into a scratch folder beside it first (on
+//! the same file system), so the edits never touch the original.
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -67,17 +72,23 @@ impl Serve {
         serve
     }
 
-    /// The rebuild times serve printed so far.
-    fn rebuild_times(&self) -> Vec<f64> {
-        self.stdout
-            .lock()
-            .unwrap()
+    /// The rebuild times serve printed so far for edits (`Changed ...: rebuilt ... in N ms`),
+    /// and how many of them re-rendered only the edited page.
+    fn rebuild_times(&self) -> (Vec<f64>, usize) {
+        let lines = self.stdout.lock().unwrap();
+        let rebuilds: Vec<&str> = lines
             .iter()
-            .filter_map(|l| {
-                let (_, rest) = l.split_once(" pages in ")?;
+            .filter_map(|l| l.split_once(": rebuilt ").map(|(_, r)| r))
+            .collect();
+        let fast = rebuilds.iter().filter(|r| r.starts_with("1 page ")).count();
+        let times = rebuilds
+            .iter()
+            .filter_map(|r| {
+                let (_, rest) = r.split_once(" in ")?;
                 rest.split_once(" ms")?.0.parse().ok()
             })
-            .collect()
+            .collect();
+        (times, fast)
     }
 }
 
@@ -126,6 +137,41 @@ fn main() {
     } else {
         println!("skipped the 1,000-page site: python3 or {generator:?} missing");
     }
+
+    let corpora = std::env::var("RAPPORT_BENCH_CORPUS").unwrap_or_default();
+    for corpus in corpora.split(':').filter(|c| !c.is_empty()) {
+        let corpus = Path::new(corpus);
+        let beside = corpus.parent().unwrap_or(Path::new("."));
+        let scratch = tempfile::tempdir_in(beside).expect("scratch folder beside the corpus");
+        std::fs::copy(
+            corpus.join("handbook.yaml"),
+            scratch.path().join("handbook.yaml"),
+        )
+        .expect("the corpus has a handbook.yaml");
+        copy_dir(&corpus.join("content"), &scratch.path().join("content"));
+        let pages = walk_count(&scratch.path().join("content"));
+        run(
+            &format!("{} ({pages} Markdown files)", corpus.display()),
+            scratch.path(),
+            "content/s1/p0001.md",
+            "/s1/p0001/",
+            edits,
+        );
+    }
+}
+
+fn walk_count(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| {
+            if e.file_type().unwrap().is_dir() {
+                walk_count(&e.path())
+            } else {
+                usize::from(e.path().extension().is_some_and(|x| x == "md"))
+            }
+        })
+        .sum()
 }
 
 /// Edits `page` `edits` times and prints the latency figures.
@@ -167,16 +213,16 @@ fn run(name: &str, root: &Path, page: &str, url_path: &str, edits: usize) {
         // Let the watcher settle, so the next edit is a save of its own.
         std::thread::sleep(Duration::from_millis(150));
     }
-    // The first rebuild time printed is the initial build; the rest are the edits.
-    let rebuilds: Vec<f64> = serve.rebuild_times().into_iter().skip(1).collect();
+    let (rebuilds, fast) = serve.rebuild_times();
     println!(
         "{name}: {edits} edits, edit-to-served median {:.1} ms (min {:.1}, p90 {:.1}, max {:.1}); \
-         full rebuild into memory median {:.1} ms",
+         rebuild median {:.1} ms ({fast} of {} rebuilds re-rendered only the edited page)",
         percentile(&latencies, 0.5),
         percentile(&latencies, 0.0),
         percentile(&latencies, 0.9),
         percentile(&latencies, 1.0),
         percentile(&rebuilds, 0.5),
+        rebuilds.len(),
     );
 }
 

@@ -58,12 +58,19 @@ impl Site {
         let statics = &self.theme.statics;
         let taken = |path: &str| statics.contains_key(path);
         stats.files += publish::write(&self.config, &self.library, &taken, sink)?;
-        if self.config.site.search && !taken(search::INDEX_FILE) {
-            let index = search::build(&self.config, &self.library);
-            sink.write(search::INDEX_FILE, index.to_json().as_bytes())?;
-            stats.files += 1;
-        }
+        stats.files += self.write_search_index(sink)?;
         Ok(stats)
+    }
+
+    /// Writes `search-index.json`, unless search is off or the site has a static file of that
+    /// name; returns how many files it wrote.
+    pub fn write_search_index(&self, sink: &dyn Sink) -> Result<usize> {
+        if !self.config.site.search || self.theme.statics.contains_key(search::INDEX_FILE) {
+            return Ok(0);
+        }
+        let index = search::build(&self.config, &self.library);
+        sink.write(search::INDEX_FILE, index.to_json().as_bytes())?;
+        Ok(1)
     }
 }
 

@@ -808,3 +808,210 @@ fn the_browser_follows_edits_by_itself() {
     );
     assert_eq!(eval("String(window.rapportMarker)"), "kept");
 }
+
+/// What serve printed for each rebuild since it started, in order: `rebuilt 1 page`,
+/// `rebuilt 3 pages` (only the edited pages were rendered again) or `rebuilt the site`.
+fn rebuilds(serve: &Serve) -> Vec<String> {
+    serve
+        .stdout
+        .lock()
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.split_once(": rebuilt ").map(|(_, r)| r))
+        .map(|r| {
+            let what = r.split_once(" in ").map_or(r, |(w, _)| w);
+            format!("rebuilt {}", what.split(" (").next().unwrap_or(what))
+        })
+        .collect()
+}
+
+/// Waits until serve has printed `n` rebuilds, and gives them.
+fn wait_rebuilds(serve: &Serve, n: usize) -> Vec<String> {
+    wait_for(&format!("{n} rebuilds in serve's log"), || {
+        let r = rebuilds(serve);
+        (r.len() >= n).then_some(r)
+    })
+}
+
+/// The sidebar navigation of a served page.
+fn sidebar(html: &str) -> &str {
+    let start = html.find("<nav class=\"site-nav\"").expect("a sidebar");
+    let end = start
+        + html[start..]
+            .find("</nav>")
+            .expect("the end of the sidebar");
+    &html[start..end]
+}
+
+#[test]
+fn a_body_edit_renders_that_page_alone() {
+    let site = fixture();
+    let root = site.path();
+    let serve = Serve::start(root, &[]);
+    let events = Events::open(&serve);
+
+    write(
+        root,
+        "content/01-guide/01-first.md",
+        &page("First page", "A body edit about zanzibar."),
+    );
+    wait_page(
+        &serve.url("/guide/first/"),
+        200,
+        "A body edit about zanzibar.",
+    );
+    events.wait("event: reload");
+    assert_eq!(wait_rebuilds(&serve, 1), ["rebuilt 1 page"]);
+    // The search index follows the edit.
+    wait_page(&serve.url("/search-index.json"), 200, "zanzibar");
+    // The other pages are still served, unchanged.
+    wait_page(&serve.url("/guide/second/"), 200, "The second page");
+
+    // A section's introduction shows on the section's page (and is given to its pages).
+    write(
+        root,
+        "content/01-guide/_index.md",
+        "---\ntitle: \"The guide\"\ndescription: \"Two pages to edit\"\n---\n\nA new introduction.\n",
+    );
+    wait_page(&serve.url("/guide/"), 200, "A new introduction.");
+    assert_eq!(
+        wait_rebuilds(&serve, 2),
+        ["rebuilt 1 page", "rebuilt 3 pages"]
+    );
+}
+
+#[test]
+fn a_renamed_heading_breaks_the_links_to_it_until_fixed() {
+    let site = fixture();
+    let root = site.path();
+    let first_md = "content/01-guide/01-first.md";
+    let second_md = "content/01-guide/02-second.md";
+    write(
+        root,
+        first_md,
+        &page("First page", "## Getting started\n\nThe first steps."),
+    );
+    write(
+        root,
+        second_md,
+        &page(
+            "Second page",
+            "Read [the first steps](01-first.md#getting-started).",
+        ),
+    );
+    let serve = Serve::start(root, &[]);
+    let events = Events::open(&serve);
+    let first = serve.url("/guide/first/");
+    let rapport_build = || {
+        let out = Command::new(env!("CARGO_BIN_EXE_rapport"))
+            .args(["build", "--quiet", "--root"])
+            .arg(root)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "the build should fail");
+        String::from_utf8_lossy(&out.stderr).trim_end().to_string()
+    };
+
+    // The heading renamed: the link in the other page breaks.
+    write(
+        root,
+        first_md,
+        &page("First page", "## Setting out\n\nRenamed steps."),
+    );
+    let text = events.wait("event: build-error");
+    assert!(
+        text.contains(
+            "data: error: content/01-guide/02-second.md:5:6: no heading `#getting-started`"
+        ),
+        "{text}"
+    );
+    // The last good build is still served.
+    let (status, _, body) = get(&first);
+    assert_eq!(status, 200);
+    assert!(body.contains("The first steps.") && !body.contains("Renamed steps."));
+    // The terminal shows what `rapport build` shows.
+    let expected = rapport_build();
+    assert!(
+        expected.contains("headings there: #setting-out"),
+        "{expected}"
+    );
+    wait_for("the build's error text on serve's stderr", || {
+        serve.stderr().contains(&expected).then_some(())
+    });
+
+    // The heading named back: served again, the overlay goes.
+    events.clear();
+    write(
+        root,
+        first_md,
+        &page("First page", "## Getting started\n\nThe steps, back."),
+    );
+    wait_page(&first, 200, "The steps, back.");
+    events.wait("event: reload");
+    assert_eq!(wait_rebuilds(&serve, 1), ["rebuilt 1 page"]);
+
+    // Broken again, then fixed in the page with the link: both edits are rendered.
+    events.clear();
+    write(
+        root,
+        first_md,
+        &page("First page", "## Setting out\n\nRenamed again."),
+    );
+    events.wait("event: build-error");
+    events.clear();
+    write(
+        root,
+        second_md,
+        &page(
+            "Second page",
+            "Read [the first steps](01-first.md#setting-out).",
+        ),
+    );
+    wait_page(&first, 200, "Renamed again.");
+    let second = wait_page(&serve.url("/guide/second/"), 200, "#setting-out");
+    assert!(second.contains(r##"href="/guide/first/#setting-out""##));
+    events.wait("event: reload");
+    assert_eq!(
+        wait_rebuilds(&serve, 2),
+        ["rebuilt 1 page", "rebuilt 2 pages"]
+    );
+}
+
+#[test]
+fn a_new_title_rebuilds_the_navigation_of_other_pages() {
+    let site = fixture();
+    let root = site.path();
+    let serve = Serve::start(root, &[]);
+    let second = serve.url("/guide/second/");
+    let (_, _, before) = get(&second);
+    assert!(sidebar(&before).contains(">First page</a>"));
+
+    write(
+        root,
+        "content/01-guide/01-first.md",
+        &page("First steps", "The original first text."),
+    );
+    let after = wait_page(&second, 200, "First steps");
+    assert!(sidebar(&after).contains(">First steps</a>"), "{after}");
+    assert_eq!(wait_rebuilds(&serve, 1), ["rebuilt the site"]);
+
+    // A title taken from the opening heading is navigation too: the front matter stays the
+    // same (there is none), the heading changes.
+    write(
+        root,
+        "content/01-guide/01-first.md",
+        "# Heading title\n\nNo front matter.\n",
+    );
+    wait_page(&second, 200, ">Heading title</a>");
+    write(
+        root,
+        "content/01-guide/01-first.md",
+        "# Another heading title\n\nNo front matter.\n",
+    );
+    let after = wait_page(&second, 200, ">Another heading title</a>");
+    assert!(sidebar(&after).contains(">Another heading title</a>"));
+    assert_eq!(
+        wait_rebuilds(&serve, 3),
+        ["rebuilt the site", "rebuilt the site", "rebuilt the site"]
+    );
+}

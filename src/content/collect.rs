@@ -1,7 +1,7 @@
 //! Walking `content/` and turning its files into the library.
 
 use super::front_matter::{self, FrontMatter};
-use super::links::{self, LinkCheck};
+use super::links::{self, ExternalLink, LinkCheck};
 use super::worksheets::{self, Rendered};
 use super::{Asset, ItemRef, Library, Page, PageKind, Section};
 use crate::config::Config;
@@ -66,6 +66,7 @@ pub fn load(config: &Config) -> Result<Library, Vec<Diagnostic>> {
                 let s = &mut lib.sections[src.section];
                 apply_section_meta(s, &p.fm);
                 s.index = Some(src.rel.clone());
+                lib.front_matter.insert(src.rel.clone(), p.fm.clone());
                 lib.by_source.insert(src.rel, ItemRef::Section(src.section));
                 bodies.push((ItemRef::Section(src.section), p));
             }
@@ -76,6 +77,9 @@ pub fn load(config: &Config) -> Result<Library, Vec<Diagnostic>> {
                 }
                 let file_name = file_name(&src.rel);
                 let idx = lib.pages.len();
+                if p.worksheet.is_none() {
+                    lib.front_matter.insert(src.rel.clone(), p.fm.clone());
+                }
                 let kind = match p.worksheet.take() {
                     Some(w) => PageKind::Worksheet(Box::new(w)),
                     None => PageKind::Markdown,
@@ -123,33 +127,21 @@ pub fn load(config: &Config) -> Result<Library, Vec<Diagnostic>> {
                 let (r, checks, errs, external) = worksheets::render(&resolver, source, &p.text, w);
                 return (r, checks, errs, external, Untitled::default());
             }
-            let strip = p.fm.title.is_none();
-            let mut checks = Vec::new();
-            let mut errs = Vec::new();
-            let mut external = Vec::new();
-            let body = &p.text[p.body_offset..];
-            let mut r = markdown::render(body, strip, &mut |site| {
-                resolver.resolve(
-                    source,
-                    &p.text,
-                    p.body_offset,
-                    site,
-                    &mut checks,
-                    &mut errs,
-                    &mut external,
-                )
-            });
-            truncate_words(&mut r.text, keep_words);
+            let MarkdownOutput {
+                rendered,
+                checks,
+                errs,
+                external,
+            } = render_markdown(&resolver, source, &p, keep_words);
             // Prepared only when the title may come from the body: reported if it does not.
             let untitled = Untitled {
-                no_front_matter_title: p.fm.title.is_none(),
                 error: p.fm.title.is_none().then(|| {
                     Diagnostic::new(source, "the page has no title")
                         .at(&p.text, 1, 1)
                         .hint("add `title: ...` to the front matter, or start the page with a `# Heading`")
                 }),
             };
-            (Rendered::Page(r), checks, errs, external, untitled)
+            (Rendered::Page(rendered), checks, errs, external, untitled)
         })
         .collect();
 
@@ -166,26 +158,20 @@ pub fn load(config: &Config) -> Result<Library, Vec<Diagnostic>> {
             }
             (Rendered::Worksheet(_), ItemRef::Section(_)) => continue,
         };
-        // A section keeps its folder's name as title unless `_index.md` gives one, in the
-        // front matter or (like a page) as its opening `# heading`, which is not shown twice.
-        let (title_missing, title_required) = match item {
-            ItemRef::Page(i) => (lib.pages[i].title.is_empty(), true),
-            ItemRef::Section(_) => (untitled.no_front_matter_title, false),
-        };
-        if title_missing {
-            match r.first_h1.as_ref().filter(|h1| !h1.is_empty()) {
-                Some(h1) => set_title(&mut lib, item, h1.clone()),
-                None if !title_required => {}
-                None => diags.extend(untitled.error),
-            }
+        let fm = lib.front_matter.get(source_of(&lib, item));
+        match fm.and_then(|fm| title(&lib, item, fm, r.first_h1.as_deref())) {
+            Some(t) => set_title(&mut lib, item, t),
+            None => diags.extend(untitled.error),
         }
         store_rendered(&mut lib, item, r);
     }
-    for c in checks {
+    for c in &checks {
         if let Some(d) = c.verify(&lib) {
             diags.push(d);
         }
     }
+    lib.link_checks = checks;
+    lib.drafts = drafts;
     if diags.is_empty() {
         Ok(lib)
     } else {
@@ -196,8 +182,69 @@ pub fn load(config: &Config) -> Result<Library, Vec<Diagnostic>> {
 /// What is needed of a source after rendering when its title turns out to be missing.
 #[derive(Default)]
 struct Untitled {
-    no_front_matter_title: bool,
     error: Option<Diagnostic>,
+}
+
+/// What rendering one Markdown source gives.
+pub(super) struct MarkdownOutput {
+    pub(super) rendered: markdown::Rendered,
+    /// Its `#fragment` links, to verify once every target is rendered.
+    pub(super) checks: Vec<LinkCheck>,
+    pub(super) errs: Vec<Diagnostic>,
+    pub(super) external: Vec<ExternalLink>,
+}
+
+/// Renders a page's or `_index.md`'s Markdown with its links resolved against the library,
+/// keeping the first `keep_words` words of its plain text.
+pub(super) fn render_markdown(
+    resolver: &links::Resolver,
+    source: &Path,
+    p: &Parsed,
+    keep_words: usize,
+) -> MarkdownOutput {
+    // Without a title in the front matter, the opening `# heading` is the title: not shown twice.
+    let strip = p.fm.title.is_none();
+    let (mut checks, mut errs, mut external) = (Vec::new(), Vec::new(), Vec::new());
+    let body = &p.text[p.body_offset..];
+    let mut rendered = markdown::render(body, strip, &mut |site| {
+        resolver.resolve(
+            source,
+            &p.text,
+            p.body_offset,
+            site,
+            &mut checks,
+            &mut errs,
+            &mut external,
+        )
+    });
+    truncate_words(&mut rendered.text, keep_words);
+    MarkdownOutput {
+        rendered,
+        checks,
+        errs,
+        external,
+    }
+}
+
+/// The title rules, in one place. A page's title is its front matter's; a section's is its
+/// `_index.md`'s, else its folder's name. Where the front matter gives none (for a page, an
+/// empty one too), the opening `# heading` does. `None`: a page left without a title (an error
+/// when its front matter has no `title:` at all).
+pub(super) fn title(
+    lib: &Library,
+    item: ItemRef,
+    fm: &FrontMatter,
+    first_h1: Option<&str>,
+) -> Option<String> {
+    let heading = first_h1.filter(|h| !h.is_empty()).map(str::to_string);
+    match item {
+        ItemRef::Page(_) => fm.title.clone().filter(|t| !t.is_empty()).or(heading),
+        ItemRef::Section(i) => {
+            let s = &lib.sections[i];
+            let folder = || folder_title(s.parent, &s.file_name);
+            Some(fm.title.clone().or(heading).unwrap_or_else(folder))
+        }
+    }
 }
 
 /// Cuts `text` after its first `words` words.
@@ -239,7 +286,7 @@ fn set_title(lib: &mut Library, item: ItemRef, title: String) {
     }
 }
 
-fn store_rendered(lib: &mut Library, item: ItemRef, r: markdown::Rendered) {
+pub(super) fn store_rendered(lib: &mut Library, item: ItemRef, r: markdown::Rendered) {
     match item {
         ItemRef::Page(i) => {
             let p = &mut lib.pages[i];
@@ -253,7 +300,7 @@ fn store_rendered(lib: &mut Library, item: ItemRef, r: markdown::Rendered) {
     }
 }
 
-fn read_source(root: &Path, rel: &Path) -> Result<Parsed, Diagnostic> {
+pub(super) fn read_source(root: &Path, rel: &Path) -> Result<Parsed, Diagnostic> {
     let text = fs::read_text(&root.join(rel)).map_err(|d| d.relative_to(root))?;
     let split = front_matter::split(rel, &text)?;
     let (fm, body_offset) = (split.front_matter, split.body_offset);
@@ -363,12 +410,18 @@ fn walk(config: &Config, lib: &mut Library, diags: &mut Vec<Diagnostic>) -> Vec<
     sources
 }
 
-fn new_section(source: PathBuf, parent: Option<usize>, file_name: String) -> Section {
-    let title = if parent.is_none() {
+/// A section's title when its `_index.md` gives none: none for the home page (the site's title
+/// is shown), else the folder's name.
+fn folder_title(parent: Option<usize>, file_name: &str) -> String {
+    if parent.is_none() {
         String::new()
     } else {
-        title_from_name(&file_name)
-    };
+        title_from_name(file_name)
+    }
+}
+
+fn new_section(source: PathBuf, parent: Option<usize>, file_name: String) -> Section {
+    let title = folder_title(parent, &file_name);
     Section {
         source,
         index: None,

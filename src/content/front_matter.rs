@@ -6,7 +6,7 @@ use serde::Deserialize;
 use std::path::Path;
 
 /// The keys a page or `_index.md` may set.
-#[derive(Debug, Default, Clone, Deserialize)]
+#[derive(Debug, Default, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
     pub title: Option<String>,

@@ -8,7 +8,9 @@ use crate::markdown::LinkSite;
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
-/// A `#fragment` whose target page is known but whose headings are not rendered yet.
+/// A `#fragment` whose target page is known but whose headings are not rendered yet. Kept in
+/// the library after the build, so that serve can check it again when the target is edited.
+#[derive(Debug, Clone)]
 pub struct LinkCheck {
     target: ItemRef,
     fragment: String,
@@ -19,11 +21,27 @@ pub struct LinkCheck {
 }
 
 impl LinkCheck {
+    /// The page or section the fragment must name a heading of.
+    pub fn target(&self) -> ItemRef {
+        self.target
+    }
+
+    /// The file the link is written in.
+    pub fn source(&self) -> &Path {
+        &self.source
+    }
+
     pub fn verify(&self, lib: &Library) -> Option<Diagnostic> {
         let ids = match self.target {
             ItemRef::Page(i) => &lib.pages[i].ids,
             ItemRef::Section(i) => &lib.sections[i].ids,
         };
+        self.verify_against(lib, ids)
+    }
+
+    /// Checks the fragment against `ids`, the target's heading ids (which may not be stored in
+    /// `lib` yet).
+    pub fn verify_against(&self, lib: &Library, ids: &[String]) -> Option<Diagnostic> {
         if ids.contains(&self.fragment) {
             return None;
         }

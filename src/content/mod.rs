@@ -7,6 +7,7 @@
 mod collect;
 pub mod front_matter;
 mod links;
+pub mod update;
 mod worksheets;
 
 use crate::markdown::TocEntry;
@@ -15,7 +16,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 pub use collect::load;
-pub use links::ExternalLink;
+pub use links::{ExternalLink, LinkCheck};
 
 /// Index of a page or a section in the library.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -99,6 +100,14 @@ pub struct Library {
     pub order: Vec<ItemRef>,
     /// Links to other sites, found while rendering (for `check`).
     pub external_links: Vec<ExternalLink>,
+    /// Every `#fragment` link to a page or section, all verified (for serve, which checks those
+    /// into an edited page again).
+    pub link_checks: Vec<LinkCheck>,
+    /// Sources left out as drafts: links to them are errors.
+    pub drafts: HashMap<PathBuf, ()>,
+    /// The front matter of every Markdown page and `_index.md`, as parsed (for serve, which
+    /// re-renders an edited page alone only while its front matter stays the same).
+    pub front_matter: HashMap<PathBuf, front_matter::FrontMatter>,
 }
 
 impl Library {

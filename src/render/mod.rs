@@ -1,6 +1,7 @@
 //! Rendering the library through the theme into an output sink (a folder, memory, or nothing).
 
 mod context;
+mod partial;
 mod sidebar;
 pub mod theme;
 mod worksheets;
@@ -9,6 +10,7 @@ use crate::config::Config;
 use crate::content::Library;
 use crate::error::{Diagnostic, Error};
 use context::SharedContext;
+pub use partial::{affected, render_items};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -45,16 +47,26 @@ impl Sink for DirSink {
     }
 }
 
+/// Output files in memory: path → bytes, shared so that a rebuild of a few pages can reuse the
+/// others without copying them.
+pub type Files = std::collections::BTreeMap<String, std::sync::Arc<[u8]>>;
+
 /// Keeps files in memory (for serving and tests).
 #[derive(Default)]
-pub struct MemorySink(pub Mutex<std::collections::BTreeMap<String, Vec<u8>>>);
+pub struct MemorySink(pub Mutex<Files>);
+
+impl MemorySink {
+    pub fn into_files(self) -> Files {
+        self.0.into_inner().unwrap_or_else(|p| p.into_inner())
+    }
+}
 
 impl Sink for MemorySink {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Error> {
         self.0
             .lock()
             .unwrap_or_else(|e| e.into_inner())
-            .insert(path.to_string(), bytes.to_vec());
+            .insert(path.to_string(), bytes.into());
         Ok(())
     }
 }
@@ -70,6 +82,65 @@ pub struct Stats {
 /// The output file of a page or section at `path` (`why/` → `why/index.html`).
 pub fn index_file(path: &str) -> String {
     format!("{path}index.html")
+}
+
+/// What rendering a page or section needs: shared by the full build and serve's partial one.
+struct Pass<'a> {
+    config: &'a Config,
+    lib: &'a Library,
+    theme: &'a Theme,
+    shared: &'a SharedContext,
+    sidebars: &'a Option<Vec<String>>,
+    sink: &'a dyn Sink,
+    /// Collects template errors; only I/O errors stop a pass.
+    report: &'a (dyn Fn(tera::Error) + Sync),
+}
+
+impl Pass<'_> {
+    fn section(&self, i: usize) -> Result<(), Error> {
+        let (config, lib) = (self.config, self.lib);
+        let s = &lib.sections[i];
+        let default = if i == 0 { "index.html" } else { "section.html" };
+        let template = s.template.as_deref().unwrap_or(default);
+        let mut ctx = self.shared.for_section(config, lib, i);
+        sidebar::insert(&mut ctx, self.sidebars, config, lib, i, None);
+        self.write(template, &ctx, &index_file(&s.path))
+    }
+
+    fn page(&self, i: usize) -> Result<(), Error> {
+        let (config, lib) = (self.config, self.lib);
+        let p = &lib.pages[i];
+        let template = p
+            .template
+            .as_deref()
+            .unwrap_or_else(|| worksheets::default_template(p));
+        let mut ctx = self.shared.for_page(config, lib, i);
+        sidebar::insert(
+            &mut ctx,
+            self.sidebars,
+            config,
+            lib,
+            p.section,
+            Some(&p.path),
+        );
+        self.write(template, &ctx, &index_file(&p.path))
+    }
+
+    /// `404.html`, which sees the home page's context.
+    fn not_found(&self) -> Result<(), Error> {
+        let ctx = self.shared.for_section(self.config, self.lib, 0);
+        self.write("404.html", &ctx, "404.html")
+    }
+
+    fn write(&self, template: &str, ctx: &tera::Context, path: &str) -> Result<(), Error> {
+        match self.theme.tera.render(template, ctx) {
+            Ok(html) => self.sink.write(path, html.as_bytes()),
+            Err(e) => {
+                (self.report)(e);
+                Ok(())
+            }
+        }
+    }
 }
 
 /// Renders every page and section and copies static files. Template errors are collected;
@@ -91,45 +162,23 @@ pub fn render_site(
         errors.lock().unwrap_or_else(|p| p.into_inner()).push(d);
     };
 
-    let sidebars = sidebar::prerender(config, lib, theme, &shared, &report);
-    let sections_done: Result<(), Error> =
-        (0..lib.sections.len()).into_par_iter().try_for_each(|i| {
-            let s = &lib.sections[i];
-            let default = if i == 0 { "index.html" } else { "section.html" };
-            let template = s.template.as_deref().unwrap_or(default);
-            let mut ctx = shared.for_section(config, lib, i);
-            sidebar::insert(&mut ctx, &sidebars, config, lib, i, None);
-            match theme.tera.render(template, &ctx) {
-                Ok(html) => sink.write(&index_file(&s.path), html.as_bytes()),
-                Err(e) => {
-                    report(e);
-                    Ok(())
-                }
-            }
-        });
-    sections_done?;
-    lib.pages.par_iter().enumerate().try_for_each(|(i, p)| {
-        let template = p
-            .template
-            .as_deref()
-            .unwrap_or_else(|| worksheets::default_template(p));
-        let mut ctx = shared.for_page(config, lib, i);
-        sidebar::insert(&mut ctx, &sidebars, config, lib, p.section, Some(&p.path));
-        match theme.tera.render(template, &ctx) {
-            Ok(html) => sink.write(&index_file(&p.path), html.as_bytes()),
-            Err(e) => {
-                report(e);
-                Ok(())
-            }
-        }
-    })?;
-    match theme
-        .tera
-        .render("404.html", &shared.for_section(config, lib, 0))
-    {
-        Ok(html) => sink.write("404.html", html.as_bytes())?,
-        Err(e) => report(e),
-    }
+    let sidebars = sidebar::prerender(config, lib, theme, &shared, &report, &|_| true);
+    let pass = Pass {
+        config,
+        lib,
+        theme,
+        shared: &shared,
+        sidebars: &sidebars,
+        sink,
+        report: &report,
+    };
+    (0..lib.sections.len())
+        .into_par_iter()
+        .try_for_each(|i| pass.section(i))?;
+    (0..lib.pages.len())
+        .into_par_iter()
+        .try_for_each(|i| pass.page(i))?;
+    pass.not_found()?;
     let planner_ctx = worksheets::planner_context(config, lib, &planner);
     match theme.tera.render("planner.html", &planner_ctx) {
         Ok(html) => sink.write(&index_file(crate::planner::PATH), html.as_bytes())?,

@@ -18,13 +18,15 @@ use tera::{Context, Value};
 const TEMPLATE: &str = "partials/sidebar.html";
 const CURRENT: &str = " aria-current=\"page\"";
 
-/// One rendered sidebar per section, or none when the theme has no sidebar partial.
+/// One rendered sidebar per section (left empty for the sections `wanted` leaves out), or none
+/// when the theme has no sidebar partial.
 pub fn prerender(
     config: &Config,
     lib: &Library,
     theme: &Theme,
     shared: &SharedContext,
     report: &(dyn Fn(tera::Error) + Sync),
+    wanted: &(dyn Fn(usize) -> bool + Sync),
 ) -> Option<Vec<String>> {
     if !theme.tera.contains_template(TEMPLATE) {
         return None;
@@ -32,6 +34,9 @@ pub fn prerender(
     let rendered = (0..lib.sections.len())
         .into_par_iter()
         .map(|i| {
+            if !wanted(i) {
+                return String::new();
+            }
             theme
                 .tera
                 .render(TEMPLATE, &shared.for_section(config, lib, i))

@@ -4,7 +4,7 @@
 //! The served files, the last error and the list of listening tabs sit behind one lock, so a
 //! tab never hears "reload" before the build it would reload into is the one being served.
 
-use std::collections::BTreeMap;
+use crate::render::Files;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -14,7 +14,7 @@ pub const EVENTS_PATH: &str = "/__rapport/events";
 /// One complete build, served as a whole and replaced as a whole.
 pub struct Output {
     /// Output path (`why/cost/index.html`) → bytes.
-    pub files: BTreeMap<String, Vec<u8>>,
+    pub files: Files,
     /// Identifies this build: `<server start>-<build number>`. Pages carry it, so a tab that
     /// connects after a newer build was swapped in knows at once that it is stale.
     pub id: String,
@@ -54,7 +54,7 @@ impl Live {
             epoch,
             state: Mutex::new(State {
                 output: Arc::new(Output {
-                    files: BTreeMap::new(),
+                    files: Files::new(),
                     id: format!("{epoch}-0"),
                 }),
                 error: None,
@@ -74,7 +74,7 @@ impl Live {
     }
 
     /// Serves a new build and tells every tab what to do about it.
-    pub fn publish(&self, files: BTreeMap<String, Vec<u8>>) -> Change {
+    pub fn publish(&self, files: Files) -> Change {
         let mut st = self.lock();
         let recovering = st.error.take().is_some();
         let change = match diff(&st.output.files, &files) {
@@ -145,8 +145,10 @@ pub fn frame(event: &str, data: &str) -> String {
 }
 
 /// What differs between two builds, decided on the output itself: a stylesheet edit that
-/// changed nothing else swaps styles, anything else reloads.
-fn diff(old: &BTreeMap<String, Vec<u8>>, new: &BTreeMap<String, Vec<u8>>) -> Change {
+/// changed nothing else swaps styles, anything else reloads. Files shared by both builds compare
+/// by pointer first (`Arc`'s equality does), so a rebuild of one page costs no byte comparison
+/// of the others.
+fn diff(old: &Files, new: &Files) -> Change {
     let changed = new
         .iter()
         .filter(|(k, v)| old.get(*k) != Some(*v))
@@ -217,10 +219,10 @@ pub fn inject(html: &[u8], build_id: &str) -> Vec<u8> {
 mod tests {
     use super::*;
 
-    fn map(entries: &[(&str, &str)]) -> BTreeMap<String, Vec<u8>> {
+    fn map(entries: &[(&str, &str)]) -> Files {
         entries
             .iter()
-            .map(|(k, v)| (k.to_string(), v.as_bytes().to_vec()))
+            .map(|(k, v)| (k.to_string(), v.as_bytes().into()))
             .collect()
     }
 

@@ -126,7 +126,7 @@ fn handle(request: Request, live: &Arc<Live>) {
             if ct.starts_with("text/html") {
                 (super::reload::inject(bytes, &output.id), ct)
             } else {
-                (bytes.clone(), ct)
+                (bytes.to_vec(), ct)
             }
         }
         // No 404.html (a theme without one, or no good build yet): a plain page, still with

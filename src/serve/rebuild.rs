@@ -1,0 +1,106 @@
+//! Serve's builds: the whole site into memory, or (the fast path) only the pages whose Markdown
+//! bodies were edited, against the site of the last good build.
+//!
+//! The fast path must give the files a full build would. It is taken only when every source
+//! changed since the last good build is a Markdown page or `_index.md` of that build whose
+//! front matter and title are unchanged (`content::update` decides, and says why that is
+//! enough); anything else, or any doubt (a missed file event, a new day), builds the whole site.
+//! Sources changed since the last good build are remembered until a build succeeds, so a fast
+//! rebuild after a failed one still accounts for every change since the site it starts from.
+
+use crate::config::{BuildOptions, Config};
+use crate::content::update::{self, Update};
+use crate::error::{Error, Result};
+use crate::render::{self, Files, MemorySink};
+use crate::site::Site;
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+/// What a successful rebuild re-rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rebuilt {
+    /// Only these many pages and sections (and the search index).
+    Pages(usize),
+    /// The whole site, of these many pages.
+    Site(usize),
+}
+
+/// The last good build, kept between rebuilds.
+struct Good {
+    site: Site,
+    files: Files,
+}
+
+pub struct Builder {
+    opts: BuildOptions,
+    last: Option<Good>,
+    /// Sources (relative to the root) changed since `last` was built.
+    dirty: BTreeSet<PathBuf>,
+}
+
+impl Builder {
+    pub fn new(opts: BuildOptions) -> Builder {
+        Builder {
+            opts,
+            last: None,
+            dirty: BTreeSet::new(),
+        }
+    }
+
+    /// Builds after `changed` (paths relative to the root). With `sure` false (file events may
+    /// have been missed), the whole site is built.
+    pub fn rebuild(&mut self, changed: &[PathBuf], sure: bool) -> Result<(Files, Rebuilt)> {
+        self.dirty.extend(changed.iter().cloned());
+        if sure && let Some(done) = self.fast()? {
+            return Ok(done);
+        }
+        let (files, pages) = self.full()?;
+        Ok((files, Rebuilt::Site(pages)))
+    }
+
+    /// Builds the whole site; on success it becomes the base of later fast rebuilds.
+    pub fn full(&mut self) -> Result<(Files, usize)> {
+        let mut site = Site::load(&self.opts)?;
+        let sink = MemorySink::default();
+        let stats = site.render_to(&sink)?;
+        let files = sink.into_files();
+        self.last = Some(Good {
+            site,
+            files: files.clone(),
+        });
+        self.dirty.clear();
+        Ok((files, stats.pages))
+    }
+
+    /// Re-renders the edited pages when that is enough; `None` when a full build is needed.
+    fn fast(&mut self) -> Result<Option<(Files, Rebuilt)>> {
+        let Some(good) = &mut self.last else {
+            return Ok(None);
+        };
+        // Worksheets and `today` in templates show the build date: a new day builds it all.
+        match Config::load(&self.opts) {
+            Ok(config) if config.today == good.site.config.today => {}
+            _ => return Ok(None),
+        }
+        let site = &mut good.site;
+        let changed: Vec<PathBuf> = self.dirty.iter().cloned().collect();
+        let items = match update::rerender(&site.config, &mut site.library, &changed) {
+            Ok(Update::Applied(items)) => items,
+            Ok(Update::FullBuild) => return Ok(None),
+            Err(diags) => {
+                let root = &site.config.root;
+                let diags = diags.into_iter().map(|d| d.relative_to(root)).collect();
+                return Err(Error::content(diags));
+            }
+        };
+        // From here on the library holds the new bodies. Should rendering fail, the sources
+        // stay in `dirty`, so the next rebuild renders them again (re-rendering is idempotent).
+        let pages = render::affected(&site.library, &items);
+        let sink = MemorySink::default();
+        render::render_items(&site.config, &site.library, &site.theme, &pages, &sink)?;
+        site.write_search_index(&sink)?;
+        good.files.extend(sink.into_files());
+        self.dirty.clear();
+        Ok(Some((good.files.clone(), Rebuilt::Pages(pages.len()))))
+    }
+}
