@@ -195,20 +195,40 @@ fn excerpt(text: &str, words: usize) -> String {
 pub fn json_string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '<' => out.push_str("\\u003c"),
-            c if (c as u32) < 0x20 || c == '\u{2028}' || c == '\u{2029}' => {
-                out.push_str(&format!("\\u{:04x}", c as u32))
+    // Scan bytes and copy runs of plain text in one go: every character that needs escaping
+    // is ASCII, or U+2028/U+2029 (E2 80 A8/A9), so each cut falls on a character boundary.
+    let bytes = s.as_bytes();
+    let mut plain_from = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (escaped, len): (std::borrow::Cow<str>, usize) = match b {
+            b'"' => ("\\\"".into(), 1),
+            b'\\' => ("\\\\".into(), 1),
+            b'\n' => ("\\n".into(), 1),
+            b'\r' => ("\\r".into(), 1),
+            b'\t' => ("\\t".into(), 1),
+            b'<' => ("\\u003c".into(), 1),
+            0..0x20 => (format!("\\u{b:04x}").into(), 1),
+            0xE2 if bytes.get(i + 1) == Some(&0x80)
+                && matches!(bytes.get(i + 2), Some(0xA8 | 0xA9)) =>
+            {
+                (
+                    format!("\\u{:04x}", 0x2000 + u32::from(bytes[i + 2]) - 0x80).into(),
+                    3,
+                )
             }
-            c => out.push(c),
-        }
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push_str(&s[plain_from..i]);
+        out.push_str(&escaped);
+        i += len;
+        plain_from = i;
     }
+    out.push_str(&s[plain_from..]);
     out.push('"');
     out
 }
@@ -229,6 +249,10 @@ mod tests {
         assert_eq!(
             json_string("a\"b\\c\n<\u{1}"),
             "\"a\\\"b\\\\c\\n\\u003c\\u0001\""
+        );
+        assert_eq!(
+            json_string("café\u{2028}x\u{2029}"),
+            "\"café\\u2028x\\u2029\""
         );
     }
 
