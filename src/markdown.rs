@@ -130,6 +130,18 @@ pub fn render(
             Event::End(TagEnd::BlockQuote(Some(_))) => {
                 events.push(Event::Html(CowStr::Borrowed("</div>\n")));
             }
+            // Wide tables scroll sideways on narrow screens instead of squeezing their cells;
+            // the wrapper is focusable so keyboard users can scroll it too.
+            Event::Start(Tag::Table(_)) => {
+                events.push(Event::Html(CowStr::Borrowed(
+                    "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Table\">\n",
+                )));
+                events.push(event);
+            }
+            Event::End(TagEnd::Table) => {
+                events.push(event);
+                events.push(Event::Html(CowStr::Borrowed("</div>\n")));
+            }
             Event::Start(Tag::Link { .. }) | Event::Start(Tag::Image { .. }) => {
                 events.push(rewrite_link(event, range.start, resolve));
             }
@@ -330,7 +342,8 @@ mod tests {
         let r = plain(
             "| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n\n~~old~~ \"quoted\"[^1]\n\n[^1]: note\n",
         );
-        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Table\">\n<table>"), "{}", r.html);
+        assert!(r.html.contains("</table>\n</div>"), "{}", r.html);
         assert!(r.html.contains("checkbox"));
         assert!(r.html.contains("<del>old</del>"));
         assert!(r.html.contains("“quoted”"));
