@@ -62,6 +62,7 @@ pub fn render(
     let mut headings: Vec<(u8, String, String)> = Vec::new();
     let mut heading: Option<HeadingBuf> = None;
     let mut first_block = true;
+    let mut footnotes = Footnotes::default();
 
     for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
         if let Some(h) = heading.as_mut() {
@@ -130,6 +131,19 @@ pub fn render(
             Event::End(TagEnd::BlockQuote(Some(_))) => {
                 events.push(Event::Html(CowStr::Borrowed("</div>\n")));
             }
+            // Footnote ids get a prefix so that they never clash with heading ids, and each
+            // definition links back to where it was first referenced.
+            Event::FootnoteReference(label) => {
+                events.push(Event::Html(CowStr::from(footnotes.reference(&label))));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                let (html, id) = footnotes.definition(&label);
+                out.ids.push(id);
+                events.push(Event::Html(CowStr::from(html)));
+            }
+            Event::End(TagEnd::FootnoteDefinition) => {
+                events.push(Event::Html(CowStr::from(footnotes.end_definition())));
+            }
             // Wide tables scroll sideways on narrow screens instead of squeezing their cells;
             // the wrapper is focusable so keyboard users can scroll it too.
             Event::Start(Tag::Table(_)) => {
@@ -161,6 +175,55 @@ pub fn render(
     out.toc = build_toc(&headings);
     out.word_count = out.text.split_ascii_whitespace().count();
     out
+}
+
+/// Footnote numbering as pulldown-cmark does it (first mention, reference or definition), with
+/// `fn-` / `fnref-` ids.
+#[derive(Default)]
+struct Footnotes {
+    numbers: HashMap<String, usize>,
+    referenced: std::collections::HashSet<String>,
+    open: Option<String>,
+}
+
+impl Footnotes {
+    fn number(&mut self, label: &str) -> usize {
+        let next = self.numbers.len() + 1;
+        *self.numbers.entry(label.to_string()).or_insert(next)
+    }
+
+    fn reference(&mut self, label: &str) -> String {
+        let n = self.number(label);
+        let l = escape(&slugify(label));
+        // Only the first reference carries the id the definition links back to.
+        let id = if self.referenced.insert(label.to_string()) {
+            format!(" id=\"fnref-{l}\"")
+        } else {
+            String::new()
+        };
+        format!("<sup class=\"footnote-reference\"{id}><a href=\"#fn-{l}\">{n}</a></sup>")
+    }
+
+    fn definition(&mut self, label: &str) -> (String, String) {
+        let n = self.number(label);
+        let id = format!("fn-{}", slugify(label));
+        self.open = Some(label.to_string());
+        let html = format!(
+            "<div class=\"footnote-definition\" id=\"{}\"><sup class=\"footnote-definition-label\">{n}</sup>\n",
+            escape(&id)
+        );
+        (html, id)
+    }
+
+    fn end_definition(&mut self) -> String {
+        match self.open.take() {
+            Some(label) if self.referenced.contains(&label) => format!(
+                "<a class=\"footnote-backref\" href=\"#fnref-{}\" aria-label=\"Back to the text\">↩</a></div>\n",
+                escape(&slugify(&label))
+            ),
+            _ => "</div>\n".to_string(),
+        }
+    }
 }
 
 #[derive(Default)]
@@ -335,6 +398,26 @@ mod tests {
         assert_eq!(seen[0], ("../people/hr.md#x".to_string(), 4, false));
         assert!(seen[1].2);
         assert!(r.html.contains("href=\"/rewritten/17\""), "{}", r.html);
+    }
+
+    #[test]
+    fn footnote_ids_never_clash_with_headings() {
+        let r = plain("## Source\n\nText[^source] and again[^source].\n\n[^source]: A book.\n");
+        assert_eq!(r.ids, ["source", "fn-source"]);
+        assert!(r.html.contains("<sup class=\"footnote-reference\" id=\"fnref-source\"><a href=\"#fn-source\">1</a></sup>"), "{}", r.html);
+        assert_eq!(
+            r.html.matches("id=\"fnref-source\"").count(),
+            1,
+            "{}",
+            r.html
+        );
+        assert!(
+            r.html
+                .contains("<div class=\"footnote-definition\" id=\"fn-source\">"),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("href=\"#fnref-source\""), "{}", r.html);
     }
 
     #[test]
