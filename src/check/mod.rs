@@ -14,7 +14,7 @@ use crate::error::{Diagnostic, Error, line_col};
 use crate::render::{Sink, index_file};
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 pub use scan::Facts;
 
@@ -41,6 +41,8 @@ pub fn as_warning(d: &Diagnostic) -> String {
 #[derive(Default)]
 pub struct LinkSink {
     files: Mutex<HashMap<String, Facts>>,
+    /// One copy of each distinct link, shared by every page that has it.
+    links: Mutex<HashSet<Arc<str>>>,
 }
 
 impl LinkSink {
@@ -55,6 +57,17 @@ impl LinkSink {
         };
         facts.links.sort_unstable();
         facts.links.dedup();
+        {
+            let mut seen = self.links.lock().unwrap_or_else(|e| e.into_inner());
+            for link in &mut facts.links {
+                match seen.get(link) {
+                    Some(shared) => *link = Arc::clone(shared),
+                    None => {
+                        seen.insert(Arc::clone(link));
+                    }
+                }
+            }
+        }
         self.files
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -114,14 +127,20 @@ pub fn verify(config: &Config, lib: &Library, files: &HashMap<String, Facts>) ->
                     if missing_anchor {
                         let f = fragment.unwrap_or_default();
                         broken
-                            .entry((link.clone(), format!("no element with id `{f}` in `{to}`")))
+                            .entry((
+                                link.to_string(),
+                                format!("no element with id `{f}` in `{to}`"),
+                            ))
                             .or_default()
                             .push(from);
                     } else if to.ends_with(".html") {
                         edges.entry(from.as_str()).or_default().push(to);
                     }
                 }
-                Target::Missing(why) => broken.entry((link.clone(), why)).or_default().push(from),
+                Target::Missing(why) => broken
+                    .entry((link.to_string(), why))
+                    .or_default()
+                    .push(from),
             }
         }
     }

@@ -2,13 +2,16 @@
 //! Rendered pages are well-formed (we wrote them), but raw HTML from Markdown may use single
 //! quotes, no quotes or upper case, so attributes are read the way browsers read them.
 
+use std::sync::Arc;
+
 /// The anchors and outgoing references of one file.
 #[derive(Debug, Default)]
 pub struct Facts {
     /// `id` attributes and `<a name>`s.
     pub ids: Vec<String>,
-    /// `href`, `src`, `srcset` and `poster` values, and CSS `url()`s, entities decoded.
-    pub links: Vec<String>,
+    /// `href`, `src`, `srcset` and `poster` values, and CSS `url()`s, entities decoded. Shared
+    /// strings: most links (navigation, assets) are the same on thousands of pages.
+    pub links: Vec<Arc<str>>,
 }
 
 /// Reads an HTML document.
@@ -36,12 +39,12 @@ pub fn html(text: &str) -> Facts {
         for (attr, value) in attrs {
             let value = unescape(value);
             match attr.as_str() {
-                "href" | "src" | "poster" => facts.links.push(value),
+                "href" | "src" | "poster" => facts.links.push(value.into()),
                 "srcset" => facts.links.extend(
                     value
                         .split(',')
                         .filter_map(|c| c.split_whitespace().next())
-                        .map(str::to_string),
+                        .map(Arc::from),
                 ),
                 "id" => facts.ids.push(value),
                 "name" if name == "a" => facts.ids.push(value),
@@ -69,14 +72,14 @@ pub fn css(text: &str) -> Facts {
     facts
 }
 
-fn css_into(text: &str, links: &mut Vec<String>) {
+fn css_into(text: &str, links: &mut Vec<Arc<str>>) {
     let text = strip_css_comments(text);
     let mut rest = text.as_str();
     while let Some(at) = rest.find("url(") {
         rest = &rest[at + 4..];
         let end = rest.find(')').unwrap_or(rest.len());
         let value = rest[..end].trim().trim_matches(['"', '\'']).trim();
-        links.push(value.to_string());
+        links.push(value.into());
         rest = &rest[end..];
     }
     let mut rest = text.as_str();
@@ -84,7 +87,7 @@ fn css_into(text: &str, links: &mut Vec<String>) {
         rest = rest[at + 7..].trim_start();
         if let Some(q) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') {
             if let Some(end) = rest[1..].find(q) {
-                links.push(rest[1..=end].to_string());
+                links.push(rest[1..=end].into());
             }
         }
     }
@@ -211,8 +214,9 @@ mod tests {
             "<script>var s = '<a href=\"js\">';</script><style>p{background:url( 'e.svg' )}</style>",
             "<p style=\"background: url(f.png)\" id=\"p&amp;q\">"
         ));
+        let links: Vec<&str> = f.links.iter().map(|l| &**l).collect();
         assert_eq!(
-            f.links,
+            links,
             [
                 "a.html?x=1&y=2",
                 "b.png",
@@ -228,7 +232,8 @@ mod tests {
     #[test]
     fn reads_css_urls_outside_comments() {
         let f = css("/* url(no.png) */ a { b: url(\"x.woff2\") } @import 'y.css';");
-        assert_eq!(f.links, ["x.woff2", "y.css"]);
+        let links: Vec<&str> = f.links.iter().map(|l| &**l).collect();
+        assert_eq!(links, ["x.woff2", "y.css"]);
         assert_eq!(unescape("&#x41;&#66;&bogus"), "AB&bogus");
     }
 }
