@@ -79,31 +79,74 @@ pub struct Stats {
     pub files: usize,
 }
 
+fn push_error(errors: &Mutex<Vec<Diagnostic>>, theme: &Theme, e: tera::Error) {
+    let d = theme::template_error(&e, &theme.origins, &theme.sources);
+    errors.lock().unwrap_or_else(|p| p.into_inner()).push(d);
+}
+
 /// The output file of a page or section at `path` (`why/` → `why/index.html`).
 pub fn index_file(path: &str) -> String {
     format!("{path}index.html")
 }
 
 /// What rendering a page or section needs: shared by the full build and serve's partial one.
+/// Template errors are collected (all of them, for one sorted report); only I/O errors stop a
+/// pass.
 struct Pass<'a> {
     config: &'a Config,
     lib: &'a Library,
     theme: &'a Theme,
-    shared: &'a SharedContext,
-    sidebars: &'a Option<Vec<String>>,
+    shared: SharedContext,
+    sidebars: Option<Vec<String>>,
     sink: &'a dyn Sink,
-    /// Collects template errors; only I/O errors stop a pass.
-    report: &'a (dyn Fn(tera::Error) + Sync),
+    errors: Mutex<Vec<Diagnostic>>,
 }
 
-impl Pass<'_> {
+impl<'a> Pass<'a> {
+    /// Prepares the shared template data, and the sidebars of the sections `wanted` says.
+    fn new(
+        config: &'a Config,
+        lib: &'a Library,
+        theme: &'a Theme,
+        sink: &'a dyn Sink,
+        wanted: &(dyn Fn(usize) -> bool + Sync),
+    ) -> Pass<'a> {
+        let shared = SharedContext::new(config, lib);
+        let errors = Mutex::new(Vec::new());
+        let report = |e: tera::Error| push_error(&errors, theme, e);
+        let sidebars = sidebar::prerender(config, lib, theme, &shared, &report, wanted);
+        Pass {
+            config,
+            lib,
+            theme,
+            shared,
+            sidebars,
+            sink,
+            errors,
+        }
+    }
+
+    fn report(&self, e: tera::Error) {
+        push_error(&self.errors, self.theme, e);
+    }
+
+    /// Every template error of the pass, sorted, or `Ok`.
+    fn finish(self) -> Result<(), Error> {
+        let mut errors = self.errors.into_inner().unwrap_or_else(|p| p.into_inner());
+        if errors.is_empty() {
+            return Ok(());
+        }
+        crate::error::sort(&mut errors);
+        Err(Error::content(errors))
+    }
+
     fn section(&self, i: usize) -> Result<(), Error> {
         let (config, lib) = (self.config, self.lib);
         let s = &lib.sections[i];
         let default = if i == 0 { "index.html" } else { "section.html" };
         let template = s.template.as_deref().unwrap_or(default);
         let mut ctx = self.shared.for_section(config, lib, i);
-        sidebar::insert(&mut ctx, self.sidebars, config, lib, i, None);
+        sidebar::insert(&mut ctx, &self.sidebars, config, lib, i, None);
         self.write(template, &ctx, &index_file(&s.path))
     }
 
@@ -117,7 +160,7 @@ impl Pass<'_> {
         let mut ctx = self.shared.for_page(config, lib, i);
         sidebar::insert(
             &mut ctx,
-            self.sidebars,
+            &self.sidebars,
             config,
             lib,
             p.section,
@@ -136,7 +179,7 @@ impl Pass<'_> {
         match self.theme.tera.render(template, ctx) {
             Ok(html) => self.sink.write(path, html.as_bytes()),
             Err(e) => {
-                (self.report)(e);
+                self.report(e);
                 Ok(())
             }
         }
@@ -155,23 +198,7 @@ pub fn render_site(
     let planner = crate::planner::resolve(config, lib).map_err(Error::content)?;
     *theme.tera.global_context() = SharedContext::globals(config, lib);
     let theme = &*theme;
-    let shared = SharedContext::new(config, lib);
-    let errors: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
-    let report = |e: tera::Error| {
-        let d = theme::template_error(&e, &theme.origins, &theme.sources);
-        errors.lock().unwrap_or_else(|p| p.into_inner()).push(d);
-    };
-
-    let sidebars = sidebar::prerender(config, lib, theme, &shared, &report, &|_| true);
-    let pass = Pass {
-        config,
-        lib,
-        theme,
-        shared: &shared,
-        sidebars: &sidebars,
-        sink,
-        report: &report,
-    };
+    let pass = Pass::new(config, lib, theme, sink, &|_| true);
     (0..lib.sections.len())
         .into_par_iter()
         .try_for_each(|i| pass.section(i))?;
@@ -182,17 +209,13 @@ pub fn render_site(
     let planner_ctx = worksheets::planner_context(config, lib, &planner);
     match theme.tera.render("planner.html", &planner_ctx) {
         Ok(html) => sink.write(&index_file(crate::planner::PATH), html.as_bytes())?,
-        Err(e) => report(e),
+        Err(e) => pass.report(e),
     }
     let calendars = worksheets::calendars(config, lib);
     for (path, text) in &calendars {
         sink.write(path, text.as_bytes())?;
     }
-    let mut errors = errors.into_inner().unwrap_or_else(|p| p.into_inner());
-    if !errors.is_empty() {
-        crate::error::sort(&mut errors);
-        return Err(Error::content(errors));
-    }
+    pass.finish()?;
     let statics: Vec<_> = theme.statics.iter().collect();
     statics.par_iter().try_for_each(|(path, src)| match src {
         StaticSource::Embedded(bytes) => sink.write(path, bytes),

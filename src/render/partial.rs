@@ -8,14 +8,12 @@
 //! descriptions, which other pages show, have not changed. The search index is written by the
 //! caller.
 
-use super::context::SharedContext;
-use super::{Pass, Sink, Theme, sidebar};
+use super::{Pass, Sink, Theme};
 use crate::config::Config;
 use crate::content::{ItemRef, Library};
-use crate::error::{Diagnostic, Error};
+use crate::error::Error;
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashSet};
-use std::sync::Mutex;
 
 /// The pages and sections to render again when only the bodies of `changed` changed, sorted.
 pub fn affected(lib: &Library, changed: &[ItemRef]) -> Vec<ItemRef> {
@@ -39,12 +37,6 @@ pub fn render_items(
     items: &[ItemRef],
     sink: &dyn Sink,
 ) -> Result<(), Error> {
-    let shared = SharedContext::new(config, lib);
-    let errors: Mutex<Vec<Diagnostic>> = Mutex::new(Vec::new());
-    let report = |e: tera::Error| {
-        let d = super::theme::template_error(&e, &theme.origins, &theme.sources);
-        errors.lock().unwrap_or_else(|p| p.into_inner()).push(d);
-    };
     let sections: HashSet<usize> = items
         .iter()
         .map(|&item| match item {
@@ -52,17 +44,7 @@ pub fn render_items(
             ItemRef::Section(i) => i,
         })
         .collect();
-    let wanted = |i: usize| sections.contains(&i);
-    let sidebars = sidebar::prerender(config, lib, theme, &shared, &report, &wanted);
-    let pass = Pass {
-        config,
-        lib,
-        theme,
-        shared: &shared,
-        sidebars: &sidebars,
-        sink,
-        report: &report,
-    };
+    let pass = Pass::new(config, lib, theme, sink, &|i| sections.contains(&i));
     items.par_iter().try_for_each(|&item| match item {
         ItemRef::Page(i) => pass.page(i),
         ItemRef::Section(i) => pass.section(i),
@@ -70,13 +52,7 @@ pub fn render_items(
     if items.contains(&ItemRef::Section(0)) {
         pass.not_found()?;
     }
-    let mut errors = errors.into_inner().unwrap_or_else(|p| p.into_inner());
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        crate::error::sort(&mut errors);
-        Err(Error::content(errors))
-    }
+    pass.finish()
 }
 
 #[cfg(test)]

@@ -21,54 +21,28 @@ pub fn item_key(text: &str, list: &str, index: usize, key: Option<&str>) -> (usi
     let Some(list_line) = lines.iter().position(|l| starts_with_key(l, list)) else {
         return (1, 1);
     };
-    let mut item_indent: Option<usize> = None;
-    let mut seen = 0usize;
-    let mut item_start: Option<usize> = None;
-    for (i, line) in lines.iter().enumerate().skip(list_line + 1) {
-        let content = line.trim_start();
-        if content.is_empty() || content.starts_with('#') {
-            continue;
-        }
-        let indent = line.len() - content.len();
-        let is_marker = content == "-" || content.starts_with("- ");
-        if indent == 0 && !is_marker {
-            break; // the next top-level key
-        }
-        if is_marker && item_indent.is_none_or(|ind| ind == indent) {
-            item_indent = Some(indent);
-            if item_start.is_some() {
-                break; // past the item we wanted
-            }
-            if seen == index {
-                item_start = Some(i);
-            }
-            seen += 1;
-            if item_start.is_none() {
-                continue;
-            }
-        }
-        let (Some(start), Some(ind)) = (item_start, item_indent) else {
-            continue;
-        };
-        if i > start && indent <= ind {
-            break;
-        }
-        if let Some(k) = key {
+    let Some(&(start, end)) = items(text, list).get(index) else {
+        return (list_line + 1, 1);
+    };
+    let marker_indent = lines[start].len() - lines[start].trim_start().len();
+    if let Some(k) = key {
+        for (i, line) in lines.iter().enumerate().take(end).skip(start) {
+            let content = line.trim_start();
+            // The item's first line starts with its `- ` marker.
             let after_marker = if i == start {
                 content.trim_start_matches('-').trim_start()
             } else {
                 content
             };
-            if after_marker.starts_with(&format!("{k}:")) {
-                let col = line.len() - after_marker.len() + 1;
-                return (i + 1, col);
+            if after_marker
+                .strip_prefix(k)
+                .is_some_and(|rest| rest.starts_with(':'))
+            {
+                return (i + 1, line.len() - after_marker.len() + 1);
             }
         }
     }
-    match item_start {
-        Some(s) => (s + 1, item_indent.unwrap_or(0) + 1),
-        None => (list_line + 1, 1),
-    }
+    (start + 1, marker_indent + 1)
 }
 
 /// The line ranges (0-based, end exclusive) of the items of the top-level block list `list`.
