@@ -134,10 +134,12 @@ pub fn render(
             // Footnote ids get a prefix so that they never clash with heading ids, and each
             // definition links back to where it was first referenced.
             Event::FootnoteReference(label) => {
-                events.push(Event::Html(CowStr::from(footnotes.reference(&label))));
+                events.push(Event::Html(CowStr::from(
+                    footnotes.reference(&label, &mut used_ids),
+                )));
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
-                let (html, id) = footnotes.definition(&label);
+                let (html, id) = footnotes.definition(&label, &mut used_ids);
                 out.ids.push(id);
                 events.push(Event::Html(CowStr::from(html)));
             }
@@ -177,51 +179,67 @@ pub fn render(
     out
 }
 
-/// Footnote numbering as pulldown-cmark does it (first mention, reference or definition), with
-/// `fn-` / `fnref-` ids.
+/// Footnote numbering as pulldown-cmark does it (by first mention, reference or definition),
+/// with ids `fn-N` / `fnref-N` made unique against the document's heading ids: a footnote's ids
+/// are fixed at its first mention, and headings after it are deduplicated against them.
 #[derive(Default)]
 struct Footnotes {
-    numbers: HashMap<String, usize>,
+    /// label → (number, definition id, first reference id)
+    known: HashMap<String, (usize, String, String)>,
     referenced: std::collections::HashSet<String>,
     open: Option<String>,
 }
 
 impl Footnotes {
-    fn number(&mut self, label: &str) -> usize {
-        let next = self.numbers.len() + 1;
-        *self.numbers.entry(label.to_string()).or_insert(next)
+    fn ids(&mut self, label: &str, used: &mut HashMap<String, usize>) -> (usize, String, String) {
+        if let Some(known) = self.known.get(label) {
+            return known.clone();
+        }
+        let n = self.known.len() + 1;
+        let def = unique_id(format!("fn-{n}"), used);
+        let back = unique_id(format!("fnref-{n}"), used);
+        self.known
+            .insert(label.to_string(), (n, def.clone(), back.clone()));
+        (n, def, back)
     }
 
-    fn reference(&mut self, label: &str) -> String {
-        let n = self.number(label);
-        let l = escape(&slugify(label));
+    fn reference(&mut self, label: &str, used: &mut HashMap<String, usize>) -> String {
+        let (n, def, back) = self.ids(label, used);
         // Only the first reference carries the id the definition links back to.
         let id = if self.referenced.insert(label.to_string()) {
-            format!(" id=\"fnref-{l}\"")
+            format!(" id=\"{}\"", escape(&back))
         } else {
             String::new()
         };
-        format!("<sup class=\"footnote-reference\"{id}><a href=\"#fn-{l}\">{n}</a></sup>")
+        format!(
+            "<sup class=\"footnote-reference\"{id}><a href=\"#{}\">{n}</a></sup>",
+            escape(&def)
+        )
     }
 
-    fn definition(&mut self, label: &str) -> (String, String) {
-        let n = self.number(label);
-        let id = format!("fn-{}", slugify(label));
+    /// The opening HTML of a definition, and its id.
+    fn definition(&mut self, label: &str, used: &mut HashMap<String, usize>) -> (String, String) {
+        let (n, def, _) = self.ids(label, used);
         self.open = Some(label.to_string());
         let html = format!(
             "<div class=\"footnote-definition\" id=\"{}\"><sup class=\"footnote-definition-label\">{n}</sup>\n",
-            escape(&id)
+            escape(&def)
         );
-        (html, id)
+        (html, def)
     }
 
     fn end_definition(&mut self) -> String {
-        match self.open.take() {
-            Some(label) if self.referenced.contains(&label) => format!(
-                "<a class=\"footnote-backref\" href=\"#fnref-{}\" aria-label=\"Back to the text\">↩</a></div>\n",
-                escape(&slugify(&label))
+        let back = self
+            .open
+            .take()
+            .filter(|label| self.referenced.contains(label))
+            .and_then(|label| self.known.get(&label).map(|k| k.2.clone()));
+        match back {
+            Some(back) => format!(
+                "<a class=\"footnote-backref\" href=\"#{}\" aria-label=\"Back to the text\">↩</a></div>\n",
+                escape(&back)
             ),
-            _ => "</div>\n".to_string(),
+            None => "</div>\n".to_string(),
         }
     }
 }
@@ -403,21 +421,27 @@ mod tests {
     #[test]
     fn footnote_ids_never_clash_with_headings() {
         let r = plain("## Source\n\nText[^source] and again[^source].\n\n[^source]: A book.\n");
-        assert_eq!(r.ids, ["source", "fn-source"]);
-        assert!(r.html.contains("<sup class=\"footnote-reference\" id=\"fnref-source\"><a href=\"#fn-source\">1</a></sup>"), "{}", r.html);
-        assert_eq!(
-            r.html.matches("id=\"fnref-source\"").count(),
-            1,
-            "{}",
-            r.html
-        );
+        assert_eq!(r.ids, ["source", "fn-1"]);
+        let first_ref =
+            r##"<sup class="footnote-reference" id="fnref-1"><a href="#fn-1">1</a></sup>"##;
+        assert!(r.html.contains(first_ref), "{}", r.html);
+        assert_eq!(r.html.matches(r#"id="fnref-1""#).count(), 1, "{}", r.html);
         assert!(
             r.html
-                .contains("<div class=\"footnote-definition\" id=\"fn-source\">"),
+                .contains(r#"<div class="footnote-definition" id="fn-1">"#),
             "{}",
             r.html
         );
-        assert!(r.html.contains("href=\"#fnref-source\""), "{}", r.html);
+        assert!(r.html.contains(r##"href="#fnref-1""##), "{}", r.html);
+        // A heading that reads `fn-1` keeps its id; the footnote takes another, and headings
+        // after the footnote's first mention avoid the footnote's ids.
+        let r = plain("## fn-1\n\nx[^a]\n\n## fn-1-1\n\n[^a]: note\n");
+        assert_eq!(r.ids, ["fn-1", "fn-1-1-1", "fn-1-1"]);
+        assert!(
+            r.html.contains(r##"<a href="#fn-1-1">1</a>"##),
+            "{}",
+            r.html
+        );
     }
 
     #[test]

@@ -189,3 +189,46 @@ fn a_missing_content_folder_is_an_error() {
     site.build_fails()
         .stderr_has(&["error: content: the content folder is missing"]);
 }
+
+#[test]
+fn url_characters_in_file_names_are_left_out_of_urls() {
+    let site = Site::fixture("basic");
+    site.write("content/career/faq?.md", "# Questions\n");
+    site.write("content/career/c#sharp.md", "# C sharp\n");
+    site.write("content/career/100%.md", "# All in\n");
+    site.write("content/career/my notes.md", "# Notes\n");
+    site.write(
+        "content/career/links.md",
+        "# Links\n\n[q](faq%3F.md) [h](c%23sharp.md) [p](100%25.md) [n](my%20notes.md)\n",
+    );
+    site.build(&[]);
+    for dir in ["faq", "csharp", "100", "my-notes"] {
+        assert!(
+            site.output_exists(&format!("career/{dir}/index.html")),
+            "{dir}"
+        );
+    }
+    let html = site.output("career/links/index.html");
+    let hrefs = links(main_part(&html));
+    for url in [
+        "/career/faq/",
+        "/career/csharp/",
+        "/career/100/",
+        "/career/my-notes/",
+    ] {
+        assert!(hrefs.iter().any(|h| h == url), "{url} in {hrefs:?}");
+    }
+}
+
+#[test]
+fn a_slug_with_url_characters_is_refused() {
+    let site = Site::fixture("basic");
+    site.write(
+        "content/career/x.md",
+        "---\ntitle: X\nslug: \"a b%\"\n---\n",
+    );
+    site.build_fails().stderr_has(&[
+        "error: content/career/x.md:3:1: invalid slug `a b%`",
+        "no spaces",
+    ]);
+}

@@ -458,9 +458,29 @@ pub fn strip_order_prefix(name: &str) -> &str {
     }
 }
 
-/// One URL segment from a file or folder name: order prefix dropped, spaces to hyphens.
+/// One URL segment from a file or folder name: order prefix dropped, spaces to hyphens, and
+/// characters that mean something in a URL (`?`, `#`, `%`, `&`, quotes …) left out, so that
+/// links work without percent-encoding. Letters of any script are kept.
 fn url_segment(name: &str) -> String {
-    strip_order_prefix(name).trim().replace(' ', "-")
+    let segment: String = strip_order_prefix(name)
+        .trim()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if is_url_safe(c) => Some(c),
+            _ => None,
+        })
+        .collect();
+    if segment.is_empty() || segment == "." || segment == ".." {
+        "page".to_string()
+    } else {
+        segment
+    }
+}
+
+/// Characters a URL segment may hold as they are.
+fn is_url_safe(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '-' | '_' | '.' | '~')
 }
 
 /// A readable title for a folder without `_index.md`: `02-time-blocks` → `Time blocks`.
@@ -510,7 +530,7 @@ fn assign_urls(lib: &mut Library, bodies: &[(ItemRef, Parsed)], diags: &mut Vec<
         match slugs.get(&item) {
             Some((Some(slug), text, source)) => {
                 let ok = !slug.is_empty()
-                    && !slug.contains(['/', '\\', '?', '#'])
+                    && slug.chars().all(is_url_safe)
                     && slug != "."
                     && slug != "..";
                 if ok {
@@ -524,7 +544,7 @@ fn assign_urls(lib: &mut Library, bodies: &[(ItemRef, Parsed)], diags: &mut Vec<
                 diags.push(
                     Diagnostic::new(source, format!("invalid slug `{slug}`"))
                         .at(text, line, 1)
-                        .hint("a slug is one URL segment: letters, digits and hyphens, no `/`"),
+                        .hint("a slug is one URL segment: letters, digits, `-`, `_`, `.` or `~`; no spaces, `/`, `?`, `#` or `%`"),
                 );
                 url_segment(name)
             }
