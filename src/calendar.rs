@@ -92,22 +92,19 @@ pub fn calendar(entries: &[Entry], opts: &Options) -> String {
     if let Some(tz) = opts.timezone {
         lines.push(format!("X-WR-TIMEZONE:{tz}"));
     }
-    let mut used_uids: Vec<String> = Vec::new();
-    for (i, e) in entries.iter().enumerate() {
-        let mut uid = format!(
-            "{:016x}@{}",
-            fnv1a(&[e.source, &e.block.title]),
-            opts.domain
-        );
-        if used_uids.contains(&uid) {
-            // Two blocks with one title in one file: the position tells them apart.
-            uid = format!(
-                "{:016x}@{}",
-                fnv1a(&[e.source, &e.block.title, &i.to_string()]),
-                opts.domain
-            );
-        }
-        used_uids.push(uid.clone());
+    // A block's UID comes from its file and title, so it survives edits of everything else;
+    // two blocks with one title in one file are told apart by their order among those blocks,
+    // which is the same in the page's calendar and in the handbook-wide one.
+    let mut seen: std::collections::HashMap<(&str, &str), usize> = Default::default();
+    for e in entries {
+        let nth = seen.entry((e.source, e.block.title.as_str())).or_insert(0);
+        let hash = if *nth == 0 {
+            fnv1a(&[e.source, &e.block.title])
+        } else {
+            fnv1a(&[e.source, &e.block.title, &nth.to_string()])
+        };
+        *nth += 1;
+        let uid = format!("{hash:016x}@{}", opts.domain);
         event(&mut lines, e, &uid, opts);
     }
     lines.push("END:VCALENDAR".into());

@@ -263,3 +263,38 @@ fn no_schedules_no_site_calendar() {
     site.build_on("2026-03-04", &[]);
     assert!(!site.output_exists("calendar.ics"));
 }
+
+#[test]
+fn blocks_sharing_a_title_keep_one_uid_in_every_calendar() {
+    let block = "  - title: X\n    every: weekly\n    from: 2026-03-03\n    start: 08:00\n    duration: 30m\n";
+    let schedule = format!("kind: schedule\ntitle: S\nblocks:\n{block}{block}");
+    let files = [
+        (
+            "handbook.yaml",
+            "title: T\nbase_url: https://me.github.io/\n",
+        ),
+        ("content/_index.md", "---\ntitle: Home\n---\nHi\n"),
+        ("content/cal.yaml", schedule.as_str()),
+        ("content/cal2.yaml", schedule.as_str()),
+    ];
+    let site = Site::with_files(&files);
+    site.build_on("2026-03-04", &[]);
+    let uids = |path: &str| -> Vec<String> {
+        let (_, events) = parse(&site.output(path));
+        events.iter().map(|e| value(e, "UID").to_string()).collect()
+    };
+    let (one, two, all) = (
+        uids("cal/calendar.ics"),
+        uids("cal2/calendar.ics"),
+        uids("calendar.ics"),
+    );
+    assert_eq!(
+        all,
+        [one.clone(), two.clone()].concat(),
+        "the same UIDs everywhere"
+    );
+    let mut unique = all.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), 4, "{all:?}");
+}
