@@ -107,8 +107,11 @@ pub struct InitArgs {
 }
 
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    use chrono::Datelike;
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| format!("`{s}` is not a date of the form YYYY-MM-DD"))
+        .ok()
+        .filter(|d| crate::config::BUILD_YEARS.contains(&d.year()) && !s.starts_with('+'))
+        .ok_or_else(|| format!("`{s}` is not a date of the form YYYY-MM-DD (years 1900 to 9999)"))
 }
 
 /// Rejects a malformed `--base-url` as a usage error (exit code 2), like a malformed date.

@@ -3,7 +3,7 @@
 use crate::error::{Diagnostic, Error, Result};
 use crate::planner::PlannerConfig;
 use crate::{fs, yaml};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -228,6 +228,10 @@ pub fn split_base_url(url: &str) -> std::result::Result<(String, String), String
 }
 
 /// The date a build is made "on": `SOURCE_DATE_EPOCH` when set (reproducible builds), else today.
+/// The years a build date may fall in: planners and due dates add months and years to it, which
+/// must stay within the calendar.
+pub const BUILD_YEARS: std::ops::RangeInclusive<i32> = 1900..=9999;
+
 fn build_date() -> Result<NaiveDate> {
     let Ok(raw) = std::env::var("SOURCE_DATE_EPOCH") else {
         return Ok(chrono::Local::now().date_naive());
@@ -237,9 +241,10 @@ fn build_date() -> Result<NaiveDate> {
         .ok()
         .and_then(|secs| chrono::DateTime::from_timestamp(secs, 0))
         .map(|dt| dt.date_naive())
+        .filter(|d| BUILD_YEARS.contains(&d.year()))
         .ok_or_else(|| {
             Error::refused(
-                format!("SOURCE_DATE_EPOCH is `{raw}`, not a number of seconds since 1970"),
+                format!("SOURCE_DATE_EPOCH is `{raw}`, not a number of seconds since 1970 (up to the year 9999)"),
                 "set it to a Unix timestamp (e.g. `git log -1 --format=%ct`), or unset it",
             )
         })

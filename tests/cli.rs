@@ -117,6 +117,10 @@ fn usage_errors_exit_with_code_2() {
     site.run(&["build", "--today", "2024-13-01"])
         .failure(2)
         .stderr_has(&["2024-13-01", "YYYY-MM-DD"]);
+    // A date far outside the calendar the planner works in, not a crash.
+    site.run(&["build", "--today", "+262142-12-31"])
+        .failure(2)
+        .stderr_has(&["years 1900 to 9999"]);
     site.run(&["build", "--base-url", "example.org"])
         .failure(2)
         .stderr_has(&["example.org"]);
