@@ -278,6 +278,8 @@ struct ContactEntry<'a> {
     next_step: Option<&'a str>,
     cadence_label: &'static str,
     date: DateView,
+    /// Due before the planner starts: listed once, in the first week.
+    overdue: bool,
 }
 
 pub fn view<'a>(planner: &Planner, config: &'a Config, lib: &'a Library) -> PlannerView<'a> {
@@ -406,15 +408,25 @@ fn week<'a>(
             }
             Data::Stakeholders(s) => {
                 for p in &s.people {
-                    for d in p.due_dates(today, monday, sunday) {
-                        w.contacts.push(ContactEntry {
-                            name: &p.name,
-                            role_label: p.role.map_or("", |r| r.label()),
-                            organization: p.organization.as_deref(),
-                            next_step: p.next_step.as_deref(),
-                            cadence_label: p.cadence.map_or("", |c| c.label()),
-                            date: view::date(d),
-                        });
+                    let entry = |d: NaiveDate, overdue: bool| ContactEntry {
+                        name: &p.name,
+                        role_label: p.role.map_or("", |r| r.label()),
+                        organization: p.organization.as_deref(),
+                        next_step: p.next_step.as_deref(),
+                        cadence_label: p.cadence.map_or("", |c| c.label()),
+                        date: view::date(d),
+                        overdue,
+                    };
+                    // Someone already overdue when the planner starts heads its first week,
+                    // rather than waiting for the cadence to come round again.
+                    let overdue = p.next_due(today).filter(|due| *due < monday);
+                    match overdue {
+                        Some(due) if number == 1 => w.contacts.push(entry(due, true)),
+                        _ => {
+                            for d in p.due_dates(today, monday, sunday) {
+                                w.contacts.push(entry(d, false));
+                            }
+                        }
                     }
                 }
             }

@@ -244,3 +244,27 @@ fn the_planner_links_the_handbook_wide_calendar_only_when_there_are_blocks() {
     assert!(!html.contains("calendar.ics"), "{html}");
     assert!(!site.output_exists("calendar.ics"));
 }
+
+#[test]
+fn a_contact_overdue_when_the_planner_starts_heads_its_first_week() {
+    let site = Site::with_files(&[
+        ("handbook.yaml", "title: T\nplanner:\n  weeks: 3\n"),
+        ("content/_index.md", "---\ntitle: Home\n---\nHi\n"),
+        (
+            "content/people.yaml",
+            "kind: stakeholders\npeople:\n  - name: Overdue Olga\n    cadence: monthly\n    last_contact: 2025-01-01\n  - name: Punctual Pia\n    cadence: weekly\n    last_contact: 2026-03-06\n",
+        ),
+    ]);
+    site.build_on("2026-03-10", &[]);
+    let html = site.output("planner/index.html");
+    let weeks = weeks(&html);
+    assert_eq!(
+        weeks_with(&weeks, "Overdue Olga"),
+        [1],
+        "listed once, up front"
+    );
+    assert!(weeks[0].1.contains("overdue since"), "{}", weeks[0].1);
+    assert!(weeks[0].1.contains("2025-02-01"), "{}", weeks[0].1);
+    // Someone on schedule keeps their rolling dates: 13, 20 and 27 March.
+    assert_eq!(weeks_with(&weeks, "Punctual Pia"), [1, 2, 3]);
+}
