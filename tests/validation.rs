@@ -405,3 +405,18 @@ fn links_in_worksheet_markdown_are_checked() {
         "{out}"
     );
 }
+
+#[test]
+fn blank_rows_beyond_a_few_sheets_are_refused_where_written() {
+    let out = errors_for("kind: table\ncolumns: [A]\nblank_rows: 4000000000\n");
+    assert_error(
+        &out,
+        "content/w.yaml:3:13",
+        "`blank_rows` is 4000000000, more than fit on paper",
+        "blank_rows: 4000000000",
+        "ask for at most 200 blank rows",
+    );
+    let out = errors_for("kind: checklist\nweekly: [a]\nprint:\n  blank_rows: 500\n");
+    assert!(out.contains("error: content/w.yaml:4:"), "{out}");
+    assert!(out.contains("`blank_rows` is 500"), "{out}");
+}

@@ -84,11 +84,44 @@ pub enum Orientation {
     Landscape,
 }
 
+/// The most empty rows a worksheet may ask for: a few sheets' worth, so that a typo cannot
+/// produce a page of millions of rows.
+pub const MAX_BLANK_ROWS: u32 = 200;
+
+/// `blank_rows`, refused past [`MAX_BLANK_ROWS`] at its own line and column (the check runs in
+/// a visitor, where the YAML parser still knows the position).
+pub fn blank_rows<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Error> {
+    struct Rows;
+    impl serde::de::Visitor<'_> for Rows {
+        type Value = u32;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a number of rows")
+        }
+        fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<u32, E> {
+            match u32::try_from(n) {
+                Ok(n) if n <= MAX_BLANK_ROWS => Ok(n),
+                _ => Err(E::custom(format!(
+                    "`blank_rows` is {n}, more than fit on paper\nhint: ask for at most {MAX_BLANK_ROWS} blank rows"
+                ))),
+            }
+        }
+        fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<u32, E> {
+            match u64::try_from(n) {
+                Ok(n) => self.visit_u64(n),
+                Err(_) => Err(E::custom(format!(
+                    "`blank_rows` is {n}\nhint: write a number of rows from 0 to {MAX_BLANK_ROWS}"
+                ))),
+            }
+        }
+    }
+    d.deserialize_u32(Rows)
+}
+
 /// How a worksheet prints: empty rows to fill in by hand, and the sheet's orientation.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Print {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "blank_rows")]
     pub blank_rows: u32,
     #[serde(default)]
     pub orientation: Orientation,

@@ -168,7 +168,7 @@ worksheet_file!(File {
     columns: Vec<Column>,
     #[serde(default)]
     rows: Vec<RawRow>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::blank_rows")]
     blank_rows: u32,
 });
 
