@@ -19,23 +19,7 @@ pub struct TimeZoneName(pub String);
 impl std::str::FromStr for TimeZoneName {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, String> {
-        let s = s.trim();
-        let segment_ok = |seg: &str| {
-            seg.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-                && seg
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "_+-".contains(c))
-        };
-        let parts: Vec<&str> = s.split('/').collect();
-        let ok =
-            matches!(s, "UTC" | "GMT") || (parts.len() >= 2 && parts.iter().all(|p| segment_ok(p)));
-        if ok {
-            Ok(TimeZoneName(s.to_string()))
-        } else {
-            Err(format!(
-                "`{s}` is not an IANA time zone name\nhint: write Area/City as in the tz database, e.g. Europe/Berlin or America/New_York, or UTC; leave `timezone` out for floating local times"
-            ))
-        }
+        crate::timezone::parse(s).map(|tz| TimeZoneName(tz.name().to_string()))
     }
 }
 
@@ -91,6 +75,17 @@ pub fn calendar(entries: &[Entry], opts: &Options) -> String {
     ];
     if let Some(tz) = opts.timezone {
         lines.push(format!("X-WR-TIMEZONE:{tz}"));
+        // Every TZID an event uses needs its VTIMEZONE (RFC 5545 §3.2.19); UTC needs none.
+        let years = entries
+            .iter()
+            .filter_map(|e| e.block.first())
+            .map(|d| d.year());
+        let (from, to) = (years.clone().min(), years.max());
+        if let (Some(from), Some(to), Ok(zone)) = (from, to, crate::timezone::parse(tz))
+            && !matches!(tz, "UTC" | "GMT")
+        {
+            lines.extend(crate::timezone::vtimezone(zone, from, to));
+        }
     }
     // A block's UID comes from its file and title, so it survives edits of everything else;
     // two blocks with one title in one file are told apart by their order among those blocks,

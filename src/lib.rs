@@ -20,6 +20,7 @@ pub mod render;
 pub mod search;
 pub mod serve;
 pub mod site;
+pub mod timezone;
 pub mod worksheet;
 pub mod yaml;
 

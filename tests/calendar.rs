@@ -298,3 +298,39 @@ fn blocks_sharing_a_title_keep_one_uid_in_every_calendar() {
     unique.dedup();
     assert_eq!(unique.len(), 4, "{all:?}");
 }
+
+#[test]
+fn a_named_time_zone_comes_with_its_vtimezone() {
+    let site = Site::fixture("worksheets");
+    site.build_on("2026-03-04", &[]);
+    for path in ["plan/blocks/calendar.ics", "calendar.ics"] {
+        let ics = site.output(path);
+        assert_rfc5545_lines(&ics);
+        let mut parser = ical::IcalParser::new(std::io::BufReader::new(ics.as_bytes()));
+        let cal = parser.next().expect("a calendar").expect("parses");
+        // RFC 5545 §3.2.19: one VTIMEZONE for the TZID the events use, with Berlin's rules.
+        assert_eq!(cal.timezones.len(), 1, "{ics}");
+        let tz = &cal.timezones[0];
+        let tzid = tz
+            .properties
+            .iter()
+            .find(|p| p.name == "TZID")
+            .and_then(|p| p.value.clone());
+        assert_eq!(tzid.as_deref(), Some("Europe/Berlin"));
+        let offsets: Vec<String> = tz
+            .transitions
+            .iter()
+            .flat_map(|t| t.properties.iter())
+            .filter(|p| p.name == "TZOFFSETTO")
+            .filter_map(|p| p.value.clone())
+            .collect();
+        assert!(
+            offsets.contains(&"+0200".to_string()) && offsets.contains(&"+0100".to_string()),
+            "{offsets:?}"
+        );
+        assert!(
+            ics.contains("RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU\r\n"),
+            "{ics}"
+        );
+    }
+}

@@ -370,15 +370,28 @@ fn planner_settings_are_checked() {
 }
 
 #[test]
-fn time_zone_must_look_like_an_iana_name() {
+fn time_zone_must_be_in_the_tz_database() {
     let site = Site::with_files(&[("handbook.yaml", "title: T\ntimezone: Berlin\n"), HOME]);
     let out = check_fails(&site);
     assert_error(
         &out,
         "handbook.yaml:2:11",
-        "`Berlin` is not an IANA time zone name (at `timezone`)",
+        "`Berlin` is not a time zone of the tz database (at `timezone`)",
         "timezone: Berlin",
-        "write Area/City as in the tz database, e.g. Europe/Berlin",
+        "write a tz database name such as Europe/Berlin",
+    );
+    // A near miss gets the name it probably meant.
+    let site = Site::with_files(&[
+        ("handbook.yaml", "title: T\ntimezone: Europe/Berln\n"),
+        HOME,
+    ]);
+    let out = check_fails(&site);
+    assert_error(
+        &out,
+        "handbook.yaml:2:11",
+        "`Europe/Berln` is not a time zone of the tz database (at `timezone`)",
+        "timezone: Europe/Berln",
+        "did you mean `Europe/Berlin`?",
     );
 }
 
