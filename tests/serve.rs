@@ -1,6 +1,8 @@
 //! `rapport serve` end to end: the real binary on a copy of tests/fixtures/serve, real TCP
 //! requests, real file edits, and (ignored by default) a real headless Chromium.
 
+mod common;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -710,33 +712,10 @@ fn open_uses_xdg_open_and_does_without_it() {
 #[test]
 #[ignore = "needs chromium"]
 fn the_browser_follows_edits_by_itself() {
-    use headless_chrome::{Browser, LaunchOptions};
     let site = fixture();
     let root = site.path();
     let serve = Serve::start(root, &[]);
-    let profile = tempfile::tempdir().unwrap();
-    let args: Vec<&std::ffi::OsStr> = [
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-    ]
-    .iter()
-    .map(std::ffi::OsStr::new)
-    .collect();
-    let browser = Browser::new(
-        LaunchOptions::default_builder()
-            .path(Some(PathBuf::from("/usr/bin/chromium")))
-            .headless(true)
-            .sandbox(false)
-            .user_data_dir(Some(profile.path().to_path_buf()))
-            .args(args)
-            .build()
-            .unwrap(),
-    )
-    .expect("launch chromium");
+    let browser = common::browser::Chromium::launch();
     let tab = browser.new_tab().unwrap();
     tab.navigate_to(&serve.url("/guide/first/"))
         .unwrap()
