@@ -17,8 +17,8 @@ use std::fmt::Write;
 pub struct TimeZoneName(pub String);
 
 impl std::str::FromStr for TimeZoneName {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = crate::error::Invalid;
+    fn from_str(s: &str) -> Result<Self, crate::error::Invalid> {
         crate::timezone::parse(s).map(|tz| TimeZoneName(tz.name().to_string()))
     }
 }
@@ -32,7 +32,7 @@ impl<'de> serde::Deserialize<'de> for TimeZoneName {
                 f.write_str("an IANA time zone name such as Europe/Berlin")
             }
             fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<TimeZoneName, E> {
-                s.parse().map_err(E::custom)
+                s.parse().map_err(crate::error::de_error)
             }
         }
         d.deserialize_str(V)

@@ -2,9 +2,11 @@
 
 use crate::error::{Diagnostic, Error, Result};
 use crate::planner::PlannerConfig;
+use crate::value::Value;
 use crate::{fs, yaml};
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 pub const CONFIG_FILE: &str = "handbook.yaml";
@@ -24,7 +26,7 @@ struct RawConfig {
     planner: Option<PlannerConfig>,
     search: Option<bool>,
     sitemap: Option<SitemapConfig>,
-    extra: Option<yaml::Value>,
+    extra: Option<Value>,
 }
 
 /// `sitemap:` in handbook.yaml.
@@ -64,7 +66,7 @@ pub struct SiteConfig {
     pub cname: Option<String>,
     pub search: bool,
     pub sitemap: SitemapConfig,
-    pub extra: yaml::Value,
+    pub extra: Value,
 }
 
 /// The resolved configuration: site settings plus the paths and options of this build.
@@ -83,6 +85,38 @@ pub struct Config {
     pub today: NaiveDate,
     /// The config file's text, for diagnostics that point into it.
     pub text: String,
+    /// Where each setting is written in the config file.
+    pub positions: Positions,
+}
+
+/// Positions (1-based line and column) of the values in handbook.yaml, by dotted key:
+/// `theme`, `planner.include[2]`. Taken from the parser, so diagnostics about a setting that
+/// are only found later (a theme that does not exist) still point at it.
+#[derive(Debug, Clone, Default)]
+pub struct Positions(HashMap<String, (usize, usize)>);
+
+impl Positions {
+    fn record(&mut self, prefix: &str, node: &yaml::Node) {
+        for e in node.entries() {
+            let key = if prefix.is_empty() {
+                e.key.clone()
+            } else {
+                format!("{prefix}.{}", e.key)
+            };
+            for (i, item) in e.value.items().iter().enumerate() {
+                self.0.insert(format!("{key}[{i}]"), item.pos());
+            }
+            self.0.insert(key.clone(), e.value.pos());
+            if prefix.is_empty() {
+                self.record(&key, &e.value);
+            }
+        }
+    }
+
+    /// Where `key`'s value is written; (0, 0), no position, when it is not in the file.
+    pub fn of(&self, key: &str) -> (usize, usize) {
+        self.0.get(key).copied().unwrap_or((0, 0))
+    }
 }
 
 impl Config {
@@ -97,25 +131,32 @@ impl Config {
         }
         let text = fs::read_text(&path).map_err(|d| Error::content(vec![d.relative_to(&root)]))?;
         let shown = Path::new(CONFIG_FILE);
-        let raw: RawConfig =
-            yaml::parse(shown, &text, &text, 0).map_err(|d| Error::content(vec![d]))?;
-        let base_url = opts
-            .base_url
-            .clone()
-            .or(raw.base_url)
-            .unwrap_or_else(|| "/".to_string());
-        // A `--base-url` is checked by the command line parser; this one is from the file.
-        let (base_url, base_path) = split_base_url(&base_url).map_err(|m| {
-            Error::content(vec![
-                Diagnostic::new(shown, m)
-                    .at_key(&text, "base_url")
-                    .hint("write an absolute URL such as `https://me.github.io/handbook/`, or `/`"),
-            ])
-        })?;
-        let cname = match raw.cname {
-            Some(c) => Some(check_cname(&c, &text).map_err(|d| Error::content(vec![d]))?),
-            None => None,
+        let node = yaml::read(shown, &text, &text, 0).map_err(|d| Error::content(vec![d]))?;
+        let raw: RawConfig = yaml::decode(shown, &text, &node).map_err(Error::content)?;
+        let mut positions = Positions::default();
+        positions.record("", &node);
+        let mut diags = Vec::new();
+        // A `--base-url` is checked by the command line parser; only the file's is checked here.
+        let base_url = match &opts.base_url {
+            Some(flag) => flag.clone(),
+            None => raw.base_url.unwrap_or_else(|| "/".to_string()),
         };
+        let (base_url, base_path) =
+            split_base_url(&base_url).unwrap_or_else(|m| {
+                let (line, col) = positions.of("base_url");
+                diags.push(Diagnostic::new(shown, m).at(&text, line, col).hint(
+                    "write an absolute URL such as `https://me.github.io/handbook/`, or `/`",
+                ));
+                (String::new(), "/".to_string())
+            });
+        let cname = raw.cname.and_then(|c| {
+            check_cname(&c, &text, positions.of("cname"))
+                .map_err(|d| diags.push(d))
+                .ok()
+        });
+        if !diags.is_empty() {
+            return Err(Error::content(diags));
+        }
         let site = SiteConfig {
             title: raw.title.unwrap_or_else(|| "Handbook".to_string()),
             description: raw.description.unwrap_or_default(),
@@ -128,9 +169,7 @@ impl Config {
             cname,
             search: raw.search.unwrap_or(true),
             sitemap: raw.sitemap.unwrap_or_default(),
-            extra: raw
-                .extra
-                .unwrap_or_else(|| yaml::Value::Mapping(Default::default())),
+            extra: raw.extra.unwrap_or_else(Value::empty_map),
         };
         let output_dir = match &opts.output {
             Some(o) if o.is_absolute() => o.clone(),
@@ -154,6 +193,7 @@ impl Config {
                 None => build_date()?,
             },
             text,
+            positions,
         })
     }
 
@@ -176,7 +216,11 @@ impl Config {
 }
 
 /// A custom domain for GitHub Pages is a bare host name: `handbook.example.org`.
-fn check_cname(cname: &str, text: &str) -> std::result::Result<String, Diagnostic> {
+fn check_cname(
+    cname: &str,
+    text: &str,
+    (line, col): (usize, usize),
+) -> std::result::Result<String, Diagnostic> {
     let c = cname.trim();
     let ok = !c.is_empty()
         && c.len() <= 253
@@ -191,14 +235,6 @@ fn check_cname(cname: &str, text: &str) -> std::result::Result<String, Diagnosti
     if ok {
         return Ok(c.to_ascii_lowercase());
     }
-    let line = text
-        .lines()
-        .position(|l| l.trim_start().starts_with("cname:"))
-        .map_or(0, |i| i + 1);
-    let col = text
-        .lines()
-        .nth(line.saturating_sub(1))
-        .map_or(0, |l| l.len() - l.trim_start().len() + 1);
     Err(Diagnostic::new(
         CONFIG_FILE,
         format!("`cname` must be a bare domain name, got `{cname}`"),
@@ -270,11 +306,13 @@ mod tests {
     #[test]
     fn cname_is_a_bare_host() {
         assert_eq!(
-            check_cname(" Handbook.Example.org ", "").unwrap(),
+            check_cname(" Handbook.Example.org ", "", (0, 0)).unwrap(),
             "handbook.example.org"
         );
-        let d = check_cname("https://x.org/", "title: a\ncname: https://x.org/\n").unwrap_err();
-        assert_eq!((d.line, d.col), (2, 1));
-        assert!(check_cname("a..b", "").is_err());
+        let text = "title: a\ncname: https://x.org/\n";
+        let d = check_cname("https://x.org/", text, (2, 8)).unwrap_err();
+        assert_eq!((d.line, d.col), (2, 8));
+        assert_eq!(d.source_line.as_deref(), Some("cname: https://x.org/"));
+        assert!(check_cname("a..b", "", (0, 0)).is_err());
     }
 }

@@ -4,6 +4,7 @@
 //! Adding months clamps to the end of the month (31 January + 1 month = 28 or 29 February),
 //! as people expect of "monthly", and as the calendar export encodes with `BYSETPOS=-1`.
 
+use crate::error::Invalid;
 use chrono::{Datelike, Days, Months, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -21,7 +22,7 @@ macro_rules! from_yaml_str {
                         f.write_str($what)
                     }
                     fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<$ty, E> {
-                        s.parse::<$ty>().map_err(E::custom)
+                        s.parse::<$ty>().map_err(crate::error::de_error)
                     }
                 }
                 d.deserialize_str(V)
@@ -35,8 +36,8 @@ macro_rules! from_yaml_str {
 pub struct Date(pub NaiveDate);
 
 impl std::str::FromStr for Date {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = Invalid;
+    fn from_str(s: &str) -> Result<Self, Invalid> {
         parse_date(s.trim()).map(Date)
     }
 }
@@ -49,7 +50,7 @@ impl Serialize for Date {
 }
 
 /// Parses `YYYY-MM-DD`, telling a malformed date from one that does not exist.
-pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+pub fn parse_date(s: &str) -> Result<NaiveDate, Invalid> {
     let b = s.as_bytes();
     let shaped = b.len() == 10
         && b[4] == b'-'
@@ -58,9 +59,8 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
             .enumerate()
             .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
     if !shaped {
-        return Err(format!(
-            "`{s}` is not a date\nhint: write dates as YYYY-MM-DD, e.g. 2026-03-15"
-        ));
+        return Err(Invalid::new(format!("`{s}` is not a date"))
+            .hint("write dates as YYYY-MM-DD, e.g. 2026-03-15"));
     }
     NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
         let (y, m) = (&s[..4], &s[5..7]);
@@ -70,8 +70,9 @@ pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
             .zip(m.parse::<u32>().ok())
             .and_then(|(y, m)| month_length(y, m));
         match days {
-            Some(n) => format!("impossible date `{s}`\nhint: month {m} of {y} has {n} days"),
-            None => format!("impossible date `{s}`\nhint: months run from 01 to 12"),
+            Some(n) => Invalid::new(format!("impossible date `{s}`"))
+                .hint(format!("month {m} of {y} has {n} days")),
+            None => Invalid::new(format!("impossible date `{s}`")).hint("months run from 01 to 12"),
         }
     })
 }
@@ -91,10 +92,12 @@ pub struct Time {
 }
 
 impl std::str::FromStr for Time {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = Invalid;
+    fn from_str(s: &str) -> Result<Self, Invalid> {
         let s = s.trim();
-        let bad = || format!("`{s}` is not a time\nhint: write times as HH:MM, e.g. 08:30");
+        let bad = || {
+            Invalid::new(format!("`{s}` is not a time")).hint("write times as HH:MM, e.g. 08:30")
+        };
         let (h, m) = s.split_once(':').ok_or_else(bad)?;
         let digits = |x: &str, max_len| {
             !x.is_empty() && x.len() <= max_len && x.bytes().all(|c| c.is_ascii_digit())
@@ -104,9 +107,8 @@ impl std::str::FromStr for Time {
         }
         let (hour, minute) = (h.parse().map_err(|_| bad())?, m.parse().map_err(|_| bad())?);
         if hour > 23 || minute > 59 {
-            return Err(format!(
-                "impossible time `{s}`\nhint: hours run from 00 to 23 and minutes from 00 to 59"
-            ));
+            return Err(Invalid::new(format!("impossible time `{s}`"))
+                .hint("hours run from 00 to 23 and minutes from 00 to 59"));
         }
         Ok(Time { hour, minute })
     }
@@ -133,11 +135,13 @@ pub struct Duration(pub u32);
 const MAX_MINUTES: u32 = 24 * 60;
 
 impl std::str::FromStr for Duration {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = Invalid;
+    fn from_str(s: &str) -> Result<Self, Invalid> {
         let s = s.trim();
-        let bad =
-            || format!("`{s}` is not a duration\nhint: write durations like 45m, 1h or 1h30m");
+        let bad = || {
+            Invalid::new(format!("`{s}` is not a duration"))
+                .hint("write durations like 45m, 1h or 1h30m")
+        };
         let (hours, rest) = match s.split_once('h') {
             Some((h, rest)) => (Some(h), rest),
             None => (None, s),
@@ -149,7 +153,7 @@ impl std::str::FromStr for Duration {
         if hours.is_none() && minutes.is_none() {
             return Err(bad());
         }
-        let num = |x: Option<&str>| -> Result<u32, String> {
+        let num = |x: Option<&str>| -> Result<u32, Invalid> {
             match x {
                 None => Ok(0),
                 Some(d)
@@ -162,9 +166,8 @@ impl std::str::FromStr for Duration {
         };
         let total = num(hours)? * 60 + num(minutes)?;
         if total == 0 || total > MAX_MINUTES {
-            return Err(format!(
-                "duration `{s}` is out of range\nhint: a block lasts more than 0 minutes and at most 24h"
-            ));
+            return Err(Invalid::new(format!("duration `{s}` is out of range"))
+                .hint("a block lasts more than 0 minutes and at most 24h"));
         }
         Ok(Duration(total))
     }
@@ -282,15 +285,12 @@ const ORDINALS: &[(&str, i8)] = &[
 ];
 
 impl std::str::FromStr for WeekdayOfMonth {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = Invalid;
+    fn from_str(s: &str) -> Result<Self, Invalid> {
         let lower = s.trim().to_ascii_lowercase();
         let words: Vec<&str> = lower.split_whitespace().collect();
         let bad = || {
-            format!(
-                "`{}` is not a weekday of the month\nhint: write e.g. `first tuesday` or `last friday` (first, second, third, fourth or last)",
-                s.trim()
-            )
+            Invalid::new(format!("`{}` is not a weekday of the month", s.trim())).hint("write e.g. `first tuesday` or `last friday` (first, second, third, fourth or last)")
         };
         let [ord, day] = words[..] else {
             return Err(bad());
@@ -365,7 +365,7 @@ const WEEKDAYS: [(&str, Weekday); 7] = [
 ];
 
 /// A weekday by its English name or three-letter abbreviation, any case.
-pub fn parse_weekday(s: &str) -> Result<Weekday, String> {
+pub fn parse_weekday(s: &str) -> Result<Weekday, Invalid> {
     let lower = s.to_ascii_lowercase();
     if let Some((_, w)) = WEEKDAYS
         .iter()
@@ -378,7 +378,7 @@ pub fn parse_weekday(s: &str) -> Result<Weekday, String> {
         Some(n) => format!("did you mean `{n}`?"),
         None => format!("weekdays: {}", names.join(", ")),
     };
-    Err(format!("`{s}` is not a weekday\nhint: {hint}"))
+    Err(Invalid::new(format!("`{s}` is not a weekday")).hint(hint))
 }
 
 pub fn weekday_name(w: Weekday) -> &'static str {
@@ -410,7 +410,7 @@ const MONTHS: [&str; 12] = [
 ];
 
 /// A month by its English name or three-letter abbreviation; 1..=12.
-pub fn parse_month(s: &str) -> Result<u32, String> {
+pub fn parse_month(s: &str) -> Result<u32, Invalid> {
     let lower = s.to_ascii_lowercase();
     if let Some(i) = MONTHS
         .iter()
@@ -422,7 +422,7 @@ pub fn parse_month(s: &str) -> Result<u32, String> {
         Some(n) => format!("did you mean `{n}`?"),
         None => "months: january … december".to_string(),
     };
-    Err(format!("`{s}` is not a month\nhint: {hint}"))
+    Err(Invalid::new(format!("`{s}` is not a month")).hint(hint))
 }
 
 /// The Monday of the ISO week holding `d`.
@@ -448,10 +448,20 @@ mod tests {
     fn dates_and_impossible_dates() {
         assert_eq!(d("2028-02-29").day(), 29);
         let e = parse_date("2026-02-30").unwrap_err();
-        assert!(e.starts_with("impossible date `2026-02-30`"), "{e}");
-        assert!(e.contains("has 28 days"), "{e}");
-        assert!(parse_date("2026-13-01").unwrap_err().contains("01 to 12"));
-        assert!(parse_date("15/03/2026").unwrap_err().contains("not a date"));
+        assert!(e.message.starts_with("impossible date `2026-02-30`"), "{e}");
+        assert!(e.both().contains("has 28 days"), "{e}");
+        assert!(
+            parse_date("2026-13-01")
+                .unwrap_err()
+                .both()
+                .contains("01 to 12")
+        );
+        assert!(
+            parse_date("15/03/2026")
+                .unwrap_err()
+                .both()
+                .contains("not a date")
+        );
     }
 
     #[test]
@@ -462,9 +472,15 @@ mod tests {
             "25:00"
                 .parse::<Time>()
                 .unwrap_err()
+                .message
                 .starts_with("impossible time")
         );
-        assert!("8h".parse::<Time>().unwrap_err().contains("not a time"));
+        assert!(
+            "8h".parse::<Time>()
+                .unwrap_err()
+                .both()
+                .contains("not a time")
+        );
         assert_eq!("1h30m".parse::<Duration>().unwrap(), Duration(90));
         assert_eq!("45m".parse::<Duration>().unwrap().ical(), "PT45M");
         assert_eq!("2h".parse::<Duration>().unwrap().ical(), "PT2H");
@@ -518,7 +534,7 @@ mod tests {
         assert_eq!(last_fri.ical(), "-1FR");
         assert!("fifth monday".parse::<WeekdayOfMonth>().is_err());
         let e = "first tusday".parse::<WeekdayOfMonth>().unwrap_err();
-        assert!(e.contains("did you mean `tuesday`"), "{e}");
+        assert!(e.both().contains("did you mean `tuesday`"), "{e}");
     }
 
     #[test]

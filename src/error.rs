@@ -1,11 +1,30 @@
 //! Diagnostics: user errors with a location, collected over a whole build.
 
+use std::cell::RefCell;
 use std::fmt;
 use std::path::{Path, PathBuf};
+
+/// How serious a diagnostic is: errors stop a build, warnings are reported and let it finish.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    #[default]
+    Error,
+    Warning,
+}
+
+impl Severity {
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
 
 /// One problem in the user's input, pointing at a file and, where known, a line and column.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
+    pub severity: Severity,
     /// Path as shown to the user (relative to the site root when possible).
     pub path: PathBuf,
     /// 1-based line, 0 when unknown.
@@ -21,6 +40,7 @@ pub struct Diagnostic {
 impl Diagnostic {
     pub fn new(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
         Diagnostic {
+            severity: Severity::Error,
             path: path.into(),
             line: 0,
             col: 0,
@@ -58,6 +78,20 @@ impl Diagnostic {
         self
     }
 
+    pub fn hint_opt(mut self, hint: Option<String>) -> Self {
+        self.hint = hint;
+        self
+    }
+
+    pub fn warning(mut self) -> Self {
+        self.severity = Severity::Warning;
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
     /// Shows the path relative to `root` (the site root), as users think of their files.
     pub fn relative_to(mut self, root: &Path) -> Self {
         if let Ok(rel) = self.path.strip_prefix(root) {
@@ -78,16 +112,18 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "error: {}: {}", self.location(), self.message)?;
-        if let Some(src) = &self.source_line {
+        let label = self.severity.label();
+        writeln!(f, "{label}: {}: {}", self.location(), self.message)?;
+        if let Some(line) = &self.source_line {
+            let (src, col) = window(line, self.col);
             let num = self.line.to_string();
             let pad = " ".repeat(num.len());
             writeln!(f, " {num} | {src}")?;
-            if self.col > 0 {
+            if col > 0 {
                 // Columns count characters; tabs are kept so the caret lines up.
                 let lead: String = src
                     .chars()
-                    .take(self.col - 1)
+                    .take(col - 1)
                     .map(|c| if c == '\t' { '\t' } else { ' ' })
                     .collect();
                 writeln!(f, " {pad} | {lead}^")?;
@@ -98,6 +134,26 @@ impl fmt::Display for Diagnostic {
         }
         Ok(())
     }
+}
+
+/// The most characters of a source line shown under a diagnostic.
+const SHOWN_CHARS: usize = 100;
+
+/// A long source line cut to the part around `col`, and the column within that part.
+fn window(line: &str, col: usize) -> (String, usize) {
+    let len = line.chars().count();
+    if len <= SHOWN_CHARS {
+        return (line.to_string(), col);
+    }
+    let start = col.saturating_sub(SHOWN_CHARS / 2).min(len - SHOWN_CHARS);
+    let part: String = line.chars().skip(start).take(SHOWN_CHARS).collect();
+    let lead = if start > 0 { "…" } else { "" };
+    let shown_col = if col == 0 {
+        0
+    } else {
+        col - start + lead.chars().count()
+    };
+    (format!("{lead}{part}…"), shown_col)
 }
 
 /// Everything that can stop a command.
@@ -172,6 +228,64 @@ fn render_all(diags: &[Diagnostic]) -> String {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A value that failed a check of its own (a date, a time, a width), with what to write instead.
+/// Parsers of typed values return it; the YAML layer turns it into a diagnostic at the value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Invalid {
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl Invalid {
+    pub fn new(message: impl Into<String>) -> Self {
+        Invalid {
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+#[cfg(test)]
+impl Invalid {
+    /// Message and hint in one string, for tests that look for words in either.
+    pub fn both(&self) -> String {
+        format!(
+            "{} (hint: {})",
+            self.message,
+            self.hint.as_deref().unwrap_or("")
+        )
+    }
+}
+
+impl fmt::Display for Invalid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+thread_local! {
+    /// The hint of the last [`Invalid`] handed to serde. serde's error trait carries only a
+    /// message, so the hint travels beside it to the YAML layer's error type, which takes it
+    /// (see [`take_pending_hint`]) when serde builds the error on the same thread.
+    static PENDING_HINT: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// A serde error for `Invalid`, keeping its hint as a field for the YAML layer.
+pub fn de_error<E: serde::de::Error>(invalid: Invalid) -> E {
+    PENDING_HINT.with(|h| *h.borrow_mut() = invalid.hint);
+    E::custom(invalid.message)
+}
+
+/// The hint set by the last [`de_error`], once.
+pub fn take_pending_hint() -> Option<String> {
+    PENDING_HINT.with(|h| h.borrow_mut().take())
+}
 
 /// The known name closest to `unknown`, if it is close enough to be a likely typo.
 pub fn closest<'a>(unknown: &str, known: &[&'a str]) -> Option<&'a str> {

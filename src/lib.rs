@@ -21,6 +21,7 @@ pub mod search;
 pub mod serve;
 pub mod site;
 pub mod timezone;
+pub mod value;
 pub mod worksheet;
 pub mod yaml;
 

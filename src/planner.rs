@@ -4,7 +4,7 @@
 use crate::config::{CONFIG_FILE, Config};
 use crate::content::{ItemRef, Library, Page};
 use crate::dates::{Date, week_start};
-use crate::error::{Diagnostic, closest};
+use crate::error::{Diagnostic, Invalid, closest};
 use crate::worksheet::view::{self, DateView, View, place};
 use crate::worksheet::{Data, Worksheet};
 use chrono::{Datelike, Days, NaiveDate};
@@ -88,17 +88,13 @@ impl<'de> Deserialize<'de> for Weeks {
             fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Weeks, E> {
                 match u32::try_from(n) {
                     Ok(n @ 1..=MAX_WEEKS) => Ok(Weeks(n)),
-                    _ => Err(E::custom(format!(
-                        "a planner of {n} weeks\nhint: plan from 1 to {MAX_WEEKS} weeks, e.g. 13 for a quarter or 52 for a year"
-                    ))),
+                    _ => Err(crate::error::de_error(Invalid::new(format!("a planner of {n} weeks")).hint(format!("plan from 1 to {MAX_WEEKS} weeks, e.g. 13 for a quarter or 52 for a year")))),
                 }
             }
             fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Weeks, E> {
                 match u64::try_from(n) {
                     Ok(n) => self.visit_u64(n),
-                    Err(_) => Err(E::custom(format!(
-                        "a planner of {n} weeks\nhint: plan from 1 to {MAX_WEEKS} weeks, e.g. 13 for a quarter or 52 for a year"
-                    ))),
+                    Err(_) => Err(crate::error::de_error(Invalid::new(format!("a planner of {n} weeks")).hint(format!("plan from 1 to {MAX_WEEKS} weeks, e.g. 13 for a quarter or 52 for a year")))),
                 }
             }
         }
@@ -155,11 +151,11 @@ pub fn resolve(config: &Config, lib: &Library) -> Result<Planner, Vec<Diagnostic
         None => all,
         Some(list) => {
             let mut chosen = Vec::new();
-            for entry in list {
+            for (index, entry) in list.iter().enumerate() {
                 let wanted = Path::new("content").join(entry.trim_start_matches("content/"));
                 match all.iter().find(|&&i| lib.pages[i].source == wanted) {
                     Some(&i) => chosen.push(i),
-                    None => diags.push(unknown_include(config, lib, &all, entry)),
+                    None => diags.push(unknown_include(config, lib, &all, (index, entry))),
                 }
             }
             chosen
@@ -176,7 +172,12 @@ pub fn resolve(config: &Config, lib: &Library) -> Result<Planner, Vec<Diagnostic
     })
 }
 
-fn unknown_include(config: &Config, lib: &Library, all: &[usize], entry: &str) -> Diagnostic {
+fn unknown_include(
+    config: &Config,
+    lib: &Library,
+    all: &[usize],
+    (index, entry): (usize, &str),
+) -> Diagnostic {
     let known: Vec<String> = all
         .iter()
         .map(|&i| {
@@ -190,23 +191,12 @@ fn unknown_include(config: &Config, lib: &Library, all: &[usize], entry: &str) -
         None if refs.is_empty() => "there are no worksheets in content/".to_string(),
         None => format!("worksheets: {}", refs.join(", ")),
     };
-    // The entry's line: the first one after `planner:` that mentions it.
-    let text = &config.text;
-    let planner_line = text
-        .lines()
-        .position(|l| l.starts_with("planner:"))
-        .unwrap_or(0);
-    let (line, col) = text
-        .lines()
-        .enumerate()
-        .skip(planner_line)
-        .find_map(|(i, l)| l.find(entry).map(|c| (i + 1, l[..c].chars().count() + 1)))
-        .unwrap_or((planner_line + 1, 1));
+    let (line, col) = config.positions.of(&format!("planner.include[{index}]"));
     Diagnostic::new(
         CONFIG_FILE,
         format!("`planner.include` names `{entry}`, which is not a worksheet"),
     )
-    .at(text, line, col)
+    .at(&config.text, line, col)
     .hint(hint)
 }
 

@@ -9,7 +9,7 @@ use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, Offset, TimeZone};
 use chrono_tz::{OffsetComponents, OffsetName, Tz};
 
 /// The zone called `name`, or a message with the closest known names.
-pub fn parse(name: &str) -> Result<Tz, String> {
+pub fn parse(name: &str) -> Result<Tz, crate::error::Invalid> {
     let name = name.trim();
     name.parse::<Tz>().map_err(|_| {
         let names: Vec<&str> = chrono_tz::TZ_VARIANTS.iter().map(|t| t.name()).collect();
@@ -18,8 +18,8 @@ pub fn parse(name: &str) -> Result<Tz, String> {
             None => "write a tz database name such as Europe/Berlin, America/New_York or UTC"
                 .to_string(),
         };
-        format!(
-            "`{name}` is not a time zone of the tz database\nhint: {hint}; leave `timezone` out for floating local times"
+        crate::error::Invalid::new(format!("`{name}` is not a time zone of the tz database")).hint(
+            format!("{hint}; leave `timezone` out for floating local times"),
         )
     })
 }
@@ -166,7 +166,7 @@ mod tests {
         assert!(parse("Europe/Berlin").is_ok());
         assert!(parse("UTC").is_ok());
         let e = parse("Europe/Berln").unwrap_err();
-        assert!(e.contains("did you mean `Europe/Berlin`?"), "{e}");
+        assert!(e.both().contains("did you mean `Europe/Berlin`?"), "{e}");
     }
 
     #[test]

@@ -87,7 +87,7 @@ fn a_config_that_is_not_a_mapping_is_explained() {
     let site = Site::fixture("basic");
     site.write("handbook.yaml", "- title\n");
     site.build_fails().stderr_has(&[
-        "error: handbook.yaml:1:1: wrong type: sequence, expected `key: value` lines",
+        "error: handbook.yaml:1:1: wrong type: expected `key: value` lines, found a list",
     ]);
 }
 

@@ -157,7 +157,7 @@ fn front_matter_that_is_not_a_mapping_is_explained() {
     let site = Site::fixture("basic");
     site.write("content/career/hr.md", "---\n- title\n- HR\n---\n");
     site.build_fails().stderr_has(&[
-        "error: content/career/hr.md:2:1: wrong type: sequence, expected `key: value` lines",
+        "error: content/career/hr.md:2:1: wrong type: expected `key: value` lines, found a list",
     ]);
 }
 

@@ -285,33 +285,33 @@ fn a_bad_cname_is_reported_at_its_line() {
     ]);
     let err = site.run(&["build", "-q"]).failure(1).stderr;
     assert!(
-        err.contains("handbook.yaml:2:1: `cname` must be a bare domain name"),
+        err.contains("handbook.yaml:2:8: `cname` must be a bare domain name"),
         "{err}"
     );
     assert!(err.contains("hint:"), "{err}");
 }
 
-fn load_workflow(path: &std::path::Path) -> serde_yaml::Value {
+fn load_workflow(path: &std::path::Path) -> serde_json::Value {
     let text = std::fs::read_to_string(path).unwrap();
-    serde_yaml::from_str(&text).expect("the workflow is valid YAML")
+    serde_saphyr::from_str(&text).expect("the workflow is valid YAML")
 }
 
 /// The parts every Pages workflow needs; returns the build job's `run` scripts.
-fn assert_pages_workflow(wf: &serde_yaml::Value) -> Vec<String> {
+fn assert_pages_workflow(wf: &serde_json::Value) -> Vec<String> {
     let perms = &wf["permissions"];
     assert_eq!(perms["pages"].as_str(), Some("write"));
     assert_eq!(perms["id-token"].as_str(), Some("write"));
     assert_eq!(perms["contents"].as_str(), Some("read"));
     assert_eq!(wf["concurrency"]["group"].as_str(), Some("pages"));
-    // `on:` parses as the key "on" in YAML 1.2 (serde_yaml).
-    assert!(wf["on"]["push"]["branches"].as_sequence().is_some());
+    // `on:` parses as the key "on" in YAML 1.2 (serde-saphyr).
+    assert!(wf["on"]["push"]["branches"].as_array().is_some());
     let build = &wf["jobs"]["build"];
     let deploy = &wf["jobs"]["deploy"];
     assert_eq!(deploy["needs"].as_str(), Some("build"));
     assert_eq!(deploy["environment"]["name"].as_str(), Some("github-pages"));
-    let uses = |job: &serde_yaml::Value| -> Vec<String> {
+    let uses = |job: &serde_json::Value| -> Vec<String> {
         job["steps"]
-            .as_sequence()
+            .as_array()
             .unwrap()
             .iter()
             .filter_map(|s| {
@@ -333,7 +333,7 @@ fn assert_pages_workflow(wf: &serde_yaml::Value) -> Vec<String> {
         );
     }
     assert_eq!(uses(deploy), ["actions/deploy-pages"]);
-    let steps = build["steps"].as_sequence().unwrap();
+    let steps = build["steps"].as_array().unwrap();
     let configure = steps
         .iter()
         .find(|s| {

@@ -148,7 +148,7 @@ fn an_invalid_slug_is_an_error_at_its_line() {
     let site = Site::fixture("basic");
     site.write("content/career/x.md", "---\ntitle: X\nslug: a/b\n---\n");
     site.build_fails()
-        .stderr_has(&["error: content/career/x.md:3:1: invalid slug `a/b`"]);
+        .stderr_has(&["error: content/career/x.md:3:7: invalid slug `a/b`"]);
 }
 
 #[test]
@@ -228,7 +228,7 @@ fn a_slug_with_url_characters_is_refused() {
         "---\ntitle: X\nslug: \"a b%\"\n---\n",
     );
     site.build_fails().stderr_has(&[
-        "error: content/career/x.md:3:1: invalid slug `a b%`",
+        "error: content/career/x.md:3:7: invalid slug `a b%`",
         "no spaces",
     ]);
 }

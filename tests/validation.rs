@@ -97,14 +97,14 @@ fn unknown_keys_suggest_the_closest() {
 fn wrong_types() {
     let out = errors_for("kind: stakeholders\npeople:\n  - name: Ada\n    inside_company: maybe\n");
     assert!(
-        out.contains("error: content/w.yaml:4:21: wrong type: string \"maybe\", expected a boolean (at `people[0].inside_company`)"),
+        out.contains("error: content/w.yaml:4:21: wrong type: expected `true` or `false`, found the text `maybe` (at `people[0].inside_company`)"),
         "{out}"
     );
     assert!(out.contains(" 4 |     inside_company: maybe"), "{out}");
     let out = errors_for("kind: checklist\nweekly: Send messages\n");
     assert!(
         out.contains(
-            "error: content/w.yaml:2:9: wrong type: string \"Send messages\", expected a sequence"
+            "error: content/w.yaml:2:9: wrong type: expected a list (`- item` lines), found the text `Send messages` (at `weekly`)"
         ),
         "{out}"
     );
@@ -256,7 +256,7 @@ fn table_rows_must_fit_the_columns() {
     );
     let out = errors_for("kind: table\ncolumns: [A]\nrows:\n  - [1, 2]\n");
     assert!(
-        out.contains("error: content/w.yaml:4:3: row 1 has 2 cells but the table has 1 columns"),
+        out.contains("error: content/w.yaml:4:5: row 1 has 2 cells but the table has 1 columns"),
         "{out}"
     );
 }

@@ -85,10 +85,10 @@ fn css_into(text: &str, links: &mut Vec<Arc<str>>) {
     let mut rest = text.as_str();
     while let Some(at) = rest.find("@import") {
         rest = rest[at + 7..].trim_start();
-        if let Some(q) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') {
-            if let Some(end) = rest[1..].find(q) {
-                links.push(rest[1..=end].into());
-            }
+        if let Some(q) = rest.chars().next().filter(|c| *c == '"' || *c == '\'')
+            && let Some(end) = rest[1..].find(q)
+        {
+            links.push(rest[1..=end].into());
         }
     }
 }

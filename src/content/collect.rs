@@ -6,8 +6,9 @@ use super::worksheets::{self, Rendered};
 use super::{Asset, ItemRef, Library, Page, PageKind, Section};
 use crate::config::Config;
 use crate::error::Diagnostic;
+use crate::value::Value;
 use crate::worksheet::Worksheet;
-use crate::{fs, markdown, yaml};
+use crate::{fs, markdown};
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -46,7 +47,7 @@ pub fn load(config: &Config) -> Result<Library, Vec<Diagnostic>> {
         .par_iter()
         .map(|s| match s.kind {
             SourceKind::Worksheet => worksheets::read(&config.root, &s.rel),
-            _ => read_source(&config.root, &s.rel).map_err(|d| vec![d]),
+            _ => read_source(&config.root, &s.rel),
         })
         .collect();
 
@@ -58,6 +59,9 @@ pub fn load(config: &Config) -> Result<Library, Vec<Diagnostic>> {
             Ok(p) => p,
             Err(d) => {
                 diags.extend(d);
+                if src.kind != SourceKind::SectionIndex {
+                    add_unreadable(&mut lib, src);
+                }
                 continue;
             }
         };
@@ -265,8 +269,8 @@ fn truncate_words(text: &mut String, words: usize) {
     }
 }
 
-fn empty_map() -> yaml::Value {
-    yaml::Value::Mapping(Default::default())
+fn empty_map() -> Value {
+    Value::empty_map()
 }
 
 fn source_of(lib: &Library, item: ItemRef) -> &Path {
@@ -300,8 +304,8 @@ pub(super) fn store_rendered(lib: &mut Library, item: ItemRef, r: markdown::Rend
     }
 }
 
-pub(super) fn read_source(root: &Path, rel: &Path) -> Result<Parsed, Diagnostic> {
-    let text = fs::read_text(&root.join(rel)).map_err(|d| d.relative_to(root))?;
+pub(super) fn read_source(root: &Path, rel: &Path) -> Result<Parsed, Vec<Diagnostic>> {
+    let text = fs::read_text(&root.join(rel)).map_err(|d| vec![d.relative_to(root)])?;
     let split = front_matter::split(rel, &text)?;
     let (fm, body_offset) = (split.front_matter, split.body_offset);
     Ok(Parsed {
@@ -310,6 +314,32 @@ pub(super) fn read_source(root: &Path, rel: &Path) -> Result<Parsed, Diagnostic>
         fm,
         worksheet: None,
     })
+}
+
+/// Keeps a source that failed to read as a page, so that links to it still resolve.
+fn add_unreadable(lib: &mut Library, src: Source) {
+    let file_name = file_name(&src.rel);
+    let idx = lib.pages.len();
+    lib.pages.push(Page {
+        kind: PageKind::Unreadable,
+        title: title_from_name(worksheets::page_stem(&file_name)),
+        description: String::new(),
+        weight: None,
+        draft: false,
+        template: None,
+        extra: empty_map(),
+        path: String::new(),
+        section: src.section,
+        html: String::new(),
+        toc: vec![],
+        ids: vec![],
+        text: String::new(),
+        word_count: 0,
+        source: src.rel.clone(),
+        file_name,
+    });
+    lib.sections[src.section].pages.push(idx);
+    lib.by_source.insert(src.rel, ItemRef::Page(idx));
 }
 
 fn apply_section_meta(s: &mut Section, fm: &FrontMatter) {
@@ -493,15 +523,19 @@ pub(super) fn title_from_name(name: &str) -> String {
     }
 }
 
+/// A source's `slug:` with its position, text and path, for the URL pass.
+type Slug<'a> = (Option<String>, (usize, usize), &'a str, PathBuf);
+
 /// Gives every section and page its URL path and reports two sources with one URL.
 fn assign_urls(lib: &mut Library, bodies: &[(ItemRef, Parsed)], diags: &mut Vec<Diagnostic>) {
-    let slugs: HashMap<ItemRef, (Option<String>, &str, PathBuf)> = bodies
+    let slugs: HashMap<ItemRef, Slug> = bodies
         .iter()
         .map(|(item, p)| {
             (
                 *item,
                 (
                     p.fm.slug.clone(),
+                    p.fm.slug_at,
                     p.text.as_str(),
                     source_of(lib, *item).to_path_buf(),
                 ),
@@ -528,7 +562,7 @@ fn assign_urls(lib: &mut Library, bodies: &[(ItemRef, Parsed)], diags: &mut Vec<
     };
     let slug_of = |item: ItemRef, name: &str, diags: &mut Vec<Diagnostic>| -> String {
         match slugs.get(&item) {
-            Some((Some(slug), text, source)) => {
+            Some((Some(slug), (line, col), text, source)) => {
                 let ok = !slug.is_empty()
                     && slug.chars().all(is_url_safe)
                     && slug != "."
@@ -536,14 +570,9 @@ fn assign_urls(lib: &mut Library, bodies: &[(ItemRef, Parsed)], diags: &mut Vec<
                 if ok {
                     return slug.clone();
                 }
-                let line = text
-                    .lines()
-                    .position(|l| l.starts_with("slug:"))
-                    .map(|i| i + 1)
-                    .unwrap_or(1);
                 diags.push(
                     Diagnostic::new(source, format!("invalid slug `{slug}`"))
-                        .at(text, line, 1)
+                        .at(text, *line, *col)
                         .hint("a slug is one URL segment: letters, digits, `-`, `_`, `.` or `~`; no spaces, `/`, `?`, `#` or `%`"),
                 );
                 url_segment(name)

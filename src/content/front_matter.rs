@@ -1,6 +1,7 @@
 //! YAML front matter of Markdown pages.
 
 use crate::error::Diagnostic;
+use crate::value::Value;
 use crate::yaml;
 use serde::Deserialize;
 use std::path::Path;
@@ -16,7 +17,13 @@ pub struct FrontMatter {
     pub draft: bool,
     pub slug: Option<String>,
     pub template: Option<String>,
-    pub extra: Option<yaml::Value>,
+    pub extra: Option<Value>,
+    /// Where `slug:` and `template:` are written (1-based line and column in the `.md` file),
+    /// for checks that run once every page is known.
+    #[serde(skip)]
+    pub slug_at: (usize, usize),
+    #[serde(skip)]
+    pub template_at: (usize, usize),
 }
 
 /// A Markdown file split into its front matter and body.
@@ -28,8 +35,8 @@ pub struct Split<'a> {
     pub body_offset: usize,
 }
 
-/// Splits `text` at its `---` fences and parses the YAML between them.
-pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
+/// Splits `text` at its `---` fences and parses the YAML between them, reporting every mistake.
+pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Vec<Diagnostic>> {
     let Some(after_open) = strip_fence(text) else {
         return Ok(Split {
             front_matter: FrontMatter::default(),
@@ -51,12 +58,17 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Diagnostic> {
         pos += line.len();
     }
     let Some((yaml_end, body_offset)) = close else {
-        return Err(Diagnostic::new(path, "front matter is not closed")
-            .at(text, 1, 1)
-            .hint("end the front matter with a line containing only `---`"));
+        return Err(vec![
+            Diagnostic::new(path, "front matter is not closed")
+                .at(text, 1, 1)
+                .hint("end the front matter with a line containing only `---`"),
+        ]);
     };
     let snippet = &text[yaml_start..yaml_end];
-    let front_matter = yaml::parse(path, text, snippet, 1)?;
+    let node = yaml::read(path, text, snippet, 1).map_err(|d| vec![d])?;
+    let mut front_matter: FrontMatter = yaml::decode(path, text, &node)?;
+    front_matter.slug_at = node.pos_of("slug");
+    front_matter.template_at = node.pos_of("template");
     Ok(Split {
         front_matter,
         body: &text[body_offset..],
@@ -92,6 +104,6 @@ mod tests {
     fn unclosed_and_bad_yaml() {
         assert!(split(Path::new("a.md"), "---\ntitle: x\n").is_err());
         let d = split(Path::new("a.md"), "---\ntitle: [x\n---\n").unwrap_err();
-        assert!(d.line >= 2, "{d:?}");
+        assert!(d[0].line >= 2, "{d:?}");
     }
 }

@@ -33,6 +33,10 @@ impl LinkCheck {
 
     pub fn verify(&self, lib: &Library) -> Option<Diagnostic> {
         let ids = match self.target {
+            // Nothing of it could be read, so no heading can be known to be missing.
+            ItemRef::Page(i) if matches!(lib.pages[i].kind, super::PageKind::Unreadable) => {
+                return None;
+            }
             ItemRef::Page(i) => &lib.pages[i].ids,
             ItemRef::Section(i) => &lib.sections[i].ids,
         };

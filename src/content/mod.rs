@@ -11,7 +11,7 @@ pub mod update;
 mod worksheets;
 
 use crate::markdown::TocEntry;
-use crate::yaml;
+use crate::value::Value;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -31,6 +31,9 @@ pub enum PageKind {
     Markdown,
     /// A YAML worksheet; the page's `html` is its rendered `intro`.
     Worksheet(Box<crate::worksheet::Worksheet>),
+    /// A source with errors of its own. It stays a link target, so that links to it resolve
+    /// and only its own errors are reported; the build fails on those, so it never renders.
+    Unreadable,
 }
 
 #[derive(Debug, Clone)]
@@ -43,7 +46,7 @@ pub struct Page {
     pub weight: Option<i64>,
     pub draft: bool,
     pub template: Option<String>,
-    pub extra: yaml::Value,
+    pub extra: Value,
     /// Ordering key within the section: the file name as written.
     pub file_name: String,
     /// URL path below the base path, with a trailing slash (`why/cost/`).
@@ -66,7 +69,7 @@ pub struct Section {
     pub description: String,
     pub weight: Option<i64>,
     pub template: Option<String>,
-    pub extra: yaml::Value,
+    pub extra: Value,
     pub file_name: String,
     /// URL path below the base path: `` for the home page, else `why/`.
     pub path: String,
@@ -122,7 +125,7 @@ impl Library {
     pub fn worksheet(&self, page: usize) -> Option<&crate::worksheet::Worksheet> {
         match &self.pages[page].kind {
             PageKind::Worksheet(w) => Some(w),
-            PageKind::Markdown => None,
+            PageKind::Markdown | PageKind::Unreadable => None,
         }
     }
 

@@ -170,7 +170,6 @@ fn problems(
 mod tests {
     use super::*;
     use crate::config::BuildOptions;
-    use crate::yaml;
 
     /// A site of two pages, the second linking to a heading of the first, loaded.
     fn site() -> (tempfile::TempDir, Config, Library) {
@@ -294,6 +293,7 @@ mod tests {
             slug: None,
             template: None,
             extra: None,
+            ..Default::default()
         }
     }
 
@@ -312,7 +312,7 @@ mod tests {
             |f| f.draft = true,
             |f| f.slug = Some("price".into()),
             |f| f.template = Some("wide.html".into()),
-            |f| f.extra = Some(yaml::Value::Bool(true)),
+            |f| f.extra = Some(crate::value::Value::Bool(true)),
         ];
         for (n, change) in changes.iter().enumerate() {
             let mut new = fm();

@@ -68,7 +68,7 @@ mod tests {
             description: String::new(),
             weight: None,
             template: None,
-            extra: crate::yaml::Value::Null,
+            extra: crate::value::Value::Null,
             file_name: String::new(),
             path: String::new(),
             parent: None,

@@ -84,7 +84,11 @@ impl Theme {
                     crate::config::CONFIG_FILE,
                     format!("theme `{}` not found", config.site.theme),
                 )
-                .at_key(&config.text, "theme")
+                .at(
+                    &config.text,
+                    config.positions.of("theme").0,
+                    config.positions.of("theme").1,
+                )
                 .hint(format!(
                     "create `themes/{}/templates/`, or use `theme: default`",
                     config.site.theme

@@ -13,7 +13,7 @@ use tera::Value;
 pub fn default_template(p: &Page) -> &'static str {
     match &p.kind {
         PageKind::Worksheet(w) => w.kind.template(),
-        PageKind::Markdown => "page.html",
+        PageKind::Markdown | PageKind::Unreadable => "page.html",
     }
 }
 

@@ -5,11 +5,12 @@
 //! `last friday`, `day 15`; quarterly items use the first month of each quarter), a month and day
 //! for yearly ones (`december 15`). The planner puts each item in the week it falls in.
 
-use super::{Data, Header, Markdown, item_check, parse_file, worksheet_file};
+use super::{Data, Header, Markdown, worksheet_file};
 use crate::dates::{
     Time, WeekdayOfMonth, clamp_day, month_length, parse_month, parse_weekday, weekday_name,
 };
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, Invalid};
+use crate::yaml::{self, Node};
 use chrono::{NaiveDate, Weekday};
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
@@ -33,11 +34,11 @@ pub struct When<W> {
     pub slot: W,
 }
 
-impl<'de, W: FromStr<Err = String>> Deserialize<'de> for When<W> {
+impl<'de, W: FromStr<Err = Invalid>> Deserialize<'de> for When<W> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         // Parsed inside the visitor, so that an error points at the value itself.
         struct V<W>(PhantomData<W>);
-        impl<W: FromStr<Err = String>> Visitor<'_> for V<W> {
+        impl<W: FromStr<Err = Invalid>> Visitor<'_> for V<W> {
             type Value = When<W>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a day and time such as `tuesday 08:00`")
@@ -45,7 +46,7 @@ impl<'de, W: FromStr<Err = String>> Deserialize<'de> for When<W> {
             fn visit_str<E: de::Error>(self, raw: &str) -> Result<When<W>, E> {
                 Ok(When {
                     raw: raw.trim().to_string(),
-                    slot: raw.parse::<W>().map_err(E::custom)?,
+                    slot: raw.parse::<W>().map_err(crate::error::de_error)?,
                 })
             }
         }
@@ -54,17 +55,17 @@ impl<'de, W: FromStr<Err = String>> Deserialize<'de> for When<W> {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields, bound(deserialize = "W: FromStr<Err = String>"))]
+#[serde(deny_unknown_fields, bound(deserialize = "W: FromStr<Err = Invalid>"))]
 struct ItemMap<W> {
     text: String,
     when: Option<When<W>>,
     notes: Option<Markdown>,
 }
 
-impl<'de, W: FromStr<Err = String>> Deserialize<'de> for Item<W> {
+impl<'de, W: FromStr<Err = Invalid>> Deserialize<'de> for Item<W> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V<W>(PhantomData<W>);
-        impl<'de, W: FromStr<Err = String>> Visitor<'de> for V<W> {
+        impl<'de, W: FromStr<Err = Invalid>> Visitor<'de> for V<W> {
             type Value = Item<W>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a string, or a mapping with `text` and optional `when` and `notes`")
@@ -90,7 +91,7 @@ impl<'de, W: FromStr<Err = String>> Deserialize<'de> for Item<W> {
 }
 
 /// Splits a trailing `HH:MM` off `s`.
-fn split_time(s: &str) -> Result<(String, Option<Time>), String> {
+fn split_time(s: &str) -> Result<(String, Option<Time>), Invalid> {
     let words: Vec<&str> = s.split_whitespace().collect();
     match words.split_last() {
         Some((last, rest)) if last.contains(':') => Ok((rest.join(" "), Some(last.parse()?))),
@@ -106,12 +107,12 @@ pub struct WeekSlot {
 }
 
 impl FromStr for WeekSlot {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = Invalid;
+    fn from_str(s: &str) -> Result<Self, Invalid> {
         let (rest, time) = split_time(s)?;
         let weekday = match rest.as_str() {
             "" if time.is_some() => None,
-            "" => return Err("`when` is empty\nhint: write e.g. `tuesday 08:00`".into()),
+            "" => return Err(Invalid::new("`when` is empty").hint("write e.g. `tuesday 08:00`")),
             w => Some(parse_weekday(w)?),
         };
         Ok(WeekSlot { weekday, time })
@@ -133,8 +134,8 @@ pub struct MonthSlot {
 }
 
 impl FromStr for MonthSlot {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = Invalid;
+    fn from_str(s: &str) -> Result<Self, Invalid> {
         let (rest, time) = split_time(s)?;
         let lower = rest.to_ascii_lowercase();
         let number = lower.strip_prefix("day ").unwrap_or(&lower).trim();
@@ -143,18 +144,16 @@ impl FromStr for MonthSlot {
             match number.parse::<u32>() {
                 Ok(n @ 1..=31) => MonthDay::Day(n),
                 _ => {
-                    return Err(format!(
-                        "impossible day of the month `{}`\nhint: days run from 1 to 31",
-                        rest
-                    ));
+                    return Err(
+                        Invalid::new(format!("impossible day of the month `{}`", rest))
+                            .hint("days run from 1 to 31"),
+                    );
                 }
             }
         } else {
-            MonthDay::Weekday(rest.parse().map_err(|e: String| {
-                e.replace(
-                    "(first, second, third, fourth or last)",
-                    "(first, second, third, fourth or last), or `day 15`",
-                )
+            MonthDay::Weekday(rest.parse().map_err(|e: Invalid| Invalid {
+                hint: e.hint.map(|h| format!("{h}, or `day 15`")),
+                ..e
             })?)
         };
         Ok(MonthSlot { day, time })
@@ -180,33 +179,33 @@ pub struct YearSlot {
 }
 
 impl FromStr for YearSlot {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = Invalid;
+    fn from_str(s: &str) -> Result<Self, Invalid> {
         let (rest, time) = split_time(s)?;
         let words: Vec<&str> = rest.split_whitespace().collect();
         let (month, day) = match words[..] {
             [m] => (parse_month(m)?, None),
             [m, d] => (parse_month(m)?, Some(d)),
             _ => {
-                return Err(format!(
-                    "`{}` is not a day of the year\nhint: write a month and an optional day, e.g. `december` or `december 15`",
-                    s.trim()
-                ));
+                return Err(
+                    Invalid::new(format!("`{}` is not a day of the year", s.trim())).hint(
+                        "write a month and an optional day, e.g. `december` or `december 15`",
+                    ),
+                );
             }
         };
         let day = match day {
             None => None,
             Some(d) => {
                 let n: u32 = d.parse().map_err(|_| {
-                    format!("`{d}` is not a day of the month\nhint: write e.g. `december 15`")
+                    Invalid::new(format!("`{d}` is not a day of the month"))
+                        .hint("write e.g. `december 15`")
                 })?;
                 // Checked against a leap year: 29 February is a real yearly date.
                 let len = month_length(2028, month).unwrap_or(31);
                 if n == 0 || n > len {
-                    return Err(format!(
-                        "impossible date `{}`\nhint: that month has {len} days",
-                        s.trim()
-                    ));
+                    return Err(Invalid::new(format!("impossible date `{}`", s.trim()))
+                        .hint(format!("that month has {len} days")));
                 }
                 Some(n)
             }
@@ -278,17 +277,12 @@ worksheet_file!(File {
     yearly: Vec<Item<YearSlot>>,
 });
 
-pub(super) fn parse(path: &Path, text: &str) -> Result<(Header, Data), Vec<Diagnostic>> {
-    let mut f: File = parse_file(
-        path,
-        text,
-        &[
-            ("weekly", item_check::<Item<WeekSlot>>),
-            ("monthly", item_check::<Item<MonthSlot>>),
-            ("quarterly", item_check::<Item<MonthSlot>>),
-            ("yearly", item_check::<Item<YearSlot>>),
-        ],
-    )?;
+pub(super) fn parse(
+    path: &Path,
+    text: &str,
+    node: &Node,
+) -> Result<(Header, Data), Vec<Diagnostic>> {
+    let mut f: File = yaml::decode(path, text, node)?;
     let header = f.header();
     Ok((
         header,
@@ -314,12 +308,14 @@ mod tests {
             "Tusday"
                 .parse::<WeekSlot>()
                 .unwrap_err()
+                .both()
                 .contains("did you mean `tuesday`")
         );
         assert!(
             "tuesday 25:00"
                 .parse::<WeekSlot>()
                 .unwrap_err()
+                .message
                 .starts_with("impossible time")
         );
         let m: MonthSlot = "first tuesday 18:30".parse().unwrap();
@@ -331,6 +327,7 @@ mod tests {
             "someday"
                 .parse::<MonthSlot>()
                 .unwrap_err()
+                .both()
                 .contains("`day 15`")
         );
         let y: YearSlot = "December 15".parse().unwrap();
@@ -341,12 +338,14 @@ mod tests {
             "february 30"
                 .parse::<YearSlot>()
                 .unwrap_err()
+                .message
                 .starts_with("impossible date")
         );
         assert!(
             "Decembre"
                 .parse::<YearSlot>()
                 .unwrap_err()
+                .both()
                 .contains("did you mean `december`")
         );
     }

@@ -3,7 +3,6 @@
 //! into the kind's strict struct, so that every error keeps its line and column.
 
 mod checklist;
-mod locate;
 mod schedule;
 mod stakeholders;
 mod table;
@@ -14,9 +13,8 @@ pub use schedule::{Block, Schedule};
 pub use stakeholders::{Person, Stakeholders, Status};
 pub use table::Table;
 
-use crate::error::Diagnostic;
+use crate::error::{Diagnostic, Invalid, de_error};
 use crate::yaml;
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
@@ -100,17 +98,19 @@ pub fn blank_rows<'de, D: serde::Deserializer<'de>>(d: D) -> Result<u32, D::Erro
         fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<u32, E> {
             match u32::try_from(n) {
                 Ok(n) if n <= MAX_BLANK_ROWS => Ok(n),
-                _ => Err(E::custom(format!(
-                    "`blank_rows` is {n}, more than fit on paper\nhint: ask for at most {MAX_BLANK_ROWS} blank rows"
-                ))),
+                _ => Err(de_error(
+                    Invalid::new(format!("`blank_rows` is {n}, more than fit on paper"))
+                        .hint(format!("ask for at most {MAX_BLANK_ROWS} blank rows")),
+                )),
             }
         }
         fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<u32, E> {
             match u64::try_from(n) {
                 Ok(n) => self.visit_u64(n),
-                Err(_) => Err(E::custom(format!(
-                    "`blank_rows` is {n}\nhint: write a number of rows from 0 to {MAX_BLANK_ROWS}"
-                ))),
+                Err(_) => Err(de_error(
+                    Invalid::new(format!("`blank_rows` is {n}"))
+                        .hint(format!("write a number of rows from 0 to {MAX_BLANK_ROWS}")),
+                )),
             }
         }
     }
@@ -158,7 +158,7 @@ pub struct Worksheet {
 macro_rules! worksheet_file {
     ($name:ident { $( $(#[$attr:meta])* $field:ident : $ty:ty, )* }) => {
         #[derive(Debug, serde::Deserialize)]
-        #[serde(deny_unknown_fields, expecting = "a mapping of worksheet keys")]
+        #[serde(deny_unknown_fields)]
         pub(super) struct $name {
             #[allow(dead_code)]
             kind: super::Kind,
@@ -189,67 +189,18 @@ macro_rules! worksheet_file {
 }
 pub(crate) use worksheet_file;
 
-/// Parses a whole worksheet file into its kind's struct. serde stops at the first error, so
-/// when it fails each item of the file's lists is also parsed on its own: one run then reports
-/// every bad item, not only the first.
-pub(crate) fn parse_file<F: DeserializeOwned>(
-    path: &Path,
-    text: &str,
-    lists: &[(&str, ItemCheck)],
-) -> Result<F, Vec<Diagnostic>> {
-    let first = match yaml::parse::<F>(path, text, text, 0) {
-        Ok(f) => return Ok(f),
-        Err(d) => d,
-    };
-    // A syntax error makes every later position doubtful: report it alone.
-    if yaml::parse_value(path, text).is_err() {
-        return Err(vec![first]);
-    }
-    let mut diags = vec![first];
-    for (key, check) in lists {
-        for (i, (start, end)) in locate::items(text, key).into_iter().enumerate() {
-            let lines: Vec<&str> = text.lines().collect();
-            let snippet = lines[start..end].join("\n");
-            if let Some(mut d) = check(path, text, &snippet, start) {
-                // The item was parsed as a list of one: name it as in the file.
-                let named = format!("(at `{key}[{i}]");
-                d.message = d
-                    .message
-                    .replace("(at `.[0]", &named)
-                    .replace("(at `[0]", &named);
-                if !diags.iter().any(|o| (o.line, o.col) == (d.line, d.col)) {
-                    diags.push(d);
-                }
-            }
-        }
-    }
-    Err(diags)
-}
-
-/// Parses one list item (a one-item block list starting at a line) and returns its error.
-pub(crate) type ItemCheck = fn(&Path, &str, &str, usize) -> Option<Diagnostic>;
-
-pub(crate) fn item_check<T: DeserializeOwned>(
-    path: &Path,
-    text: &str,
-    snippet: &str,
-    line_offset: usize,
-) -> Option<Diagnostic> {
-    yaml::parse::<Vec<T>>(path, text, snippet, line_offset).err()
-}
-
 /// Only the kind, read before the rest; other keys are ignored at this step.
 #[derive(Deserialize)]
-#[serde(expecting = "a mapping of worksheet keys")]
 struct Probe {
     kind: Option<Kind>,
 }
 
 const KINDS: &str = "`kind: stakeholders`, `kind: checklist`, `kind: schedule` or `kind: table`";
 
-/// Reads a worksheet file. `path` is shown in diagnostics; all problems found are returned.
+/// Reads a worksheet file. `path` is shown in diagnostics; every mistake found is returned.
 pub fn parse(path: &Path, text: &str) -> Result<Worksheet, Vec<Diagnostic>> {
-    let probe: Probe = yaml::parse(path, text, text, 0).map_err(|d| vec![d])?;
+    let node = yaml::read(path, text, text, 0).map_err(|d| vec![d])?;
+    let probe: Probe = yaml::decode(path, text, &node)?;
     let Some(kind) = probe.kind else {
         return Err(vec![
             Diagnostic::new(path, "the worksheet has no `kind`")
@@ -258,12 +209,25 @@ pub fn parse(path: &Path, text: &str) -> Result<Worksheet, Vec<Diagnostic>> {
         ]);
     };
     let (header, data) = match kind {
-        Kind::Stakeholders => stakeholders::parse(path, text)?,
-        Kind::Checklist => checklist::parse(path, text)?,
-        Kind::Schedule => schedule::parse(path, text)?,
-        Kind::Table => table::parse(path, text)?,
+        Kind::Stakeholders => stakeholders::parse(path, text, &node)?,
+        Kind::Checklist => checklist::parse(path, text, &node)?,
+        Kind::Schedule => schedule::parse(path, text, &node)?,
+        Kind::Table => table::parse(path, text, &node)?,
     };
     Ok(Worksheet { kind, header, data })
+}
+
+/// A diagnostic at `(line, col)` of `text`, for the checks that run after typing.
+pub(crate) fn diag(
+    path: &Path,
+    text: &str,
+    (line, col): (usize, usize),
+    message: impl Into<String>,
+    hint: impl Into<String>,
+) -> Diagnostic {
+    Diagnostic::new(path, message)
+        .at(text, line, col)
+        .hint(hint)
 }
 
 impl Worksheet {
@@ -371,7 +335,8 @@ mod tests {
         assert!(d.hint.unwrap().contains("did you mean `stakeholders`"));
         let d = err("- a\n- b\n");
         assert!(
-            d.message.contains("a mapping of worksheet keys"),
+            d.message
+                .contains("expected `key: value` lines, found a list"),
             "{}",
             d.message
         );

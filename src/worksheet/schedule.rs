@@ -2,10 +2,10 @@
 //! calendars. Occurrences are computed here once, and the calendar export encodes the same rule,
 //! so the page, the planner and the reader's calendar agree.
 
-use super::locate::{self, diag};
-use super::{Data, Header, Markdown, item_check, parse_file, worksheet_file};
+use super::{Data, Header, Markdown, diag, worksheet_file};
 use crate::dates::{Cadence, Date, Duration, Time, WeekdayOfMonth};
 use crate::error::Diagnostic;
+use crate::yaml::{self, Node};
 use chrono::{Datelike, Months, NaiveDate};
 use serde::Deserialize;
 use std::path::Path;
@@ -147,12 +147,17 @@ worksheet_file!(File {
     blocks: Vec<Block>,
 });
 
-pub(super) fn parse(path: &Path, text: &str) -> Result<(Header, Data), Vec<Diagnostic>> {
-    let mut f: File = parse_file(path, text, &[("blocks", item_check::<Block>)])?;
+pub(super) fn parse(
+    path: &Path,
+    text: &str,
+    node: &Node,
+) -> Result<(Header, Data), Vec<Diagnostic>> {
+    let mut f: File = yaml::decode(path, text, node)?;
     let header = f.header();
     let mut diags = Vec::new();
-    for (i, b) in f.blocks.iter().enumerate() {
-        check_block(path, text, i, b, &mut diags);
+    let items = node.get("blocks").map_or(&[][..], Node::items);
+    for (b, item) in f.blocks.iter().zip(items) {
+        check_block(path, text, item, b, &mut diags);
     }
     if !diags.is_empty() {
         return Err(diags);
@@ -161,8 +166,8 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<(Header, Data), Vec<Diagn
 }
 
 /// Rules that involve more than one key of a block.
-fn check_block(path: &Path, text: &str, i: usize, b: &Block, diags: &mut Vec<Diagnostic>) {
-    let at = |key| locate::item_key(text, "blocks", i, Some(key));
+fn check_block(path: &Path, text: &str, item: &Node, b: &Block, diags: &mut Vec<Diagnostic>) {
+    let at = |key| item.key_pos(key);
     if b.on.is_some() && b.every.months().is_none_or(|m| m == 12) {
         diags.push(diag(
             path,

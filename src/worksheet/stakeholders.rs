@@ -1,8 +1,9 @@
 //! `kind: stakeholders`: the people who shape the reader's career, and when each is due a call.
 
-use super::{Data, Header, Markdown, item_check, parse_file, worksheet_file};
+use super::{Data, Header, Markdown, worksheet_file};
 use crate::dates::{Cadence, Date, week_start};
 use crate::error::Diagnostic;
+use crate::yaml::{self, Node};
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -180,8 +181,12 @@ worksheet_file!(File {
     people: Vec<Person>,
 });
 
-pub(super) fn parse(path: &Path, text: &str) -> Result<(Header, Data), Vec<Diagnostic>> {
-    let mut f: File = parse_file(path, text, &[("people", item_check::<Person>)])?;
+pub(super) fn parse(
+    path: &Path,
+    text: &str,
+    node: &Node,
+) -> Result<(Header, Data), Vec<Diagnostic>> {
+    let mut f: File = yaml::decode(path, text, node)?;
     let header = f.header();
     Ok((
         header,

@@ -1,8 +1,8 @@
 //! `kind: table`: a free worksheet of named columns, filled rows and blank rows to write in.
 
-use super::locate::{self, diag};
-use super::{Data, Header, item_check, parse_file, worksheet_file};
-use crate::error::{Diagnostic, closest};
+use super::{Data, Header, diag, worksheet_file};
+use crate::error::{Diagnostic, Invalid, closest};
+use crate::yaml::{self, Node};
 use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
@@ -37,9 +37,10 @@ impl<'de> Deserialize<'de> for Width {
                 if (1..=100).contains(&n) {
                     Ok(Width(format!("{n}%")))
                 } else {
-                    Err(E::custom(format!(
-                        "width {n} is out of range\nhint: a number is a percentage from 1 to 100"
-                    )))
+                    Err(crate::error::de_error(
+                        Invalid::new(format!("width {n} is out of range"))
+                            .hint("a number is a percentage from 1 to 100"),
+                    ))
                 }
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<Width, E> {
@@ -52,9 +53,10 @@ impl<'de> Deserialize<'de> for Width {
                 if num.parse::<f64>().is_ok_and(|n| n > 0.0) && units.contains(&unit) {
                     Ok(Width(s.to_string()))
                 } else {
-                    Err(E::custom(format!(
-                        "`{s}` is not a width\nhint: write a percentage or a length: 30%, 12em, 40mm"
-                    )))
+                    Err(crate::error::de_error(
+                        Invalid::new(format!("`{s}` is not a width"))
+                            .hint("write a percentage or a length: 30%, 12em, 40mm"),
+                    ))
                 }
             }
         }
@@ -172,15 +174,16 @@ worksheet_file!(File {
     blank_rows: u32,
 });
 
-pub(super) fn parse(path: &Path, text: &str) -> Result<(Header, Data), Vec<Diagnostic>> {
-    let mut f: File = parse_file(
-        path,
-        text,
-        &[
-            ("columns", item_check::<Column>),
-            ("rows", item_check::<RawRow>),
-        ],
-    )?;
+pub(super) fn parse(
+    path: &Path,
+    text: &str,
+    node: &Node,
+) -> Result<(Header, Data), Vec<Diagnostic>> {
+    let mut f: File = yaml::decode(path, text, node)?;
+    let columns = node.get("columns");
+    let column_at = |i: usize| columns.and_then(|c| c.items().get(i)).map(Node::pos);
+    let rows_node = node.get("rows");
+    let row_at = |i: usize| rows_node.and_then(|r| r.items().get(i));
     let header = f.header();
     let mut diags = Vec::new();
     let names: Vec<&str> = f.columns.iter().map(|c| c.name.as_str()).collect();
@@ -188,7 +191,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<(Header, Data), Vec<Diagn
         diags.push(diag(
             path,
             text,
-            locate::key(text, "columns"),
+            node.key_pos("columns"),
             "a table needs at least one column",
             "list the column names: `columns: [Date, What I did, Impact]`",
         ));
@@ -198,7 +201,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<(Header, Data), Vec<Diagn
             diags.push(diag(
                 path,
                 text,
-                locate::item_key(text, "columns", i, None),
+                column_at(i).unwrap_or(node.pos_of("columns")),
                 format!("column `{name}` is listed twice"),
                 "give every column its own name",
             ));
@@ -213,7 +216,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<(Header, Data), Vec<Diagn
                     diags.push(diag(
                         path,
                         text,
-                        locate::item_key(text, "rows", i, None),
+                        row_at(i).map_or(node.pos_of("rows"), Node::pos),
                         format!(
                             "row {} has {} cells but the table has {} columns",
                             i + 1,
@@ -241,7 +244,7 @@ pub(super) fn parse(path: &Path, text: &str) -> Result<(Header, Data), Vec<Diagn
                             diags.push(diag(
                                 path,
                                 text,
-                                locate::item_key(text, "rows", i, Some(k)),
+                                row_at(i).map_or(node.pos_of("rows"), |r| r.key_pos(k)),
                                 format!("unknown column `{k}`"),
                                 hint,
                             ));
