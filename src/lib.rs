@@ -12,6 +12,7 @@ pub mod dates;
 pub mod error;
 pub mod fs;
 pub mod init;
+pub mod manifest;
 pub mod markdown;
 pub mod planner;
 pub mod print;

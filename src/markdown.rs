@@ -56,6 +56,15 @@ pub fn render(
     strip_leading_h1: bool,
     resolve: &mut dyn FnMut(LinkSite) -> Option<String>,
 ) -> Rendered {
+    // CommonMark replaces NUL with U+FFFD; pulldown-cmark passes it through. The replacement
+    // has the same length in characters, so columns of later diagnostics stay right.
+    let replaced;
+    let source = if source.contains('\0') {
+        replaced = source.replace('\0', "\u{FFFD}");
+        replaced.as_str()
+    } else {
+        source
+    };
     let mut out = Rendered::default();
     let mut events: Vec<Event> = Vec::new();
     let mut used_ids: HashMap<String, usize> = HashMap::new();

@@ -3,7 +3,9 @@
 use crate::check;
 use crate::config::{BuildOptions, Config};
 use crate::content::{self, Library};
-use crate::error::{Diagnostic, Error, Result};
+use crate::error::{Error, Result};
+use crate::manifest::Manifest;
+use crate::planner::Planner;
 use crate::render::{self, DirSink, Sink, Stats, Theme};
 use crate::{fs, publish, search};
 use std::time::{Duration, Instant};
@@ -21,93 +23,75 @@ pub struct Site {
     pub config: Config,
     pub library: Library,
     pub theme: Theme,
+    /// The planner's settings, resolved against the worksheets.
+    pub planner: Planner,
+    /// Every output path and where it comes from.
+    pub manifest: Manifest,
 }
 
 impl Site {
-    /// Loads config, content and theme, collecting all diagnostics of both stages.
+    /// Loads config, content and theme and runs every check of the whole site (planner
+    /// settings, templates, output paths), reporting all their diagnostics together.
     pub fn load(opts: &BuildOptions) -> Result<Site> {
         let config = Config::load(opts)?;
-        let (library, theme) = rayon::join(|| content::load(&config), || Theme::load(&config));
+        let theme_files = render::theme::theme_files(&config);
+        let ((library, mut diags), theme) = rayon::join(
+            || content::load(&config, theme_files),
+            || Theme::load(&config),
+        );
         let root = config.root.clone();
-        match (library, theme) {
-            (Ok(library), Ok(theme)) => {
-                let mut problems = theme.missing_templates(&library, &root);
-                problems.extend(static_collisions(&library, &theme, &root));
-                if !problems.is_empty() {
-                    return Err(Error::content(problems));
-                }
-                Ok(Site {
-                    config,
-                    library,
-                    theme,
-                })
+        let planner = crate::planner::resolve(&config, &library).map_err(|d| diags.extend(d));
+        let theme = match theme {
+            Ok(theme) => {
+                diags.extend(theme.missing_templates(&library, &root));
+                let (manifest, collisions) = Manifest::build(&config, &library, &theme.statics);
+                diags.extend(collisions);
+                Some((theme, manifest))
             }
-            (l, t) => {
-                let mut diags = l.err().unwrap_or_default();
-                diags.extend(t.err().unwrap_or_default());
-                Err(Error::content(
-                    diags.into_iter().map(|d| d.relative_to(&root)).collect(),
-                ))
+            Err(d) => {
+                diags.extend(d);
+                None
             }
+        };
+        match (theme, planner) {
+            (Some((theme, manifest)), Ok(planner)) if diags.is_empty() => Ok(Site {
+                config,
+                library,
+                theme,
+                planner,
+                manifest,
+            }),
+            _ => Err(Error::content(
+                diags.into_iter().map(|d| d.relative_to(&root)).collect(),
+            )),
         }
     }
 
     /// Renders every page, then the files a host and the search box need.
     pub fn render_to(&mut self, sink: &dyn Sink) -> Result<Stats> {
-        let mut stats = render::render_site(&self.config, &self.library, &mut self.theme, sink)?;
-        let statics = &self.theme.statics;
-        let taken = |path: &str| statics.contains_key(path);
+        let mut stats = render::render_site(
+            &self.config,
+            &self.library,
+            &self.planner,
+            &mut self.theme,
+            sink,
+        )?;
+        let manifest = &self.manifest;
+        let taken = |path: &str| manifest.is_replaced(path);
         stats.files += publish::write(&self.config, &self.library, &taken, sink)?;
         stats.files += self.write_search_index(sink)?;
         Ok(stats)
     }
 
-    /// Writes `search-index.json`, unless search is off or the site has a static file of that
-    /// name; returns how many files it wrote.
+    /// Writes `search-index.json`, unless search is off; returns how many files it wrote.
     pub fn write_search_index(&self, sink: &dyn Sink) -> Result<usize> {
-        if !self.config.site.search || self.theme.statics.contains_key(search::INDEX_FILE) {
+        if !self.config.site.search {
             return Ok(0);
         }
         let index = search::build(&self.config, &self.library);
         sink.write(search::INDEX_FILE, index.to_json().as_bytes())?;
         Ok(1)
     }
-}
-
-/// A static file that would silently replace a generated page is an error.
-fn static_collisions(lib: &Library, theme: &Theme, root: &std::path::Path) -> Vec<Diagnostic> {
-    let mut generated: std::collections::HashMap<String, &std::path::Path> = lib
-        .pages
-        .iter()
-        .map(|p| (render::index_file(&p.path), p.source.as_path()))
-        .chain(lib.sections.iter().map(|s| {
-            (
-                render::index_file(&s.path),
-                s.index.as_deref().unwrap_or(&s.source),
-            )
-        }))
-        .collect();
-    generated.insert(
-        "404.html".into(),
-        std::path::Path::new("the theme's 404.html"),
-    );
-    let mut diags = Vec::new();
-    for (path, src) in &theme.statics {
-        if let (Some(page), render::StaticSource::Disk(file)) = (generated.get(path), src) {
-            let shown = file.strip_prefix(root).unwrap_or(file);
-            diags.push(
-                Diagnostic::new(
-                    shown,
-                    format!(
-                        "this file would overwrite `{path}`, generated from `{}`",
-                        page.display()
-                    ),
-                )
-                .hint("rename or move the static file, or give the page another slug"),
-            );
-        }
-    }
-    diags
 }
 
 /// `rapport build`: renders into a fresh folder beside the output and swaps it in only when

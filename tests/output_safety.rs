@@ -177,6 +177,10 @@ fn a_static_file_may_not_overwrite_a_generated_page() {
     site.write("static/404.html", "<p>mine</p>");
     site.write("static/why/index.html", "<p>mine</p>");
     let run = site.build_fails();
-    run.stderr_has(&["static/404.html", "would overwrite `404.html`"]);
-    run.stderr_has(&["static/why/index.html", "would overwrite `why/index.html`"]);
+    run.stderr_has(&[
+        "error: static/404.html: `404.html` would be written twice: by `static/404.html` and by the theme's 404 page",
+    ]);
+    run.stderr_has(&[
+        "error: static/why/index.html: `why/index.html` would be written twice: by `static/why/index.html` and by `content/01-why/_index.md`",
+    ]);
 }

@@ -37,9 +37,18 @@ pub(super) struct Parsed {
     pub(super) worksheet: Option<Worksheet>,
 }
 
-pub fn load(config: &Config) -> Result<Library, Vec<Diagnostic>> {
+/// Loads every source. `theme_files` are the files the theme ships, which links may name.
+/// Returns what could be read even when there are errors, so that checks of the whole site
+/// (the planner's settings) still run and are reported together with them.
+pub fn load(
+    config: &Config,
+    theme_files: std::collections::BTreeSet<String>,
+) -> (Library, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let mut lib = Library::default();
+    let mut lib = Library {
+        theme_files,
+        ..Library::default()
+    };
     let sources = walk(config, &mut lib, &mut diags);
 
     // Pass 1 (parallel): read and split every source.
@@ -176,11 +185,7 @@ pub fn load(config: &Config) -> Result<Library, Vec<Diagnostic>> {
     }
     lib.link_checks = checks;
     lib.drafts = drafts;
-    if diags.is_empty() {
-        Ok(lib)
-    } else {
-        Err(diags)
-    }
+    (lib, diags)
 }
 
 /// What is needed of a source after rendering when its title turns out to be missing.

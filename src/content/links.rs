@@ -182,7 +182,10 @@ impl<'a> Resolver<'a> {
             return None;
         }
         if let Ok(in_static) = target.strip_prefix("static") {
-            if self.config.static_dir.join(in_static).is_file() {
+            let name = in_static.to_string_lossy().replace('\\', "/");
+            if self.config.static_dir.join(in_static).is_file()
+                || self.lib.theme_files.contains(&name)
+            {
                 let url = self.config.url(&in_static.to_string_lossy());
                 return Some(format!("{url}{}", frag(fragment)));
             }

@@ -111,6 +111,8 @@ pub struct Library {
     /// The front matter of every Markdown page and `_index.md`, as parsed (for serve, which
     /// re-renders an edited page alone only while its front matter stays the same).
     pub front_matter: HashMap<PathBuf, front_matter::FrontMatter>,
+    /// Files the theme ships (`rapport.css`), as output paths: links to them resolve.
+    pub theme_files: std::collections::BTreeSet<String>,
 }
 
 impl Library {

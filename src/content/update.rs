@@ -198,7 +198,8 @@ mod tests {
             ..BuildOptions::default()
         };
         let config = Config::load(&opts).unwrap();
-        let lib = super::super::load(&config).unwrap();
+        let (lib, diags) = super::super::load(&config, Default::default());
+        assert!(diags.is_empty(), "{diags:?}");
         (dir, config, lib)
     }
 

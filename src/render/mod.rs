@@ -191,11 +191,10 @@ impl<'a> Pass<'a> {
 pub fn render_site(
     config: &Config,
     lib: &Library,
+    planner: &crate::planner::Planner,
     theme: &mut Theme,
     sink: &dyn Sink,
 ) -> Result<Stats, Error> {
-    // Planner settings are checked before anything is written.
-    let planner = crate::planner::resolve(config, lib).map_err(Error::content)?;
     *theme.tera.global_context() = SharedContext::globals(config, lib);
     let theme = &*theme;
     let pass = Pass::new(config, lib, theme, sink, &|_| true);
@@ -206,7 +205,7 @@ pub fn render_site(
         .into_par_iter()
         .try_for_each(|i| pass.page(i))?;
     pass.not_found()?;
-    let planner_ctx = worksheets::planner_context(config, lib, &planner);
+    let planner_ctx = worksheets::planner_context(config, lib, planner);
     match theme.tera.render("planner.html", &planner_ctx) {
         Ok(html) => sink.write(&index_file(crate::planner::PATH), html.as_bytes())?,
         Err(e) => pass.report(e),

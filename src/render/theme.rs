@@ -122,6 +122,21 @@ impl Theme {
     }
 }
 
+/// The paths (below the output root) of the files the theme ships: the built-in theme's and
+/// those in `themes/<name>/static/`. Links to them resolve like links to `static/` files.
+pub fn theme_files(config: &Config) -> std::collections::BTreeSet<String> {
+    let mut statics = BTreeMap::new();
+    read_statics(
+        &config.themes_dir.join(&config.site.theme).join("static"),
+        &mut statics,
+    );
+    let builtin = embedded::FILES
+        .iter()
+        .filter_map(|(rel, _)| rel.strip_prefix("static/"))
+        .map(String::from);
+    statics.into_keys().chain(builtin).collect()
+}
+
 impl Theme {
     /// Every `template:` named in front matter must exist. Checked before rendering, so that the
     /// error points at the page that names it rather than at the theme.

@@ -1,0 +1,267 @@
+//! Diagnostics as a user meets them: the binary on small sites, the whole stderr compared, so
+//! that an extra or a lost error fails a test. Every mistake of a build at once, each at its own
+//! line and column, with a hint where one helps.
+
+mod common;
+
+use common::Site;
+use std::time::{Duration, Instant};
+
+/// A site of `files` whose build fails with exit code 1; returns its stderr.
+fn failing_build(files: &[(&str, &str)]) -> String {
+    let mut all = vec![
+        ("handbook.yaml", "title: \"T\"\n"),
+        ("content/_index.md", "---\ntitle: Home\n---\n\nHello.\n"),
+    ];
+    all.extend_from_slice(files);
+    let site = Site::with_files(&all);
+    site.run(&["build", "--today", "2026-12-01"])
+        .failure(1)
+        .stderr
+}
+
+#[test]
+fn every_mistake_of_a_person_is_reported_in_one_run() {
+    let sheet = "kind: stakeholders\npeople:\n  - name: Dana\n    role: wizard\n    cadence: fortnightly\n    last_contact: 2027-02-30\n    favourite_color: blue\n  - name: Lee\n    inside_company: yes\n";
+    let err = failing_build(&[("content/people.yaml", sheet)]);
+    assert_eq!(
+        err,
+        "\
+error: content/people.yaml:4:11: unknown value `wizard` (at `people[0].role`)
+ 4 |     role: wizard
+   |           ^
+ hint: allowed values: hr, leadership, supervisor, recruiter, career-consultant, mentor, sponsor, peer, other
+
+error: content/people.yaml:5:14: unknown value `fortnightly` (at `people[0].cadence`)
+ 5 |     cadence: fortnightly
+   |              ^
+ hint: allowed values: weekly, biweekly, monthly, quarterly, yearly
+
+error: content/people.yaml:6:19: impossible date `2027-02-30` (at `people[0].last_contact`)
+ 6 |     last_contact: 2027-02-30
+   |                   ^
+ hint: month 02 of 2027 has 28 days
+
+error: content/people.yaml:7:5: unknown key `favourite_color` (at `people[0]`)
+ 7 |     favourite_color: blue
+   |     ^
+ hint: known keys: name, role, organization, inside_company, influence, relationship, last_contact, cadence, next_step, notes, contact, interactions
+
+error: content/people.yaml:9:21: wrong type: expected `true` or `false`, found the text `yes` (at `people[1].inside_company`)
+ 9 |     inside_company: yes
+   |                     ^
+ hint: write `true` or `false`
+
+5 errors found
+"
+    );
+}
+
+#[test]
+fn common_yaml_slips_get_a_hint() {
+    let cases = [
+        (
+            "---\ntitle: Meet: the people\n---\n",
+            "content/a.md:2:12: mapping values are not allowed in this context",
+            "hint: quote a value that contains `: `, e.g. `title: \"Meet: the people\"`",
+        ),
+        (
+            "---\ntitle: A\nextra:\n\tsize: 2\n---\n",
+            "content/a.md:4:2: tabs disallowed within this context (block indentation)",
+            "hint: indent with spaces: YAML does not allow tabs for indentation",
+        ),
+        (
+            "---\ntitle: A\ndraft: yes\n---\n",
+            "content/a.md:3:8: wrong type: expected `true` or `false`, found the text `yes` (at `draft`)",
+            "hint: write `true` or `false`",
+        ),
+    ];
+    for (page, at, hint) in cases {
+        let err = failing_build(&[("content/a.md", page)]);
+        assert!(err.contains(&format!("error: {at}")), "{err}");
+        assert!(err.contains(hint), "{err}");
+    }
+    let sheet =
+        "kind: checklist\nweekly:\n  - Send two messages\n  - Book a coffee\n  Review the list\n";
+    let err = failing_build(&[("content/c.yaml", sheet)]);
+    assert!(err.contains("error: content/c.yaml:5:3:"), "{err}");
+    assert!(
+        err.contains("hint: start a list item with `- `, as the items above it"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_duplicate_key_is_reported_at_its_second_occurrence() {
+    let site = Site::with_files(&[
+        (
+            "handbook.yaml",
+            "title: \"T\"\nbase_url: /\ndescription: d\nbase_url: /x/\n",
+        ),
+        ("content/_index.md", "Hi.\n"),
+    ]);
+    let err = site.run(&["build"]).failure(1).stderr;
+    assert_eq!(
+        err,
+        "\
+error: handbook.yaml:4:1: duplicate key `base_url`
+ 4 | base_url: /x/
+   | ^
+ hint: `base_url` is set earlier in the same mapping: keep one of them
+
+1 error found
+"
+    );
+}
+
+#[test]
+fn a_control_character_is_reported_where_it_is() {
+    let site = Site::with_files(&[
+        ("handbook.yaml", "title: \"T\"\ndescription: \"a\u{7}b\"\n"),
+        ("content/_index.md", "Hi.\n"),
+    ]);
+    let err = site.run(&["build"]).failure(1).stderr;
+    assert!(
+        err.starts_with("error: handbook.yaml:2:16: control character U+0007 in the text\n"),
+        "{err}"
+    );
+    assert!(err.contains(" hint: delete it"), "{err}");
+}
+
+#[test]
+fn a_broken_worksheet_is_still_a_link_target() {
+    let err = failing_build(&[
+        (
+            "content/people.yaml",
+            "kind: stakeholders\npeople:\n  - name: Dana\n    cadence: sometimes\n",
+        ),
+        (
+            "content/guide.md",
+            "---\ntitle: Guide\n---\n\nSee [the map](people.yaml#inside) and [again](people.yaml).\n",
+        ),
+    ]);
+    assert_eq!(
+        err,
+        "\
+error: content/people.yaml:4:14: unknown value `sometimes` (at `people[0].cadence`)
+ 4 |     cadence: sometimes
+   |              ^
+ hint: allowed values: weekly, biweekly, monthly, quarterly, yearly
+
+1 error found
+"
+    );
+}
+
+#[test]
+fn a_planner_include_error_comes_with_the_content_errors() {
+    let site = Site::with_files(&[
+        (
+            "handbook.yaml",
+            "title: \"T\"\nplanner:\n  include:\n    - checklist.yaml\n    - nope.yaml\n",
+        ),
+        ("content/_index.md", "Hi.\n"),
+        ("content/checklist.yaml", "kind: checklist\nweekly: [a]\n"),
+        ("content/bad.md", "---\ntitel: x\n---\n"),
+    ]);
+    let run = site.run(&["build"]).failure(1);
+    assert_eq!(
+        run.error_lines(),
+        [
+            "error: content/bad.md:2:1: unknown key `titel`",
+            "error: handbook.yaml:5:7: `planner.include` names `nope.yaml`, which is not a worksheet",
+        ],
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn static_files_may_not_replace_the_planner_or_a_calendar() {
+    let site = Site::with_files(&[
+        ("handbook.yaml", "title: \"T\"\n"),
+        ("content/_index.md", "Hi.\n"),
+        (
+            "content/time.yaml",
+            "kind: schedule\nblocks:\n  - title: Coffee\n    every: weekly\n    from: 2026-01-05\n    start: \"08:00\"\n    duration: 30m\n",
+        ),
+        ("static/planner/index.html", "mine"),
+        ("static/calendar.ics", "mine"),
+        ("static/time/calendar.ics", "mine"),
+    ]);
+    let run = site.run(&["build"]).failure(1);
+    assert_eq!(
+        run.error_lines(),
+        [
+            "error: static/calendar.ics: `calendar.ics` would be written twice: by `static/calendar.ics` and by the calendar of every schedule",
+            "error: static/planner/index.html: `planner/index.html` would be written twice: by `static/planner/index.html` and by the printable planner",
+            "error: static/time/calendar.ics: `time/calendar.ics` would be written twice: by `static/time/calendar.ics` and by the calendar of `content/time.yaml`",
+        ],
+        "{}",
+        run.stderr
+    );
+    assert!(!site.output_exists("index.html"));
+}
+
+#[test]
+fn a_link_to_a_theme_file_resolves() {
+    let site = Site::with_files(&[
+        ("handbook.yaml", "title: \"T\"\nbase_url: /hb/\n"),
+        (
+            "content/_index.md",
+            "---\ntitle: Home\n---\n\nThe [stylesheet](../static/rapport.css).\n",
+        ),
+    ]);
+    site.build(&[]);
+    assert!(
+        site.output("index.html")
+            .contains("<a href=\"/hb/rapport.css\">stylesheet</a>")
+    );
+}
+
+/// Alias fan-out and deep nesting are refused at once, with nothing written and no staging
+/// folder left beside the output.
+#[test]
+fn yaml_bombs_are_refused_quickly_and_leave_nothing() {
+    let mut fan = format!(
+        "kind: table\ncolumns: [A]\nx: &a {}\nrows:\n",
+        "y".repeat(10_000)
+    );
+    fan.push_str(&"  - [*a]\n".repeat(20_000));
+    let deep: String = (0..500)
+        .map(|i| format!("{}k:\n", "  ".repeat(i)))
+        .collect();
+    for (name, text, message) in [
+        ("fan.yaml", fan, "through aliases"),
+        ("deep.yaml", deep, "nest deeper than"),
+    ] {
+        let site = Site::minimal();
+        site.write(&format!("content/{name}"), &text);
+        let start = Instant::now();
+        let err = site.run(&["build"]).failure(1).stderr;
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "took {:?}",
+            start.elapsed()
+        );
+        assert!(err.contains(message), "{err}");
+        let left: Vec<_> = std::fs::read_dir(&site.root)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(
+            left.iter().all(|n| !n.contains("rapport") && n != "public"),
+            "{left:?}"
+        );
+    }
+}
+
+#[test]
+fn a_nul_in_a_page_body_becomes_the_replacement_character() {
+    let site = Site::minimal();
+    site.write("content/a.md", "---\ntitle: A\n---\n\nbefore\u{0}after\n");
+    site.build(&[]);
+    let html = site.output("a/index.html");
+    assert!(html.contains("before\u{FFFD}after"), "{html}");
+    assert!(!html.contains('\u{0}'));
+}
