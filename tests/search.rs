@@ -107,7 +107,8 @@ fn the_bundled_index_covers_every_page_and_every_heading_anchor() {
     let size = std::fs::metadata(out.join("search-index.json"))
         .unwrap()
         .len();
-    assert!(size < 200_000, "the index is {size} bytes");
+    // The bundled handbook is about 45,000 words (pages and worksheets): about 255 KB of index.
+    assert!(size < 300_000, "the index is {size} bytes");
 }
 
 #[test]

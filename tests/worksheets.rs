@@ -292,7 +292,7 @@ fn the_bundled_handbook_has_its_worksheets() {
         planner
             .matches(r#"<section class="sheet sheet-worksheet"#)
             .count(),
-        5
+        15
     );
     assert_eq!(
         planner
