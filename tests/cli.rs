@@ -352,14 +352,17 @@ fn completions_for_every_shell() {
         }
     }
     // The bash script is valid bash.
-    let bash = site.run(&["completions", "bash"]).success().stdout;
-    site.write("rapport.bash", &bash);
-    let status = Command::new("bash")
-        .args(["-n", "rapport.bash"])
-        .current_dir(&site.root)
-        .status()
-        .expect("run bash");
-    assert!(status.success());
+    #[cfg(unix)]
+    {
+        let bash = site.run(&["completions", "bash"]).success().stdout;
+        site.write("rapport.bash", &bash);
+        let status = Command::new("bash")
+            .args(["-n", "rapport.bash"])
+            .current_dir(&site.root)
+            .status()
+            .expect("run bash");
+        assert!(status.success());
+    }
     site.run(&["completions", "tcsh"]).failure(2);
 }
 
@@ -447,4 +450,162 @@ fn zolas_short_flags() {
     for flag in ["-i, --interface", "-p, --port", "-O, --open"] {
         assert!(help.contains(flag), "{flag}: {help}");
     }
+}
+
+#[test]
+fn init_writes_a_readme_and_a_gitignore_to_carry_on_alone() {
+    let site = Site::bare();
+    site.run(&["init", "hb", "--title", "Ada's handbook"])
+        .success();
+    let hb = site.path("hb");
+    let readme = std::fs::read_to_string(hb.join("README.md")).unwrap();
+    assert!(readme.starts_with("# Ada's handbook\n"), "{readme}");
+    for part in [
+        "rapport serve",
+        "rapport build",
+        "rapport check",
+        "rapport print",
+        "## Publish on GitHub Pages",
+        "*GitHub Actions*",
+        "## Keep personal data off the public site",
+        "`content/private/`",
+        "draft: true",
+        concat!(
+            "cargo install --locked rapport-handbook --version ",
+            env!("CARGO_PKG_VERSION")
+        ),
+    ] {
+        assert!(readme.contains(part), "README lacks {part:?}");
+    }
+    // Every file the README's table names exists.
+    let mut named = 0;
+    for row in readme.lines().filter(|l| l.starts_with("| `")) {
+        let path = row[3..].split('`').next().unwrap();
+        assert!(hb.join(path).exists(), "README names {path}, which init did not write");
+        named += 1;
+    }
+    assert!(named >= 5, "{readme}");
+
+    // What rapport writes and the private worksheets stay out of Git; the handbook does not.
+    site.run(&["build", "--root", "hb", "--today", TODAY]).success();
+    site.write("hb/planner.pdf", "%PDF-1.7\n");
+    site.write("hb/content/private/people.yaml", "kind: stakeholders\npeople: []\n");
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .args(args)
+            .current_dir(&hb)
+            .output()
+            .expect("git runs")
+    };
+    assert!(git(&["init", "-q"]).status.success());
+    let ignored = git(&[
+        "check-ignore",
+        "public/index.html",
+        "planner.pdf",
+        "content/private/people.yaml",
+    ]);
+    assert_eq!(
+        String::from_utf8_lossy(&ignored.stdout),
+        "public/index.html\nplanner.pdf\ncontent/private/people.yaml\n"
+    );
+    let kept = git(&[
+        "check-ignore",
+        "README.md",
+        "handbook.yaml",
+        ".gitignore",
+        "content/_index.md",
+        "content/01-basics/03-people.yaml",
+        ".github/workflows/pages.yml",
+    ]);
+    assert_eq!(String::from_utf8_lossy(&kept.stdout), "");
+}
+
+/// `# key: value`, `#   key:`: a key commented out, not prose.
+fn is_key_line(line: &str) -> bool {
+    let rest = line.trim_start_matches('#').trim_start();
+    let key = rest.split(':').next().unwrap_or("");
+    !key.is_empty()
+        && key.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+        && (rest.contains(": ") || rest.ends_with(':'))
+}
+
+/// The keys `handbook.yaml` (or its `section:`) accepts, as the error for an unknown key lists
+/// them.
+fn known_keys(section: Option<&str>) -> Vec<String> {
+    let site = Site::bare();
+    let yaml = match section {
+        None => "title: T\nzzz: 1\n".to_string(),
+        Some(s) => format!("title: T\n{s}:\n  zzz: 1\n"),
+    };
+    site.write("handbook.yaml", &yaml);
+    let err = site.run(&["check"]).failure(1).stderr;
+    let list = err
+        .split("known keys: ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{err}"))
+        .lines()
+        .next()
+        .unwrap();
+    list.split(", ").map(str::to_string).collect()
+}
+
+#[test]
+fn init_explains_every_key_of_handbook_yaml_and_every_example_works() {
+    let site = Site::bare();
+    site.run(&["init", "hb", "-q"]).success();
+    let text = std::fs::read_to_string(site.path("hb/handbook.yaml")).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let explained = |indent: &str, key: &str| {
+        lines.iter().enumerate().any(|(i, l)| {
+            let set = l.starts_with(&format!("{indent}{key}:"))
+                || l.starts_with(&format!("# {indent}{key}:"))
+                || l.starts_with(&format!("#{indent}{key}:"));
+            // The line before is a comment of prose, not another key.
+            set && i > 0 && lines[i - 1].starts_with('#') && !is_key_line(lines[i - 1])
+        })
+    };
+    let top = known_keys(None);
+    assert!(top.len() >= 12, "{top:?}");
+    for key in &top {
+        assert!(explained("", key), "handbook.yaml does not explain `{key}`");
+    }
+    for (section, indent) in [("planner", "  # "), ("sitemap", "  ")] {
+        for key in known_keys(Some(section)) {
+            let found = explained(indent, &key)
+                || lines.iter().any(|l| l.starts_with(&format!("#   {key}:")));
+            assert!(found, "handbook.yaml does not show `{section}.{key}`");
+        }
+    }
+
+    // Taking out the `# ` of every example gives a handbook that builds with them all.
+    let uncommented: String = lines
+        .iter()
+        .map(|l| {
+            let rest = l.strip_prefix("# ").unwrap_or("");
+            if (l.starts_with("# ") && is_key_line(l)) || l.starts_with("#   ") {
+                format!("{rest}\n")
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    assert_ne!(uncommented, text);
+    site.write("hb/handbook.yaml", &uncommented);
+    site.run(&["build", "--root", "hb", "--today", TODAY]).success();
+    assert_eq!(
+        std::fs::read_to_string(site.path("hb/public/CNAME")).unwrap(),
+        "handbook.example.org\n"
+    );
+}
+
+#[test]
+fn init_worksheets_print_with_rows_to_write_in() {
+    let site = Site::bare();
+    site.run(&["init", "hb", "-q"]).success();
+    site.run(&["build", "--root", "hb", "--today", TODAY]).success();
+    let people = std::fs::read_to_string(site.path("hb/public/basics/people/index.html")).unwrap();
+    assert_eq!(people.matches("<tr class=\"blank-row print-only\">").count(), 6);
+    let habits = std::fs::read_to_string(site.path("hb/public/basics/habits/index.html")).unwrap();
+    // Four under each of the weekly, monthly and yearly lists.
+    assert_eq!(habits.matches("class=\"blank-item print-only\"").count(), 12);
 }
