@@ -1,21 +1,41 @@
 //! Command-line interface (clap). Every flag has a help text; `--help` works on each command.
+//! Where Zola has the same flag, it has Zola's name (`-u/--base-url`, `-o/--output`,
+//! `-p/--port`, `-i/--interface`, `-O/--open`, `-r/--root`).
 
 use chrono::NaiveDate;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
+
+/// `rapport --version`: the version, and the commit it was built from when the build knew it
+/// (`0.1.0 (1a2b3c4d5e6f 2026-12-01)`); see build.rs.
+pub const VERSION: &str = env!("RAPPORT_VERSION");
 
 #[derive(Debug, Parser)]
 #[command(
     name = "rapport",
-    version,
-    about = "Build a career-networking handbook into a static site with printable planners"
+    version = VERSION,
+    propagate_version = true,
+    about = "Build a career-networking handbook into a static site with printable planners",
+    after_help = "Exit codes: 0 success; 1 problems in the handbook (including `check`'s \
+                  findings); 2 a usage error, a refusal, or a failed file operation."
 )]
 pub struct Cli {
     /// Print nothing but errors.
     #[arg(short, long, global = true)]
     pub quiet: bool,
+    /// When to colour diagnostics: `auto` colours them on a terminal unless NO_COLOR is set.
+    #[arg(long, global = true, value_name = "WHEN", default_value = "auto")]
+    pub color: ColorChoice,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 #[derive(Debug, Subcommand)]
@@ -30,12 +50,29 @@ pub enum Command {
     Serve(ServeArgs),
     /// Print the planner (worksheets and one page per week) to a PDF with headless Chromium.
     Print(PrintArgs),
+    /// Print a shell completion script (e.g. `rapport completions bash > ~/.local/share/bash-completion/completions/rapport`).
+    Completions(CompletionsArgs),
+    /// Print a man page (e.g. `rapport man | man -l -`, or `rapport man build`).
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// A command whose page to print (`rapport-build(1)`, ...) instead of rapport(1).
+    #[arg(value_name = "COMMAND")]
+    pub command: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct SiteArgs {
     /// The handbook folder (the one holding `handbook.yaml`).
-    #[arg(long, default_value = ".", value_name = "DIR")]
+    #[arg(short, long, default_value = ".", value_name = "DIR")]
     pub root: PathBuf,
     /// Include pages marked `draft: true`.
     #[arg(long)]
@@ -53,7 +90,7 @@ pub struct BuildArgs {
     #[arg(short, long, value_name = "DIR")]
     pub output: Option<PathBuf>,
     /// Override `base_url` from handbook.yaml (e.g. `https://me.github.io/handbook/`).
-    #[arg(long, value_name = "URL", value_parser = parse_base_url)]
+    #[arg(short = 'u', long, value_name = "URL", value_parser = parse_base_url)]
     pub base_url: Option<String>,
 }
 
@@ -62,7 +99,7 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub site: SiteArgs,
     /// Check as if built with this `base_url` (e.g. `https://me.github.io/handbook/`).
-    #[arg(long, value_name = "URL", value_parser = parse_base_url)]
+    #[arg(short = 'u', long, value_name = "URL", value_parser = parse_base_url)]
     pub base_url: Option<String>,
 }
 
@@ -71,13 +108,13 @@ pub struct ServeArgs {
     #[command(flatten)]
     pub site: SiteArgs,
     /// The address to listen on; 127.0.0.1 keeps the preview on this machine.
-    #[arg(long, default_value = "127.0.0.1", value_name = "IP")]
+    #[arg(short, long, default_value = "127.0.0.1", value_name = "IP")]
     pub interface: std::net::IpAddr,
     /// The port to listen on [default: 1111, or the next free one]; 0 picks any free port.
     #[arg(short, long, value_name = "PORT")]
     pub port: Option<u16>,
     /// Open the site in the web browser.
-    #[arg(long)]
+    #[arg(short = 'O', long)]
     pub open: bool,
 }
 

@@ -115,7 +115,7 @@ impl fmt::Display for Diagnostic {
         let label = self.severity.label();
         writeln!(f, "{label}: {}: {}", self.location(), self.message)?;
         if let Some(line) = &self.source_line {
-            let (src, col) = window(line, self.col);
+            let (src, col) = source_window(line, self.col);
             let num = self.line.to_string();
             let pad = " ".repeat(num.len());
             writeln!(f, " {num} | {src}")?;
@@ -140,7 +140,7 @@ impl fmt::Display for Diagnostic {
 const SHOWN_CHARS: usize = 100;
 
 /// A long source line cut to the part around `col`, and the column within that part.
-fn window(line: &str, col: usize) -> (String, usize) {
+pub fn source_window(line: &str, col: usize) -> (String, usize) {
     let len = line.chars().count();
     if len <= SHOWN_CHARS {
         return (line.to_string(), col);

@@ -4,125 +4,87 @@ use crate::error::{Error, Result};
 use crate::fs;
 use std::path::Path;
 
-/// The starter files: (path, contents). `{title}` is replaced by the handbook's title.
+/// The starter files: (path in the handbook, text). In the text, `{title}` becomes the
+/// handbook's title, `{version}` this rapport's version and `{install}` how to install it.
 const FILES: &[(&str, &str)] = &[
-    (
-        "handbook.yaml",
-        "# Settings of your handbook. See the rapport README for every key.\ntitle: \"{title}\"\ndescription: \"Who I know, who knows my work, and when I keep in touch.\"\nbase_url: \"/\"\nlanguage: en\nauthor: \"\"\n",
-    ),
-    (".gitignore", "public/\n"),
-    (
-        "content/_index.md",
-        "---\ntitle: \"{title}\"\ndescription: \"My networking handbook\"\n---\n\nWelcome. Start with [why networking matters](01-basics/01-why.md), then\n[block the time](01-basics/02-time.md#a-weekly-rhythm) for it.\n",
-    ),
+    ("README.md", include_str!("init/README.md")),
+    ("handbook.yaml", include_str!("init/handbook.yaml")),
+    (".gitignore", include_str!("init/gitignore")),
+    ("content/_index.md", include_str!("init/content/_index.md")),
     (
         "content/01-basics/_index.md",
-        "---\ntitle: \"The basics\"\ndescription: \"Why and when to network\"\n---\n\nThe two habits everything else builds on.\n",
+        include_str!("init/content/01-basics/_index.md"),
     ),
     (
         "content/01-basics/01-why.md",
-        "---\ntitle: \"Why networking matters\"\ndescription: \"Relationships are career insurance\"\n---\n\nThe people who know your work decide which doors open for you. Keep those\nrelationships warm in good times, and they are there in bad times.\n\n> [!TIP]\n> Write down five people who shape your career today.\n",
+        include_str!("init/content/01-basics/01-why.md"),
     ),
     (
         "content/01-basics/02-time.md",
-        "---\ntitle: \"Making time\"\ndescription: \"Put networking in your calendar\"\n---\n\n## A weekly rhythm\n\n- [ ] One coffee chat\n- [ ] Three short messages to people you have not spoken to in a while\n\n## A yearly review\n\nOnce a year, review your whole network. See [why](01-why.md) and keep\n[your people](03-people.yaml) up to date.\n",
+        include_str!("init/content/01-basics/02-time.md"),
     ),
     (
         "content/01-basics/03-people.yaml",
-        "# A worksheet: the people who shape your career. Replace the examples with your own.\nkind: stakeholders\ntitle: \"My people\"\ndescription: \"Who shapes my career, and when I am next due to talk to them\"\npeople:\n  - name: \"Example: my supervisor\"\n    role: supervisor\n    inside_company: true\n    cadence: weekly\n    next_step: \"Agree on goals for the quarter\"\n  - name: \"Example: a recruiter I trust\"\n    role: recruiter\n    inside_company: false\n    cadence: quarterly\n    next_step: \"Share an updated CV\"\n",
+        include_str!("init/content/01-basics/03-people.yaml"),
     ),
     (
         "content/01-basics/04-habits.yaml",
-        "# A worksheet: recurring networking habits, printed with check boxes in the planner.\nkind: checklist\ntitle: \"My networking habits\"\nweekly:\n  - text: \"One coffee chat\"\n    when: \"Tuesday 08:30\"\n  - \"Three short messages to people I have not spoken to in a while\"\nmonthly:\n  - \"One event inside or outside the company\"\nyearly:\n  - \"Review the whole network and set goals\"\n",
+        include_str!("init/content/01-basics/04-habits.yaml"),
+    ),
+    (
+        ".github/workflows/pages.yml",
+        include_str!("init/pages.yml"),
     ),
 ];
 
-/// The GitHub Pages workflow of a new handbook. `{git}` becomes rapport's repository (from
-/// `repository` in rapport's Cargo.toml) and `{version}` this rapport's version, so the site is
-/// built by the release that created it until the user changes the pin. Not `cargo install
-/// rapport`: that name on crates.io belongs to an unrelated tool.
-pub const PAGES_WORKFLOW: &str = r#"# Publishes the handbook on GitHub Pages on every push to the default branch.
-#
-# One-time setup: on GitHub, open the repository's Settings > Pages and set
-# "Build and deployment > Source" to "GitHub Actions". The site's address (and so the base
-# path every link uses, e.g. https://you.github.io/handbook/) comes from that configuration.
-name: Publish handbook
+/// The package name on crates.io (the binary is `rapport`; the crate `rapport` is another tool).
+pub const CRATE: &str = env!("CARGO_PKG_NAME");
 
-on:
-  push:
-    branches: [main]
-  workflow_dispatch:
-
-permissions:
-  contents: read
-  pages: write
-  id-token: write
-
-# One deployment at a time; a newer push waits instead of cancelling a deployment half-way.
-concurrency:
-  group: pages
-  cancel-in-progress: false
-
-env:
-  # Where rapport is built from: its Git repository and a release tag (or use --branch/--rev
-  # in the install step below).
-  RAPPORT_GIT: "{git}"
-  RAPPORT_TAG: "v{version}"
-
-jobs:
-  build:
-    runs-on: ubuntu-latest
-    steps:
-      - uses: actions/checkout@v4
-      - name: Configure Pages
-        id: pages
-        uses: actions/configure-pages@v5
-      - name: Cache rapport
-        uses: actions/cache@v4
-        with:
-          path: ~/.cargo/bin/rapport
-          key: rapport-${{ runner.os }}-${{ env.RAPPORT_GIT }}-${{ env.RAPPORT_TAG }}
-      - name: Install rapport
-        run: |
-          if ! command -v rapport; then
-            case "$RAPPORT_GIT" in
-              *OWNER*) echo "::error::set RAPPORT_GIT in .github/workflows/pages.yml to rapport's Git repository"; exit 1 ;;
-            esac
-            cargo install --locked --git "$RAPPORT_GIT" --tag "$RAPPORT_TAG" rapport
-          fi
-      - name: Check links
-        run: rapport check --base-url "${{ steps.pages.outputs.base_url }}/"
-      - name: Build
-        # The last commit's date is the build date, so a rebuild gives the same site.
-        run: |
-          export SOURCE_DATE_EPOCH="$(git log -1 --format=%ct)"
-          rapport build --base-url "${{ steps.pages.outputs.base_url }}/" --output public
-      - name: Upload the site
-        uses: actions/upload-pages-artifact@v3
-        with:
-          path: public
-
-  deploy:
-    needs: build
-    runs-on: ubuntu-latest
-    environment:
-      name: github-pages
-      url: ${{ steps.deployment.outputs.page_url }}
-    steps:
-      - name: Deploy to GitHub Pages
-        id: deployment
-        uses: actions/deploy-pages@v4
-"#;
-
-/// The Pages workflow, filled in with where this rapport comes from.
-pub fn pages_workflow() -> String {
-    let git = match env!("CARGO_PKG_REPOSITORY") {
-        "" => "https://github.com/OWNER/rapport",
-        repo => repo,
+/// Where this rapport's release archives are (`https://github.com/OWNER/REPO/releases`), if it
+/// knows: from `RAPPORT_REPOSITORY` at build time (the release workflow sets it to the repository
+/// it runs in), else from `repository` in Cargo.toml. Only GitHub repositories have releases
+/// at a known address.
+pub fn releases() -> Option<String> {
+    let repo = match option_env!("RAPPORT_REPOSITORY") {
+        Some(r) if !r.is_empty() => r,
+        _ => env!("CARGO_PKG_REPOSITORY"),
     };
-    PAGES_WORKFLOW
-        .replace("{git}", git)
+    let repo = repo.trim_end_matches('/').trim_end_matches(".git");
+    let path = repo.strip_prefix("https://github.com/")?;
+    (path.split('/').filter(|p| !p.is_empty()).count() == 2).then(|| format!("{repo}/releases"))
+}
+
+/// The Pages workflow of a new handbook, installing this version of rapport: the release
+/// archive where `releases` is known, else `cargo install` of this version.
+pub fn pages_workflow(releases: Option<&str>) -> String {
+    let install = match releases {
+        Some(r) => include_str!("init/install-release.yml").replace("{releases}", r),
+        None => include_str!("init/install-cargo.yml").replace("{crate}", CRATE),
+    };
+    fill(include_str!("init/pages.yml"), "", install.trim_end())
+}
+
+/// The README's install instructions.
+fn readme_install(releases: Option<&str>) -> String {
+    let cargo = format!(
+        "```sh\ncargo install --locked {CRATE} --version {}\n```",
+        env!("CARGO_PKG_VERSION")
+    );
+    match releases {
+        Some(r) => format!(
+            "Download the archive for your system from {r}/tag/v{{version}} (check it against\n\
+             the SHA256SUMS beside it) and put `rapport` on your PATH, or build it with Rust\n\
+             (https://rustup.rs):\n\n{cargo}"
+        ),
+        None => format!("Build it with Rust (https://rustup.rs):\n\n{cargo}"),
+    }
+}
+
+/// `text` with `{install}`, `{version}` and `{title}` filled in.
+fn fill(text: &str, title: &str, install: &str) -> String {
+    text.replace("{install}", install)
         .replace("{version}", env!("CARGO_PKG_VERSION"))
+        .replace("{title}", title)
 }
 
 /// Writes the starter handbook into `dir`; returns the number of files written.
@@ -150,11 +112,16 @@ pub fn init(dir: &Path, title: &str, force: bool) -> Result<usize> {
         .replace('\\', "\\\\")
         .replace('"', "\\\"")
         .replace('\n', "\\n");
-    let workflow = pages_workflow();
-    let files = FILES
-        .iter()
-        .map(|(path, text)| (*path, text.replace("{title}", &safe_title)))
-        .chain([(".github/workflows/pages.yml", workflow)]);
+    let releases = releases();
+    let files = FILES.iter().map(|&(path, text)| {
+        let text = match path {
+            // The README takes the title as it is; the others inside double-quoted YAML.
+            "README.md" => fill(text, title, &readme_install(releases.as_deref())),
+            ".github/workflows/pages.yml" => pages_workflow(releases.as_deref()),
+            _ => fill(text, &safe_title, ""),
+        };
+        (path, text)
+    });
     let mut written = 0;
     for (path, text) in files {
         let dest = dir.join(path);

@@ -1,7 +1,9 @@
-//! The command line: `check`, `init`, exit codes, `--quiet`, the summary, and error reporting.
+//! The command line: `check`, `init`, exit codes, `--quiet`, the summary, and error reporting;
+//! closed pipes, colour, completions, man pages and `--version`.
 
 mod common;
-use common::{Site, TODAY};
+use common::{Site, TODAY, repo};
+use std::process::{Command, Stdio};
 
 #[test]
 fn build_prints_a_summary_with_the_counts() {
@@ -196,7 +198,7 @@ fn init_refuses_a_folder_that_is_not_empty() {
     let site = Site::bare();
     site.write("hb/notes.txt", "mine\n");
     site.run(&["init", "hb"])
-        .failure(1)
+        .failure(2)
         .stderr_has(&["`hb` is not empty", "--force"]);
     assert!(!site.path("hb/handbook.yaml").exists());
     site.run(&["init", "hb", "--force"]).success();
@@ -213,4 +215,425 @@ fn init_into_an_empty_folder_is_fine() {
     std::fs::create_dir(site.path("hb")).unwrap();
     site.run(&["init", "hb"]).success();
     site.run(&["build", "--root", "hb"]).success();
+}
+
+#[test]
+fn refusals_and_failed_file_operations_exit_with_code_2() {
+    let site = Site::fixture("basic");
+    // A refused output folder: the handbook itself.
+    site.run(&["build", "--output", "."])
+        .failure(2)
+        .stderr_has(&["error: refusing to replace", "hint: "]);
+    // A file operation that fails names its path.
+    site.write("taken", "a file, not a folder\n");
+    site.run(&["build", "--output", "taken/site"])
+        .failure(2)
+        .stderr_has(&["error: could not ", "taken`"]);
+    // Problems in the handbook are 1, and `check`'s findings are such problems.
+    site.write("content/career/x.md", "# X\n\n[gone](gone.md)\n");
+    site.run(&["check"]).failure(1);
+}
+
+/// Runs rapport with its stdout the write end of a pipe whose read end is already closed, so its
+/// first line of output meets a broken pipe.
+#[cfg(unix)]
+fn run_into_closed_pipe(site: &Site, args: &[&str]) -> common::Run {
+    use std::os::fd::FromRawFd;
+    let mut fds = [0; 2];
+    assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0, "pipe");
+    assert_eq!(unsafe { libc::close(fds[0]) }, 0, "close the read end");
+    let write_end = unsafe { std::fs::File::from_raw_fd(fds[1]) };
+    let output = site
+        .command(args)
+        .stdout(write_end)
+        .stderr(Stdio::piped())
+        .output()
+        .expect("run rapport");
+    common::Run::from(output)
+}
+
+#[cfg(unix)]
+#[test]
+fn a_closed_stdout_ends_quietly_with_the_commands_own_code() {
+    let site = Site::fixture("basic");
+    for args in [
+        &["build", "--today", TODAY][..],
+        &["check", "--today", TODAY],
+        &["completions", "bash"],
+        &["man"],
+        &["--help"],
+    ] {
+        let run = run_into_closed_pipe(&site, args).success();
+        assert_eq!(run.stderr, "", "{args:?}");
+    }
+    // Content errors still go to stderr and still exit 1.
+    site.write("content/career/x.md", "no title\n");
+    let run = run_into_closed_pipe(&site, &["check", "--today", TODAY]).failure(1);
+    run.stderr_has(&["the page has no title"]);
+    assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+}
+
+#[cfg(unix)]
+#[test]
+fn piped_into_head_exits_0_without_a_panic() {
+    // The bundled handbook lists many external links, more than `head -1` reads.
+    let site = Site::bare();
+    let root = repo().to_str().unwrap();
+    for pipeline in [
+        format!("\"$0\" check --root '{root}' --today {TODAY} | head -1"),
+        format!("\"$0\" build --root '{root}' --output out --today {TODAY} | head -0"),
+    ] {
+        let out = Command::new("bash")
+            .args(["-c", &format!("set -o pipefail; {pipeline}")])
+            .arg(env!("CARGO_BIN_EXE_rapport"))
+            .current_dir(&site.root)
+            .output()
+            .expect("run bash");
+        let run = common::Run::from(out).success();
+        assert!(
+            !run.stderr.contains("panicked"),
+            "{pipeline}: {}",
+            run.stderr
+        );
+        assert!(run.stdout.lines().count() <= 1, "{}", run.stdout);
+    }
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let site = Site::fixture("basic");
+    site.write("content/career/x.md", "no title\n");
+    let red = "\x1b[1;31merror\x1b[0m";
+    let plain = site.run(&["build"]).failure(1);
+    assert!(!plain.stderr.contains('\x1b'), "{}", plain.stderr);
+    let always = site.run(&["build", "--color", "always"]).failure(1);
+    assert!(always.stderr.contains(red), "{:?}", always.stderr);
+    // The flag beats NO_COLOR; `never` beats a terminal.
+    let flag = site
+        .run_with_env(&["build", "--color=always"], &[("NO_COLOR", "1")])
+        .failure(1);
+    assert!(flag.stderr.contains(red), "{:?}", flag.stderr);
+    site.run(&["build", "--color", "sometimes"]).failure(2);
+}
+
+/// `rapport ARGS` on a pseudo-terminal (util-linux `script`), stdout and stderr both.
+#[cfg(target_os = "linux")]
+fn on_a_terminal(site: &Site, args: &str, vars: &[(&str, &str)]) -> String {
+    let out = Command::new("script")
+        .args([
+            "-qec",
+            &format!("'{}' {args}", env!("CARGO_BIN_EXE_rapport")),
+            "/dev/null",
+        ])
+        .current_dir(&site.root)
+        .env("TERM", "xterm")
+        .env_remove("NO_COLOR")
+        .envs(vars.iter().copied())
+        .stdin(Stdio::null())
+        .output()
+        .expect("util-linux `script` runs (Debian package bsdutils)");
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_terminal_gets_colour_unless_no_color_is_set() {
+    let site = Site::fixture("basic");
+    site.write("content/career/x.md", "no title\n");
+    let tty = on_a_terminal(&site, "build", &[]);
+    assert!(tty.contains("\x1b[1;31merror\x1b[0m"), "{tty:?}");
+    assert!(tty.contains("the page has no title"), "{tty:?}");
+    let no_color = on_a_terminal(&site, "build", &[("NO_COLOR", "1")]);
+    assert!(
+        no_color.contains("error: content/career/x.md"),
+        "{no_color:?}"
+    );
+    assert!(!no_color.contains("\x1b[1;31m"), "{no_color:?}");
+    let never = on_a_terminal(&site, "build --color never", &[]);
+    assert!(!never.contains("\x1b[1;31m"), "{never:?}");
+}
+
+#[test]
+fn completions_for_every_shell() {
+    let site = Site::bare();
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let run = site.run(&["completions", shell]).success();
+        for word in ["build", "check", "serve", "base-url", "today"] {
+            assert!(run.stdout.contains(word), "{shell} lacks {word}");
+        }
+    }
+    // The bash script is valid bash.
+    #[cfg(unix)]
+    {
+        let bash = site.run(&["completions", "bash"]).success().stdout;
+        site.write("rapport.bash", &bash);
+        let status = Command::new("bash")
+            .args(["-n", "rapport.bash"])
+            .current_dir(&site.root)
+            .status()
+            .expect("run bash");
+        assert!(status.success());
+    }
+    site.run(&["completions", "tcsh"]).failure(2);
+}
+
+#[test]
+fn man_pages_for_rapport_and_each_command() {
+    let site = Site::bare();
+    let page = site.run(&["man"]).success().stdout;
+    assert!(page.contains(".TH rapport 1"), "{page}");
+    assert!(page.contains(".SH NAME"), "{page}");
+    for cmd in ["build", "check", "serve", "print", "init", "completions"] {
+        assert!(page.contains(&format!("rapport\\-{cmd}")), "{cmd}: {page}");
+        let sub = site.run(&["man", cmd]).success().stdout;
+        assert!(sub.contains(&format!(".TH rapport-{cmd} 1")), "{sub}");
+    }
+    let build = site.run(&["man", "build"]).success().stdout;
+    for flag in ["\\-\\-base\\-url", "\\-\\-output", "\\-\\-today"] {
+        assert!(build.contains(flag), "{flag}: {build}");
+    }
+    site.run(&["man", "frobnicate"])
+        .failure(2)
+        .stderr_has(&["no command `frobnicate`", "build, check"]);
+}
+
+#[test]
+#[ignore = "needs groff"]
+fn man_pages_are_clean_roff() {
+    let site = Site::bare();
+    for args in [&["man"][..], &["man", "build"], &["man", "serve"]] {
+        let page = site.run(args).success().stdout;
+        site.write("page.1", &page);
+        let out = Command::new("groff")
+            .args(["-man", "-Tutf8", "-ww", "-z", "page.1"])
+            .current_dir(&site.root)
+            .output()
+            .expect("groff runs (Debian package groff-base)");
+        assert!(out.status.success(), "{args:?}");
+        assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{args:?}");
+    }
+}
+
+#[test]
+fn version_names_the_commit_when_built_from_a_checkout() {
+    let site = Site::bare();
+    let version = site.run(&["--version"]).success().stdout;
+    let expected = format!("rapport {}", env!("CARGO_PKG_VERSION"));
+    assert!(version.starts_with(&expected), "{version}");
+    // The same for `-V` and on a command.
+    assert_eq!(site.run(&["-V"]).success().stdout, version);
+    let on_build = site.run(&["build", "--version"]).success().stdout;
+    assert_eq!(on_build.replacen("rapport-build", "rapport", 1), version);
+    let head = Command::new("git")
+        .args(["log", "-1", "--format=%h %cs", "--abbrev=12"])
+        .current_dir(repo())
+        .output();
+    match head {
+        Ok(out) if out.status.success() => {
+            let commit = String::from_utf8_lossy(&out.stdout).trim().to_string();
+            assert_eq!(version.trim_end(), format!("{expected} ({commit})"));
+        }
+        // Not a Git checkout (a crates.io download): the version alone.
+        _ => assert_eq!(version.trim_end(), expected),
+    }
+}
+
+#[test]
+fn zolas_short_flags() {
+    let site = Site::fixture("basic");
+    site.run(&[
+        "build",
+        "-r",
+        ".",
+        "-u",
+        "https://example.org/hb/",
+        "-o",
+        "out",
+        "--today",
+        TODAY,
+    ])
+    .success();
+    let home = std::fs::read_to_string(site.path("out/index.html")).unwrap();
+    assert!(home.contains("https://example.org/hb/"), "{home}");
+    site.run(&["check", "-u", "https://example.org/hb/", "--today", TODAY])
+        .success();
+    let help = site.run(&["serve", "--help"]).success().stdout;
+    for flag in ["-i, --interface", "-p, --port", "-O, --open"] {
+        assert!(help.contains(flag), "{flag}: {help}");
+    }
+}
+
+#[test]
+fn init_writes_a_readme_and_a_gitignore_to_carry_on_alone() {
+    let site = Site::bare();
+    site.run(&["init", "hb", "--title", "Ada's handbook"])
+        .success();
+    let hb = site.path("hb");
+    let readme = std::fs::read_to_string(hb.join("README.md")).unwrap();
+    assert!(readme.starts_with("# Ada's handbook\n"), "{readme}");
+    for part in [
+        "rapport serve",
+        "rapport build",
+        "rapport check",
+        "rapport print",
+        "## Publish on GitHub Pages",
+        "*GitHub Actions*",
+        "## Keep personal data off the public site",
+        "`content/private/`",
+        "draft: true",
+        concat!(
+            "cargo install --locked rapport-handbook --version ",
+            env!("CARGO_PKG_VERSION")
+        ),
+    ] {
+        assert!(readme.contains(part), "README lacks {part:?}");
+    }
+    // Every file the README's table names exists.
+    let mut named = 0;
+    for row in readme.lines().filter(|l| l.starts_with("| `")) {
+        let path = row[3..].split('`').next().unwrap();
+        assert!(
+            hb.join(path).exists(),
+            "README names {path}, which init did not write"
+        );
+        named += 1;
+    }
+    assert!(named >= 5, "{readme}");
+
+    // What rapport writes and the private worksheets stay out of Git; the handbook does not.
+    site.run(&["build", "--root", "hb", "--today", TODAY])
+        .success();
+    site.write("hb/planner.pdf", "%PDF-1.7\n");
+    site.write(
+        "hb/content/private/people.yaml",
+        "kind: stakeholders\npeople: []\n",
+    );
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .args(args)
+            .current_dir(&hb)
+            .output()
+            .expect("git runs")
+    };
+    assert!(git(&["init", "-q"]).status.success());
+    let ignored = git(&[
+        "check-ignore",
+        "public/index.html",
+        "planner.pdf",
+        "content/private/people.yaml",
+    ]);
+    assert_eq!(
+        String::from_utf8_lossy(&ignored.stdout),
+        "public/index.html\nplanner.pdf\ncontent/private/people.yaml\n"
+    );
+    let kept = git(&[
+        "check-ignore",
+        "README.md",
+        "handbook.yaml",
+        ".gitignore",
+        "content/_index.md",
+        "content/01-basics/03-people.yaml",
+        ".github/workflows/pages.yml",
+    ]);
+    assert_eq!(String::from_utf8_lossy(&kept.stdout), "");
+}
+
+/// `# key: value`, `#   key:`: a key commented out, not prose.
+fn is_key_line(line: &str) -> bool {
+    let rest = line.trim_start_matches('#').trim_start();
+    let key = rest.split(':').next().unwrap_or("");
+    !key.is_empty()
+        && key.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+        && (rest.contains(": ") || rest.ends_with(':'))
+}
+
+/// The keys `handbook.yaml` (or its `section:`) accepts, as the error for an unknown key lists
+/// them.
+fn known_keys(section: Option<&str>) -> Vec<String> {
+    let site = Site::bare();
+    let yaml = match section {
+        None => "title: T\nzzz: 1\n".to_string(),
+        Some(s) => format!("title: T\n{s}:\n  zzz: 1\n"),
+    };
+    site.write("handbook.yaml", &yaml);
+    let err = site.run(&["check"]).failure(1).stderr;
+    let list = err
+        .split("known keys: ")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{err}"))
+        .lines()
+        .next()
+        .unwrap();
+    list.split(", ").map(str::to_string).collect()
+}
+
+#[test]
+fn init_explains_every_key_of_handbook_yaml_and_every_example_works() {
+    let site = Site::bare();
+    site.run(&["init", "hb", "-q"]).success();
+    let text = std::fs::read_to_string(site.path("hb/handbook.yaml")).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let explained = |indent: &str, key: &str| {
+        lines.iter().enumerate().any(|(i, l)| {
+            let set = l.starts_with(&format!("{indent}{key}:"))
+                || l.starts_with(&format!("# {indent}{key}:"))
+                || l.starts_with(&format!("#{indent}{key}:"));
+            // The line before is a comment of prose, not another key.
+            set && i > 0 && lines[i - 1].starts_with('#') && !is_key_line(lines[i - 1])
+        })
+    };
+    let top = known_keys(None);
+    assert!(top.len() >= 12, "{top:?}");
+    for key in &top {
+        assert!(explained("", key), "handbook.yaml does not explain `{key}`");
+    }
+    for (section, indent) in [("planner", "  # "), ("sitemap", "  ")] {
+        for key in known_keys(Some(section)) {
+            let found = explained(indent, &key)
+                || lines.iter().any(|l| l.starts_with(&format!("#   {key}:")));
+            assert!(found, "handbook.yaml does not show `{section}.{key}`");
+        }
+    }
+
+    // Taking out the `# ` of every example gives a handbook that builds with them all.
+    let uncommented: String = lines
+        .iter()
+        .map(|l| {
+            let rest = l.strip_prefix("# ").unwrap_or("");
+            if (l.starts_with("# ") && is_key_line(l)) || l.starts_with("#   ") {
+                format!("{rest}\n")
+            } else {
+                format!("{l}\n")
+            }
+        })
+        .collect();
+    assert_ne!(uncommented, text);
+    site.write("hb/handbook.yaml", &uncommented);
+    site.run(&["build", "--root", "hb", "--today", TODAY])
+        .success();
+    assert_eq!(
+        std::fs::read_to_string(site.path("hb/public/CNAME")).unwrap(),
+        "handbook.example.org\n"
+    );
+}
+
+#[test]
+fn init_worksheets_print_with_rows_to_write_in() {
+    let site = Site::bare();
+    site.run(&["init", "hb", "-q"]).success();
+    site.run(&["build", "--root", "hb", "--today", TODAY])
+        .success();
+    let people = std::fs::read_to_string(site.path("hb/public/basics/people/index.html")).unwrap();
+    assert_eq!(
+        people
+            .matches("<tr class=\"blank-row print-only\">")
+            .count(),
+        6
+    );
+    let habits = std::fs::read_to_string(site.path("hb/public/basics/habits/index.html")).unwrap();
+    // Four under each of the weekly, monthly and yearly lists.
+    assert_eq!(
+        habits.matches("class=\"blank-item print-only\"").count(),
+        12
+    );
 }

@@ -77,8 +77,9 @@ fn bad_base_url_in_the_config_points_at_its_line() {
 #[test]
 fn missing_config_is_explained() {
     let site = Site::bare();
+    // Not a handbook folder: a usage mistake (2), not a problem in a handbook (1).
     site.run(&["build"])
-        .failure(1)
+        .failure(2)
         .stderr_has(&["no `handbook.yaml`", "rapport init"]);
 }
 

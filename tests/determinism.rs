@@ -72,8 +72,9 @@ fn today_wins_over_source_date_epoch() {
 #[test]
 fn an_invalid_source_date_epoch_is_an_error_not_a_silent_fallback() {
     let site = Site::fixture("basic");
+    // Exit code 2, like a malformed --today.
     site.run_with_env(&["build"], &[("SOURCE_DATE_EPOCH", "yesterday")])
-        .failure(1)
+        .failure(2)
         .stderr_has(&["SOURCE_DATE_EPOCH is `yesterday`", "hint:"]);
     assert!(!site.output_exists("index.html"));
 }

@@ -73,8 +73,9 @@ fn unsafe_output_folders_are_refused() {
     ];
     let before = site.tree("");
     for (output, message) in cases {
+        // A refusal: exit code 2.
         site.run(&["build", "--today", TODAY, "--output", output])
-            .failure(1)
+            .failure(2)
             .stderr_has(&[message]);
         assert_eq!(site.tree(""), before, "--output {output} changed files");
     }

@@ -85,7 +85,7 @@ fn without_a_browser_print_says_how_to_get_one() {
             &["print", "--output", pdf.to_str().unwrap()],
             &[("PATH", empty.to_str().unwrap())],
         )
-        .failure(1)
+        .failure(2)
         .stderr;
     assert!(err.contains("error: no Chromium or Chrome found to print with (looked for chromium, chromium-browser, google-chrome"), "{err}");
     assert!(
@@ -115,7 +115,7 @@ fn a_browser_that_fails_leaves_no_pdf() {
             "--chromium",
             fake.to_str().unwrap(),
         ])
-        .failure(1)
+        .failure(2)
         .stderr;
     assert!(err.contains("did not print the planner"), "{err}");
     assert!(

@@ -632,7 +632,8 @@ fn a_port_in_use_is_a_clear_error() {
         .arg(site.path())
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    // A refusal: exit code 2.
+    assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains(&format!("port {port} is already in use")),
@@ -649,7 +650,7 @@ fn outside_a_handbook_serve_stops_at_once() {
         .arg(empty.path())
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("no `handbook.yaml`"));
 }
 

@@ -27,15 +27,6 @@ pub struct Findings {
     pub external: Vec<ExternalLink>,
 }
 
-/// A diagnostic shown as a warning: it is reported, but does not fail the check.
-pub fn as_warning(d: &Diagnostic) -> String {
-    let text = d.to_string();
-    match text.strip_prefix("error:") {
-        Some(rest) => format!("warning:{rest}"),
-        None => text,
-    }
-}
-
 /// A sink that keeps, of every output file, only its name and, for HTML and CSS, the anchors
 /// and links in it: enough to check a 10,000-page site without holding it in memory.
 #[derive(Default)]
@@ -149,14 +140,19 @@ pub fn verify(config: &Config, lib: &Library, files: &HashMap<String, Facts>) ->
             .errors
             .push(broken_link(config, &sources, &link, &why, &froms));
     }
-    findings.warnings.extend(unreachable(lib, &edges));
+    findings.warnings.extend(
+        unreachable(lib, &edges)
+            .into_iter()
+            .map(Diagnostic::warning),
+    );
     if !config.has_absolute_urls() {
         findings.warnings.push(
             Diagnostic::new(
                 crate::config::CONFIG_FILE,
                 "`base_url` names no host, so no `sitemap.xml` is written and pages have no `og:url`",
             )
-            .hint("set `base_url: https://you.github.io/handbook/`, or build with `--base-url` (the Pages workflow does)"),
+            .hint("set `base_url: https://you.github.io/handbook/`, or build with `--base-url` (the Pages workflow does)")
+            .warning(),
         );
     }
     findings.external = lib.external_links.clone();

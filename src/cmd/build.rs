@@ -1,0 +1,20 @@
+//! `rapport build`: one summary line.
+
+use super::{Ui, count};
+use rapport::cli::BuildArgs;
+use rapport::{Result, site};
+
+pub fn run(args: BuildArgs, ui: &mut Ui) -> Result<()> {
+    let mut opts = args.site.options();
+    opts.output = args.output;
+    opts.base_url = args.base_url;
+    let s = site::build(&opts)?;
+    ui.say(format_args!(
+        "Built {} in {} into {} in {} ms",
+        count(s.stats.pages, "page"),
+        count(s.stats.sections, "section"),
+        s.output.display(),
+        s.elapsed.as_millis()
+    ));
+    Ok(())
+}
