@@ -197,15 +197,25 @@ impl Config {
         })
     }
 
-    /// A site-absolute URL path for `path` (`static/x.css` → `/handbook/static/x.css`).
+    /// A site-absolute URL path for `path` (`static/x.css` → `/handbook/static/x.css`). Every
+    /// URL of the site is spelled by this function or [`Config::permalink`], percent-encoded,
+    /// so a page's links, canonical URL, sitemap entry and search entry agree.
     pub fn url(&self, path: &str) -> String {
-        format!("{}{}", self.site.base_path, path.trim_start_matches('/'))
+        format!(
+            "{}{}",
+            self.site.base_path,
+            encode_path(path.trim_start_matches('/'))
+        )
     }
 
     /// The full URL of `path` (`https://me.github.io/handbook/why/`); site-absolute when
     /// `base_url` has no scheme and host.
     pub fn permalink(&self, path: &str) -> String {
-        format!("{}/{}", self.site.base_url, path.trim_start_matches('/'))
+        format!(
+            "{}/{}",
+            self.site.base_url,
+            encode_path(path.trim_start_matches('/'))
+        )
     }
 
     /// Whether `base_url` names a host, so that permalinks are absolute URLs (as sitemaps and
@@ -213,6 +223,24 @@ impl Config {
     pub fn has_absolute_urls(&self) -> bool {
         self.site.base_url.contains("://")
     }
+}
+
+/// Percent-encodes what may not appear raw in a URL path (non-ASCII, spaces, quotes), leaving
+/// `/` and the unreserved characters alone.
+pub fn encode_path(path: &str) -> std::borrow::Cow<'_, str> {
+    let keep = |b: u8| b.is_ascii_alphanumeric() || b"/-._~!$&'()*+,;=:@%".contains(&b);
+    if path.bytes().all(keep) {
+        return std::borrow::Cow::Borrowed(path);
+    }
+    let mut out = String::with_capacity(path.len() + 8);
+    for b in path.bytes() {
+        if keep(b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 /// A custom domain for GitHub Pages is a bare host name: `handbook.example.org`.

@@ -46,7 +46,7 @@ pub fn sitemap(config: &Config, lib: &Library) -> String {
         .map(|s| s.path.as_str())
         .chain(lib.pages.iter().map(|p| p.path.as_str()))
         .chain([crate::planner::PATH])
-        .map(|path| config.permalink(&encode_path(path)))
+        .map(|path| config.permalink(path))
         .collect();
     urls.sort();
     urls.dedup();
@@ -83,21 +83,6 @@ pub fn robots(config: &Config) -> String {
     out
 }
 
-/// Percent-encodes what may not appear raw in a URL path (non-ASCII, spaces, quotes), leaving
-/// `/` and the unreserved characters alone.
-pub fn encode_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for b in path.bytes() {
-        let keep = b.is_ascii_alphanumeric() || b"/-._~!$&'()*+,;=:@%".contains(&b);
-        if keep {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 /// Escapes text for an XML element or attribute.
 pub fn xml_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -120,8 +105,11 @@ mod tests {
 
     #[test]
     fn paths_are_encoded_and_escaped() {
-        assert_eq!(encode_path("café au lait/"), "caf%C3%A9%20au%20lait/");
-        assert_eq!(encode_path("why/cost/"), "why/cost/");
+        assert_eq!(
+            crate::config::encode_path("café au lait/"),
+            "caf%C3%A9%20au%20lait/"
+        );
+        assert_eq!(crate::config::encode_path("why/cost/"), "why/cost/");
         assert_eq!(xml_escape("a&b<'\">"), "a&amp;b&lt;&apos;&quot;&gt;");
     }
 }

@@ -161,7 +161,13 @@ pub fn build(config: &Config, lib: &Library) -> SearchIndex {
             format!("{description} {text}")
         };
         let section = parent.map(section_title).unwrap_or("");
-        index.add(title, path, section, &headings, &body);
+        index.add(
+            title,
+            &crate::config::encode_path(path),
+            section,
+            &headings,
+            &body,
+        );
     }
     index.add(
         "Planner",

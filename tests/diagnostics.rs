@@ -265,3 +265,43 @@ fn a_nul_in_a_page_body_becomes_the_replacement_character() {
     assert!(html.contains("before\u{FFFD}after"), "{html}");
     assert!(!html.contains('\u{0}'));
 }
+
+/// One URL, one spelling: a page with a non-ASCII slug is linked, canonical, in the sitemap and
+/// in the search index under the same percent-encoded URL.
+#[test]
+fn a_non_ascii_url_is_spelled_the_same_everywhere() {
+    let site = Site::with_files(&[
+        (
+            "handbook.yaml",
+            "title: \"T\"\nbase_url: https://example.org/hb/\n",
+        ),
+        (
+            "content/_index.md",
+            "---\ntitle: Home\n---\n\nRead [the café page](cafe.md).\n",
+        ),
+        (
+            "content/cafe.md",
+            "---\ntitle: Café\nslug: café\n---\n\nCoffee.\n",
+        ),
+    ]);
+    site.build(&[]);
+    let encoded = "caf%C3%A9/";
+    let home = site.output("index.html");
+    assert!(home.contains(&format!("href=\"/hb/{encoded}\"")), "{home}");
+    let page = site.output("café/index.html");
+    let permalink = format!("https://example.org/hb/{encoded}");
+    assert!(
+        page.contains(&format!("<link rel=\"canonical\" href=\"{permalink}\">")),
+        "{page}"
+    );
+    assert!(page.contains(&format!("content=\"{permalink}\"")), "{page}");
+    assert!(
+        site.output("sitemap.xml")
+            .contains(&format!("<loc>{permalink}</loc>"))
+    );
+    assert!(
+        site.output("search-index.json")
+            .contains(&format!("\"{encoded}\""))
+    );
+    assert!(!page.contains("/hb/café/"), "{page}");
+}

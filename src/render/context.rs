@@ -180,10 +180,7 @@ fn section_value(config: &Config, lib: &Library, index: usize) -> Value {
     map.insert("title".into(), Value::from(me.title));
     map.insert("description".into(), Value::from(s.description.as_str()));
     map.insert("url".into(), Value::from(me.url.as_str()));
-    map.insert(
-        "permalink".into(),
-        Value::from(format!("{}/{}", config.site.base_url, s.path)),
-    );
+    map.insert("permalink".into(), Value::from(config.permalink(&s.path)));
     map.insert("path".into(), Value::from(s.path.as_str()));
     map.insert("content".into(), Value::safe_string(&s.html));
     map.insert("toc".into(), Value::from_serializable(&s.toc));
@@ -200,10 +197,7 @@ fn page_map(config: &Config, p: &Page) -> Map {
     map.insert("title".into(), Value::from(p.title.as_str()));
     map.insert("description".into(), Value::from(p.description.as_str()));
     map.insert("url".into(), Value::from(config.url(&p.path)));
-    map.insert(
-        "permalink".into(),
-        Value::from(format!("{}/{}", config.site.base_url, p.path)),
-    );
+    map.insert("permalink".into(), Value::from(config.permalink(&p.path)));
     map.insert("path".into(), Value::from(p.path.as_str()));
     map.insert(
         "source".into(),

@@ -51,7 +51,7 @@ pub fn calendars(config: &Config, lib: &Library) -> Vec<(String, String)> {
             continue;
         };
         let url = if site_url {
-            format!("{}/{}", config.site.base_url, page.path)
+            config.permalink(&page.path)
         } else {
             String::new()
         };
