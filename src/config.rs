@@ -21,12 +21,41 @@ struct RawConfig {
     language: Option<String>,
     theme: Option<String>,
     author: Option<String>,
-    timezone: Option<crate::calendar::TimeZoneName>,
+    timezone: Option<TimeZoneName>,
     cname: Option<String>,
     planner: Option<PlannerConfig>,
     search: Option<bool>,
     sitemap: Option<SitemapConfig>,
     extra: Option<Value>,
+}
+
+/// An IANA time zone name from `handbook.yaml` (`Europe/Berlin`), checked for its shape: without
+/// a time zone database the name itself cannot be verified, but typos like `Berlin` or
+/// `CET+1` are caught.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimeZoneName(pub String);
+
+impl std::str::FromStr for TimeZoneName {
+    type Err = crate::error::Invalid;
+    fn from_str(s: &str) -> Result<Self, crate::error::Invalid> {
+        crate::timezone::parse(s).map(|tz| TimeZoneName(tz.name().to_string()))
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TimeZoneName {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = TimeZoneName;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an IANA time zone name such as Europe/Berlin")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<TimeZoneName, E> {
+                s.parse().map_err(crate::error::de_error)
+            }
+        }
+        d.deserialize_str(V)
+    }
 }
 
 /// `sitemap:` in handbook.yaml.
@@ -342,5 +371,20 @@ mod tests {
         assert_eq!((d.line, d.col), (2, 8));
         assert_eq!(d.source_line.as_deref(), Some("cname: https://x.org/"));
         assert!(check_cname("a..b", "", (0, 0)).is_err());
+    }
+
+    #[test]
+    fn time_zone_names() {
+        for ok in [
+            "Europe/Berlin",
+            "America/Argentina/Buenos_Aires",
+            "UTC",
+            "Etc/GMT+2",
+        ] {
+            assert!(ok.parse::<TimeZoneName>().is_ok(), "{ok}");
+        }
+        for bad in ["Berlin", "CET+1", "Europe/", "europe berlin", "../x"] {
+            assert!(bad.parse::<TimeZoneName>().is_err(), "{bad}");
+        }
     }
 }

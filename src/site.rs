@@ -34,11 +34,12 @@ impl Site {
     /// settings, templates, output paths), reporting all their diagnostics together.
     pub fn load(opts: &BuildOptions) -> Result<Site> {
         let config = Config::load(opts)?;
-        let theme_files = render::theme::theme_files(&config);
-        let ((library, mut diags), theme) = rayon::join(
-            || content::load(&config, theme_files),
-            || Theme::load(&config),
-        );
+        let opts = content::LoadOptions {
+            theme_files: render::theme::theme_files(&config),
+            words_kept: search::words_per_entry,
+        };
+        let ((library, mut diags), theme) =
+            rayon::join(|| content::load(&config, opts), || Theme::load(&config));
         let root = config.root.clone();
         let planner = crate::planner::resolve(&config, &library).map_err(|d| diags.extend(d));
         let theme = match theme {

@@ -37,16 +37,22 @@ pub(super) struct Parsed {
     pub(super) worksheet: Option<Worksheet>,
 }
 
-/// Loads every source. `theme_files` are the files the theme ships, which links may name.
-/// Returns what could be read even when there are errors, so that checks of the whole site
-/// (the planner's settings) still run and are reported together with them.
-pub fn load(
-    config: &Config,
-    theme_files: std::collections::BTreeSet<String>,
-) -> (Library, Vec<Diagnostic>) {
+/// What loading needs from the layers above content, given as values so that content imports
+/// none of them.
+pub struct LoadOptions {
+    /// Files the theme ships (output paths), which links may name.
+    pub theme_files: std::collections::BTreeSet<String>,
+    /// How many words of a page's plain text to keep, given the number of pages (search
+    /// needs only a page's opening words).
+    pub words_kept: fn(usize) -> usize,
+}
+
+/// Loads every source. Returns what could be read even when there are errors, so that checks
+/// of the whole site (the planner's settings) still run and are reported together with them.
+pub fn load(config: &Config, opts: LoadOptions) -> (Library, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut lib = Library {
-        theme_files,
+        theme_files: opts.theme_files,
         ..Library::default()
     };
     let sources = walk(config, &mut lib, &mut diags);
@@ -126,9 +132,9 @@ pub fn load(
 
     // Pass 3 (parallel): render Markdown, resolving links against the complete URL map. The
     // sources are consumed here, so each file's text is freed as soon as it is rendered.
+    let keep_words = (opts.words_kept)(lib.order.len()) + 1;
+    lib.keep_words = keep_words;
     let resolver = links::Resolver::new(config, &lib, &drafts);
-    // Only the opening words of a page's plain text are kept: all that search needs.
-    let keep_words = crate::search::words_per_entry(lib.order.len()) + 1;
     let items: Vec<ItemRef> = bodies.iter().map(|(item, _)| *item).collect();
     let rendered: Vec<_> = bodies
         .into_par_iter()

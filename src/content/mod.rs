@@ -15,7 +15,7 @@ use crate::value::Value;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-pub use collect::load;
+pub use collect::{LoadOptions, load};
 pub use links::{ExternalLink, LinkCheck};
 
 /// Index of a page or a section in the library.
@@ -113,6 +113,8 @@ pub struct Library {
     pub front_matter: HashMap<PathBuf, front_matter::FrontMatter>,
     /// Files the theme ships (`rapport.css`), as output paths: links to them resolve.
     pub theme_files: std::collections::BTreeSet<String>,
+    /// Words of plain text kept per page (see `LoadOptions::words_kept`), for re-renders.
+    pub keep_words: usize,
 }
 
 impl Library {

@@ -62,7 +62,7 @@ pub fn rerender(
     }
     let changed = edited.as_slice();
 
-    let keep_words = crate::search::words_per_entry(lib.order.len()) + 1;
+    let keep_words = lib.keep_words;
     let resolver = Resolver::new(config, lib, &lib.drafts);
     let mut outputs: Vec<MarkdownOutput> = Vec::with_capacity(items.len());
     for ((path, &item), p) in changed.iter().zip(&items).zip(&parsed) {
@@ -198,7 +198,11 @@ mod tests {
             ..BuildOptions::default()
         };
         let config = Config::load(&opts).unwrap();
-        let (lib, diags) = super::super::load(&config, Default::default());
+        let opts = super::super::LoadOptions {
+            theme_files: Default::default(),
+            words_kept: |_| 100,
+        };
+        let (lib, diags) = super::super::load(&config, opts);
         assert!(diags.is_empty(), "{diags:?}");
         (dir, config, lib)
     }
