@@ -305,3 +305,37 @@ fn a_non_ascii_url_is_spelled_the_same_everywhere() {
     );
     assert!(!page.contains("/hb/café/"), "{page}");
 }
+
+/// A setting's error names where the value came from: the flag, the environment or the file.
+#[test]
+fn settings_are_reported_where_they_came_from() {
+    let site = Site::with_files(&[
+        ("handbook.yaml", "title: \"T\"\nbase_url: \"/\"\n"),
+        ("content/_index.md", "Hi.\n"),
+    ]);
+    for cmd in ["build", "check"] {
+        let err = site
+            .run(&[cmd, "--base-url", "example.org"])
+            .failure(2)
+            .stderr;
+        assert!(
+            err.starts_with("error: invalid value 'example.org' for '--base-url <URL>'"),
+            "{err}"
+        );
+        assert!(!err.contains("handbook.yaml"), "{err}");
+    }
+    let err = site
+        .run_with_env(&["build"], &[("SOURCE_DATE_EPOCH", "soon")])
+        .failure(2)
+        .stderr;
+    assert!(
+        err.starts_with("error: SOURCE_DATE_EPOCH is `soon`"),
+        "{err}"
+    );
+    site.write("handbook.yaml", "title: \"T\"\nbase_url: example.org\n");
+    let err = site.run(&["build"]).failure(1).stderr;
+    assert!(
+        err.starts_with("error: handbook.yaml:2:11: `base_url` must be an absolute URL"),
+        "{err}"
+    );
+}
