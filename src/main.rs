@@ -86,13 +86,7 @@ fn main() -> ExitCode {
                 );
             }
         }),
-        Command::Serve(args) => serve::serve(&serve::ServeOptions {
-            site: args.site.options(),
-            interface: args.interface,
-            port: args.port,
-            open: args.open,
-            quiet,
-        }),
+        Command::Serve(args) => serve::serve(&args.options(quiet)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -117,16 +117,26 @@ pub fn build(opts: &BuildOptions) -> Result<Summary> {
     let mut site = Site::load(opts)?;
     let output = site.config.output_dir.clone();
     fs::check_output_dir(&output, &site.config.root, &site.config.content_dir)?;
-    let staging = fs::staging_dir(&output)?;
-    let result = site.render_to(&DirSink(staging.clone()));
+    // Held until the end: no other build of this output runs meanwhile, so whatever a build
+    // left beside it is litter of a dead one.
+    let lock = fs::OutputLock::acquire(&output)?;
+    lock.remove_litter();
+    let staging = lock.staging()?;
+    let result = site
+        .render_to(&DirSink(staging.clone()))
+        .and_then(|stats| fs::check_replaceable(&output).map(|()| stats));
     let stats = match result {
         Ok(stats) => stats,
         Err(e) => {
-            let _ = fs::remove_dir_all(&staging);
+            fs::discard(&staging);
             return Err(e);
         }
     };
-    fs::swap_in(&staging, &output)?;
+    if let Err(e) = fs::swap_in(&staging, &output) {
+        fs::discard(&staging);
+        return Err(e);
+    }
+    drop(lock);
     Ok(Summary {
         stats,
         elapsed: start.elapsed(),

@@ -345,7 +345,10 @@ fn walk(config: &Config, lib: &mut Library, diags: &mut Vec<Diagnostic>) -> Vec<
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !fs::is_ignored(&e.file_name().to_string_lossy()));
+        .filter_entry(|e| {
+            (e.depth() == 0 || !fs::is_ignored(&e.file_name().to_string_lossy()))
+                && fs::inside_root(root, e)
+        });
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,

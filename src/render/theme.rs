@@ -77,7 +77,7 @@ impl Theme {
                 &mut origins,
                 &mut diags,
             );
-            read_statics(&theme_dir.join("static"), &mut statics);
+            read_statics(&config.root, &theme_dir.join("static"), &mut statics);
         } else if config.site.theme != "default" {
             diags.push(
                 Diagnostic::new(
@@ -99,7 +99,7 @@ impl Theme {
             &mut origins,
             &mut diags,
         );
-        read_statics(&config.static_dir, &mut statics);
+        read_statics(&config.root, &config.static_dir, &mut statics);
         if let Err(e) =
             tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
         {
@@ -158,6 +158,7 @@ fn read_layer(
     for entry in walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
+        .filter_entry(|e| crate::fs::inside_root(root, e))
         .flatten()
     {
         let name = entry.file_name().to_string_lossy();
@@ -183,7 +184,7 @@ fn read_layer(
     }
 }
 
-fn read_statics(dir: &Path, statics: &mut BTreeMap<String, StaticSource>) {
+fn read_statics(root: &Path, dir: &Path, statics: &mut BTreeMap<String, StaticSource>) {
     if !dir.is_dir() {
         return;
     }
@@ -192,7 +193,8 @@ fn read_statics(dir: &Path, statics: &mut BTreeMap<String, StaticSource>) {
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| {
-            e.depth() == 0 || !crate::fs::is_ignored(&e.file_name().to_string_lossy())
+            (e.depth() == 0 || !crate::fs::is_ignored(&e.file_name().to_string_lossy()))
+                && crate::fs::inside_root(root, e)
         });
     for entry in walker.flatten() {
         if entry.file_type().is_file() {

@@ -2,14 +2,20 @@
 //! open tabs.
 //!
 //! The site is served at `/` with `base_url` rewritten to the local address, so links work
-//! whatever path the real `base_url` has. A save of a page's body re-renders that page alone;
+//! whatever path the real `base_url` has; with `--base-url`, under that URL's path instead, as
+//! it will be published (a GitHub Pages project path, say). A save of a page's body re-renders that page alone;
 //! any other change renders the whole site into memory (see `rebuild`). The finished build
 //! replaces the served one in a single swap; a failed build leaves the last good one served and
 //! shows its error in every open page.
 
+pub mod conn;
+pub mod host;
+pub mod paths;
 pub mod rebuild;
 pub mod reload;
+pub mod routes;
 pub mod server;
+pub mod socket;
 pub mod watch;
 
 use crate::config::{BuildOptions, CONFIG_FILE};
@@ -36,6 +42,13 @@ pub struct ServeOptions {
     /// Open the site in the browser once it is served.
     pub open: bool,
     pub quiet: bool,
+    /// Host names answered besides localhost and the loopback and bound addresses.
+    pub allow_hosts: Vec<String>,
+    /// Serve under this base URL's path (`/handbook/`), as published; `None`: at `/`.
+    pub base_url: Option<String>,
+    /// The overlay's file links: a URL pattern with `{file}`, `{line}` and `{col}`; `None`:
+    /// guessed from `$VISUAL` or `$EDITOR`, else the links copy the location.
+    pub editor: Option<String>,
 }
 
 /// What the serve loop waits for.
@@ -60,7 +73,13 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
     let addr = listener
         .local_addr()
         .map_err(|e| Error::io("read the address of", root, e))?;
-    let url = local_url(addr);
+    let prefix = match &opts.base_url {
+        Some(base) => crate::config::split_base_url(base)
+            .map_err(|e| Error::refused(e, "pass a URL such as `https://me.github.io/handbook/` or a path such as `/handbook/`"))?
+            .1,
+        None => "/".to_string(),
+    };
+    let url = local_url(addr, &prefix);
     if opts.port.is_none() && addr.port() != DEFAULT_PORT {
         println!(
             "Port {DEFAULT_PORT} is in use; serving on port {} instead.",
@@ -91,7 +110,19 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
         )
     })?;
 
-    let live = Arc::new(Live::new());
+    // Leftovers of `rapport build`s killed before they could tidy up.
+    if let Ok(config) = crate::config::Config::load(&opts.site) {
+        crate::fs::remove_litter(&config.output_dir);
+    }
+    let abs_root = root
+        .canonicalize()
+        .unwrap_or_else(|_| crate::fs::absolute(root));
+    let editor = opts
+        .editor
+        .clone()
+        .or_else(guess_editor)
+        .unwrap_or_default();
+    let live = Arc::new(Live::with_editor(&editor, &abs_root.to_string_lossy()));
     let start = Instant::now();
     let mut builder = Builder::new(build_opts);
     match builder.full() {
@@ -107,7 +138,14 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
         // Serve anyway: the page shows the error and reloads once it is fixed.
         Err(e) => report_error(&live, &e),
     }
-    server::start(listener, live.clone())?;
+    server::start(
+        listener,
+        server::App {
+            live: live.clone(),
+            hosts: host::HostCheck::new(addr.ip(), addr.port(), &opts.allow_hosts),
+            prefix,
+        },
+    )?;
     println!("Serving {url} (Ctrl-C to stop)");
     if opts.open {
         open_browser(&url);
@@ -198,15 +236,39 @@ fn describe(changed: &[PathBuf]) -> String {
     }
 }
 
-/// The address to print and to use as `base_url`. A wildcard interface is shown as loopback,
-/// the one address sure to reach it from this machine.
-fn local_url(addr: SocketAddr) -> String {
+/// An editor URL pattern for the overlay's links, from the editor named in `$VISUAL` or
+/// `$EDITOR` when it has a URL scheme (VS Code, VSCodium, Sublime Text, Zed, TextMate, IntelliJ).
+fn guess_editor() -> Option<String> {
+    let var = std::env::var("VISUAL")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .or_else(|| std::env::var("EDITOR").ok())?;
+    editor_pattern(&var).map(str::to_string)
+}
+
+fn editor_pattern(command: &str) -> Option<&'static str> {
+    let program = command.split_whitespace().next()?;
+    let name = std::path::Path::new(program).file_name()?.to_str()?;
+    Some(match name {
+        "code" | "code-insiders" => "vscode://file/{file}:{line}:{col}",
+        "codium" => "vscodium://file/{file}:{line}:{col}",
+        "subl" => "subl://open?url=file://{file}&line={line}&column={col}",
+        "zed" => "zed://file/{file}:{line}:{col}",
+        "mate" => "txmt://open?url=file://{file}&line={line}&column={col}",
+        "idea" => "idea://open?file={file}&line={line}&column={col}",
+        _ => return None,
+    })
+}
+
+/// The address to print and to use as `base_url`, under `prefix` (`/` or `/handbook/`). A
+/// wildcard interface is shown as loopback, the one address sure to reach it from this machine.
+fn local_url(addr: SocketAddr, prefix: &str) -> String {
     let ip = match addr.ip() {
         IpAddr::V4(v4) if v4.is_unspecified() => IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
         IpAddr::V6(v6) if v6.is_unspecified() => IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
         ip => ip,
     };
-    format!("http://{}/", SocketAddr::new(ip, addr.port()))
+    format!("http://{}{prefix}", SocketAddr::new(ip, addr.port()))
 }
 
 /// Opens the site with `xdg-open` (or `open` on macOS) where there is one; silent otherwise.
@@ -230,17 +292,27 @@ fn open_browser(url: &str) {
 
 #[cfg(test)]
 mod tests {
-    use super::local_url;
+    use super::{editor_pattern, local_url};
 
     #[test]
     fn local_urls() {
         assert_eq!(
-            local_url("0.0.0.0:1111".parse().unwrap()),
+            local_url("0.0.0.0:1111".parse().unwrap(), "/"),
             "http://127.0.0.1:1111/"
         );
         assert_eq!(
-            local_url("[::1]:8080".parse().unwrap()),
-            "http://[::1]:8080/"
+            local_url("[::1]:8080".parse().unwrap(), "/handbook/"),
+            "http://[::1]:8080/handbook/"
         );
+    }
+
+    #[test]
+    fn editors_with_url_schemes() {
+        assert_eq!(
+            editor_pattern("/usr/bin/code --wait"),
+            Some("vscode://file/{file}:{line}:{col}")
+        );
+        assert_eq!(editor_pattern("vim"), None);
+        assert_eq!(editor_pattern(""), None);
     }
 }
