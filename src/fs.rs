@@ -183,6 +183,8 @@ impl OutputLock {
         create_dir_all(&parent)?;
         loop {
             if let Some(lock) = OutputLock::take(&out, true)? {
+                // Removed, like the staging folder, should the build be interrupted.
+                interrupted::remove_on_signal(&lock.path);
                 return Ok(lock);
             }
         }
