@@ -217,7 +217,9 @@ fn build_until_staging(site: &Site) -> std::process::Child {
     let mut child = cmd.spawn().unwrap();
     let start = std::time::Instant::now();
     loop {
-        let staging = litter(site).into_iter().find(|n| n.contains("rapport-new-"));
+        let staging = litter(site)
+            .into_iter()
+            .find(|n| n.contains("rapport-new-"));
         if let Some(name) = staging
             && site.path(&name).join(".rapport-output").exists()
         {
@@ -249,8 +251,14 @@ fn the_build_after_a_killed_one_removes_its_litter() {
     let mut child = build_until_staging(&site);
     signal(&child, "-KILL");
     child.wait().unwrap();
-    assert!(!litter(&site).is_empty(), "kill -9 leaves the staging folder");
-    assert!(site.output_exists("s00/p000/index.html"), "the old output stays");
+    assert!(
+        !litter(&site).is_empty(),
+        "kill -9 leaves the staging folder"
+    );
+    assert!(
+        site.output_exists("s00/p000/index.html"),
+        "the old output stays"
+    );
     site.build(&[]);
     assert_eq!(litter(&site), Vec::<String>::new());
     assert!(site.output_exists("s19/p099/index.html"));
@@ -306,7 +314,11 @@ fn symlinks_out_of_the_handbook_are_skipped_with_a_warning() {
     let outside = tempfile::tempdir().unwrap();
     let secret = "TOP-SECRET-outside-the-handbook";
     std::fs::write(outside.path().join("secret.txt"), secret).unwrap();
-    std::fs::write(outside.path().join("page.md"), format!("# Leak\n\n{secret}\n")).unwrap();
+    std::fs::write(
+        outside.path().join("page.md"),
+        format!("# Leak\n\n{secret}\n"),
+    )
+    .unwrap();
     std::fs::create_dir_all(site.path("static")).unwrap();
     std::os::unix::fs::symlink(outside.path(), site.path("static/outlink")).unwrap();
     std::os::unix::fs::symlink(outside.path().join("page.md"), site.path("content/leak.md"))

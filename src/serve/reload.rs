@@ -6,7 +6,7 @@
 //! Every message is one JSON object in one WebSocket message, so no text in it (a CR in an
 //! error, say) can split it in two.
 
-use crate::render::Files;
+use super::store::Store;
 use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
@@ -17,7 +17,7 @@ pub const LIVE_PATH: &str = "/__rapport/live";
 /// One complete build, served as a whole and replaced as a whole.
 pub struct Output {
     /// Output path (`why/cost/index.html`) → bytes.
-    pub files: Files,
+    pub files: Store,
     /// Identifies this build: `<server start>-<build number>`. Pages carry it, so a tab that
     /// connects after a newer build was swapped in knows at once that it is stale.
     pub id: String,
@@ -65,7 +65,7 @@ impl Live {
             epoch,
             state: Mutex::new(State {
                 output: Arc::new(Output {
-                    files: Files::new(),
+                    files: Store::new(),
                     id: format!("{epoch}-0"),
                 }),
                 error: None,
@@ -87,7 +87,7 @@ impl Live {
     }
 
     /// Serves a new build and tells every tab what to do about it.
-    pub fn publish(&self, files: Files) -> Change {
+    pub fn publish(&self, files: Store) -> Change {
         let mut st = self.lock();
         let recovering = st.error.take().is_some();
         let change = match diff(&st.output.files, &files) {
@@ -195,7 +195,7 @@ fn json_string(out: &mut String, s: &str) {
 /// changed nothing else swaps styles, anything else reloads. Files shared by both builds compare
 /// by pointer first (`Arc`'s equality does), so a rebuild of one page costs no byte comparison
 /// of the others.
-fn diff(old: &Files, new: &Files) -> Change {
+fn diff(old: &Store, new: &Store) -> Change {
     let changed = new
         .iter()
         .filter(|(k, v)| old.get(*k) != Some(*v))
@@ -235,10 +235,15 @@ pub fn inject(html: &[u8], build_id: &str) -> Vec<u8> {
 mod tests {
     use super::*;
 
-    fn map(entries: &[(&str, &str)]) -> Files {
+    fn map(entries: &[(&str, &str)]) -> Store {
         entries
             .iter()
-            .map(|(k, v)| (k.to_string(), v.as_bytes().into()))
+            .map(|(k, v)| {
+                (
+                    k.to_string(),
+                    super::super::store::Stored::new(k, v.as_bytes()),
+                )
+            })
             .collect()
     }
 
@@ -294,5 +299,83 @@ mod tests {
         let (first, _rx) = live.subscribe();
         assert_eq!(first.len(), 1);
         assert!(first[0].starts_with(r#"{"type":"hello","build":""#));
+    }
+}
+
+#[cfg(test)]
+mod overlay {
+    //! The overlay's colours, read from the script itself: every text colour on every
+    //! background it is shown on meets WCAG AA (4.5:1), in light and in dark.
+
+    fn colours(scheme: &str) -> Vec<(String, String)> {
+        let css = super::SCRIPT;
+        let at = match scheme {
+            "light" => css.find(".panel{--bg").unwrap(),
+            _ => css.find("prefers-color-scheme:dark").unwrap(),
+        };
+        let block = &css[at..];
+        let block = &block[..block.find('}').unwrap()];
+        block
+            .split(['{', ';'])
+            .filter_map(|d| d.trim().strip_prefix("--"))
+            .filter_map(|d| d.split_once(':'))
+            .map(|(k, v)| (k.to_string(), v.trim().to_string()))
+            .collect()
+    }
+
+    fn luminance(hex: &str) -> f64 {
+        let hex = hex.trim_start_matches('#');
+        let channel = |i: usize| {
+            let c = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap()) / 255.0;
+            if c <= 0.03928 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * channel(0) + 0.7152 * channel(2) + 0.0722 * channel(4)
+    }
+
+    fn contrast(a: &str, b: &str) -> f64 {
+        let (la, lb) = (luminance(a), luminance(b));
+        (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+    }
+
+    #[test]
+    fn text_meets_aa_contrast_in_light_and_dark() {
+        for scheme in ["light", "dark"] {
+            let c = colours(scheme);
+            let get = |k: &str| {
+                c.iter()
+                    .find(|(n, _)| n == k)
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_else(|| panic!("{scheme}: no --{k}"))
+            };
+            for (fg, bg) in [
+                ("fg", "bg"),
+                ("title", "bg"),
+                ("fg", "code-bg"),
+                ("link", "code-bg"),
+                ("link", "bg"),
+            ] {
+                let ratio = contrast(&get(fg), &get(bg));
+                assert!(ratio >= 4.5, "{scheme}: --{fg} on --{bg} is {ratio:.2}:1");
+            }
+        }
+    }
+
+    #[test]
+    fn the_panel_is_opaque_and_its_text_selectable() {
+        let css = super::SCRIPT;
+        assert!(css.contains("background:var(--bg)"));
+        assert!(css.contains("user-select:text"));
+        for scheme in ["light", "dark"] {
+            for (k, v) in colours(scheme) {
+                assert!(
+                    v.len() == 7 && v.starts_with('#'),
+                    "{scheme}: --{k}: {v} is not opaque"
+                );
+            }
+        }
     }
 }

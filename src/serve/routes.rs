@@ -6,6 +6,7 @@ use super::conn::Slot;
 use super::paths::{self, Resolved};
 use super::reload::LIVE_PATH;
 use super::server::App;
+use super::store::Stored;
 use bytes::Bytes;
 use http_body_util::Full;
 use hyper::body::Incoming;
@@ -90,13 +91,15 @@ fn file(app: &App, path: &str, query: Option<&str>) -> Response<Body> {
     }
     match paths::resolve(rest, |k| output.files.contains_key(k)) {
         Resolved::File(key) => match output.files.get(&key) {
-            Some(bytes) => {
+            Some(stored) => {
                 let ct = paths::content_type(&key);
-                let body = if ct.starts_with("text/html") {
-                    Bytes::from(super::reload::inject(bytes, &output.id))
-                } else {
+                let body = match stored {
+                    _ if ct.starts_with("text/html") => {
+                        Bytes::from(super::reload::inject(&stored.bytes(), &output.id))
+                    }
                     // The build's own bytes, shared: no copy per request.
-                    Bytes::from_owner(bytes.clone())
+                    Stored::Plain(bytes) => Bytes::from_owner(bytes.clone()),
+                    Stored::Deflated(..) => Bytes::from(stored.bytes().into_owned()),
                 };
                 response(StatusCode::OK, ct, body)
             }
@@ -119,10 +122,8 @@ fn strip_prefix<'a>(path: &'a str, prefix: &str) -> Option<&'a str> {
 fn not_found(output: &super::reload::Output) -> Response<Body> {
     // No 404.html (a theme without one, or no good build yet): a plain page, still with the
     // script, so an error overlay shows and the fix reloads it.
-    let page = output
-        .files
-        .get("404.html")
-        .map_or(FALLBACK_404.as_bytes(), |b| &b[..]);
+    let page = output.files.get("404.html").map(Stored::bytes);
+    let page = page.as_deref().unwrap_or(FALLBACK_404.as_bytes());
     let body = super::reload::inject(page, &output.id);
     response(
         StatusCode::NOT_FOUND,
