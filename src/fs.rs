@@ -68,15 +68,28 @@ pub fn inside_root(root: &Path, entry: &walkdir::DirEntry) -> bool {
     }
 }
 
+/// Once a build is interrupted, nothing more is written: the folders being removed are not
+/// made again by the threads still rendering.
+fn refuse_if_interrupted(what: &'static str, path: &Path) -> Result<()> {
+    if interrupted::stopping() {
+        let e = std::io::Error::new(std::io::ErrorKind::Interrupted, "the build was interrupted");
+        return Err(Error::io(what, path, e));
+    }
+    Ok(())
+}
+
 pub fn create_dir_all(path: &Path) -> Result<()> {
+    refuse_if_interrupted("create the folder", path)?;
     std::fs::create_dir_all(path).map_err(|e| Error::io("create the folder", path, e))
 }
 
 pub fn write(path: &Path, bytes: impl AsRef<[u8]>) -> Result<()> {
+    refuse_if_interrupted("write", path)?;
     std::fs::write(path, bytes).map_err(|e| Error::io("write", path, e))
 }
 
 pub fn copy(from: &Path, to: &Path) -> Result<()> {
+    refuse_if_interrupted("write", to)?;
     std::fs::copy(from, to)
         .map(|_| ())
         .map_err(|e| Error::io("copy", from, e))
@@ -312,10 +325,17 @@ pub fn remove_litter(output: &Path) {
 /// What an interrupted build removes before it exits.
 mod interrupted {
     use std::path::{Path, PathBuf};
+    use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::{Mutex, MutexGuard, Once};
+    use std::time::Duration;
 
     static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
     static HANDLER: Once = Once::new();
+    static STOPPING: AtomicBool = AtomicBool::new(false);
+
+    pub fn stopping() -> bool {
+        STOPPING.load(Ordering::SeqCst)
+    }
 
     pub fn pending() -> MutexGuard<'static, Vec<PathBuf>> {
         PENDING.lock().unwrap_or_else(|p| p.into_inner())
@@ -326,10 +346,19 @@ mod interrupted {
         HANDLER.call_once(|| {
             // A process that has a handler of its own (serve) keeps it.
             let _ = ctrlc::set_handler(|| {
+                STOPPING.store(true, Ordering::SeqCst);
                 // Taken for good: a swap in progress finishes first, and none starts after.
                 let pending = pending();
-                for p in pending.iter() {
-                    let _ = std::fs::remove_dir_all(p).or_else(|_| std::fs::remove_file(p));
+                // A write that was under way as the signal came may still land: try again
+                // until the folders stay gone.
+                for _ in 0..50 {
+                    for p in pending.iter() {
+                        let _ = std::fs::remove_dir_all(p).or_else(|_| std::fs::remove_file(p));
+                    }
+                    std::thread::sleep(Duration::from_millis(10));
+                    if !pending.iter().any(|p| p.exists()) {
+                        break;
+                    }
                 }
                 eprintln!("Interrupted: the unfinished build was removed.");
                 std::process::exit(130);

@@ -23,7 +23,7 @@ pub fn handle(req: Request<Incoming>, app: &App, slot: &Arc<Slot>) -> Response<B
     if !uri.path().starts_with('/') || (uri.scheme().is_none() && uri.authority().is_some()) {
         return text(StatusCode::BAD_REQUEST, "bad request\n");
     }
-    if let Err(refused) = check_host(&req, app) {
+    if let Some(refused) = check_host(&req, app) {
         return refused;
     }
     let method = req.method();
@@ -45,15 +45,16 @@ pub fn handle(req: Request<Incoming>, app: &App, slot: &Arc<Slot>) -> Response<B
     file(app, &path, query.as_deref())
 }
 
-/// Both the request target's authority (absolute form) and `Host` must name this server.
-fn check_host(req: &Request<Incoming>, app: &App) -> Result<(), Response<Body>> {
+/// Both the request target's authority (absolute form) and `Host` must name this server; the
+/// refusal otherwise.
+fn check_host(req: &Request<Incoming>, app: &App) -> Option<Response<Body>> {
     let mut hosts = req.headers().get_all(header::HOST).iter();
     let host = match (hosts.next(), hosts.next()) {
         (Some(h), None) => h.to_str().ok(),
         _ => None,
     };
     let Some(host) = host else {
-        return Err(text(
+        return Some(text(
             StatusCode::BAD_REQUEST,
             "a request needs exactly one Host header\n",
         ));
@@ -61,10 +62,10 @@ fn check_host(req: &Request<Incoming>, app: &App) -> Result<(), Response<Body>> 
     let target = req.uri().authority().map(|a| a.as_str());
     for name in std::iter::once(host).chain(target) {
         if !app.hosts.allows(name) {
-            return Err(text(StatusCode::FORBIDDEN, refusal(name)));
+            return Some(text(StatusCode::FORBIDDEN, refusal(name)));
         }
     }
-    Ok(())
+    None
 }
 
 /// The one-line reason for a 403, naming the host (printable ASCII only, and not too much).
