@@ -4,6 +4,7 @@
 //! cargo bench --bench serve_latency             # 20 edits per site
 //! RAPPORT_BENCH_EDITS=50 cargo bench --bench serve_latency
 //! RAPPORT_BENCH_CORPUS=/mnt/bench/corpus-handbook-10000 cargo bench --bench serve_latency
+//! RAPPORT_BENCH_BIN=/path/to/other/rapport cargo bench --bench serve_latency  # another build
 //!
 //! Sites: the bundled handbook, and a 1,000-page handbook from ../shared/bench/gen_corpus.py
 //! (skipped when python3 or the generator is missing). `RAPPORT_BENCH_CORPUS` adds sites made
@@ -33,7 +34,11 @@ impl Drop for Serve {
 
 impl Serve {
     fn start(root: &Path) -> Serve {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_rapport"))
+        // Another rapport (an earlier version, say) to compare against, else this one.
+        let binary = std::env::var_os("RAPPORT_BENCH_BIN")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_rapport")));
+        let mut child = Command::new(binary)
             .args(["serve", "--port", "0", "--root"])
             .arg(root)
             .stdout(Stdio::piped())

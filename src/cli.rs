@@ -116,6 +116,33 @@ pub struct ServeArgs {
     /// Open the site in the web browser.
     #[arg(short = 'O', long)]
     pub open: bool,
+    /// Also answer requests for this host name (besides localhost and the loopback and bound
+    /// addresses); may be given more than once.
+    #[arg(long = "allow-host", value_name = "NAME")]
+    pub allow_host: Vec<String>,
+    /// Serve under this base URL's path, as the site will be published (e.g.
+    /// `https://me.github.io/handbook/` or `/handbook/`).
+    #[arg(short = 'u', long, value_name = "URL", value_parser = parse_base_url)]
+    pub base_url: Option<String>,
+    /// Make file:line in the error overlay open your editor: a URL with {file}, {line} and {col},
+    /// e.g. `vscode://file/{file}:{line}:{col}` [default: guessed from $VISUAL or $EDITOR].
+    #[arg(long, value_name = "PATTERN")]
+    pub editor: Option<String>,
+}
+
+impl ServeArgs {
+    pub fn options(&self, quiet: bool) -> crate::serve::ServeOptions {
+        crate::serve::ServeOptions {
+            site: self.site.options(),
+            interface: self.interface,
+            port: self.port,
+            open: self.open,
+            quiet,
+            allow_hosts: self.allow_host.clone(),
+            base_url: self.base_url.clone(),
+            editor: self.editor.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Args)]

@@ -222,7 +222,7 @@ fn render_all(diags: &[Diagnostic]) -> String {
         out.push_str(&d.to_string());
         out.push('\n');
     }
-    let n = diags.len();
+    let n = diags.iter().filter(|d| d.is_error()).count();
     out.push_str(&format!("{n} error{} found", if n == 1 { "" } else { "s" }));
     out
 }

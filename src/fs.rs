@@ -42,15 +42,62 @@ pub fn is_ignored(name: &str) -> bool {
         || name.starts_with("jb_")
 }
 
+/// Whether a walked entry stays inside the handbook folder `root`. A symbolic link whose
+/// target is outside it (`static/etc -> /etc`, a page linked to `/etc/passwd`) is skipped with a
+/// warning naming the link, so neither a build nor serve reads outside the handbook; links
+/// within it are followed as before.
+pub fn inside_root(root: &Path, entry: &walkdir::DirEntry, warnings: &mut Vec<Diagnostic>) -> bool {
+    // The folder a walk starts from may itself lie behind a link (`themes/x -> /elsewhere`).
+    if entry.depth() > 0 && !entry.path_is_symlink() {
+        return true;
+    }
+    let canonical_root = root.canonicalize().unwrap_or_else(|_| absolute(root));
+    match entry.path().canonicalize() {
+        Ok(target) if target.starts_with(&canonical_root) => true,
+        // A dangling link or a loop: the walk reports it as before.
+        Err(_) => true,
+        Ok(target) => {
+            let shown = entry.path().strip_prefix(root).unwrap_or(entry.path());
+            warnings.push(
+                Diagnostic::new(
+                    shown,
+                    format!(
+                        "a symbolic link leads outside the handbook folder (to `{}`); skipped",
+                        target.display()
+                    ),
+                )
+                .hint(
+                    "copy what it points to into the handbook folder, or link to a place inside it",
+                )
+                .warning(),
+            );
+            false
+        }
+    }
+}
+
+/// Once a build is interrupted, nothing more is written: the folders being removed are not
+/// made again by the threads still rendering.
+fn refuse_if_interrupted(what: &'static str, path: &Path) -> Result<()> {
+    if interrupted::stopping() {
+        let e = std::io::Error::new(std::io::ErrorKind::Interrupted, "the build was interrupted");
+        return Err(Error::io(what, path, e));
+    }
+    Ok(())
+}
+
 pub fn create_dir_all(path: &Path) -> Result<()> {
+    refuse_if_interrupted("create the folder", path)?;
     std::fs::create_dir_all(path).map_err(|e| Error::io("create the folder", path, e))
 }
 
 pub fn write(path: &Path, bytes: impl AsRef<[u8]>) -> Result<()> {
+    refuse_if_interrupted("write", path)?;
     std::fs::write(path, bytes).map_err(|e| Error::io("write", path, e))
 }
 
 pub fn copy(from: &Path, to: &Path) -> Result<()> {
+    refuse_if_interrupted("write", to)?;
     std::fs::copy(from, to)
         .map(|_| ())
         .map_err(|e| Error::io("copy", from, e))
@@ -123,45 +170,303 @@ pub fn check_output_dir(output: &Path, root: &Path, content: &Path) -> Result<()
     Ok(())
 }
 
-/// A fresh folder beside `output` to build into; swapped in by [`swap_in`].
-pub fn staging_dir(output: &Path) -> Result<PathBuf> {
-    let out = absolute(output);
-    let parent = out.parent().unwrap_or(Path::new("/"));
-    create_dir_all(parent)?;
+/// Every file and folder a build keeps beside the output while it runs starts with
+/// `.<output name>.rapport-`: the lock (`…-lock`), the new site being written (`…-new-PID`)
+/// and, for a moment during the swap, the old one (`…-old-PID`). A build killed before it
+/// could tidy up leaves them behind; the next build of the same output (and `rapport serve`
+/// as it starts) removes them.
+fn litter_prefix(out: &Path) -> (PathBuf, String) {
+    let parent = out.parent().unwrap_or(Path::new("/")).to_path_buf();
     let name = out
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let staging = parent.join(format!(".{name}.rapport-new-{}", std::process::id()));
-    if staging.exists() {
-        remove_dir_all(&staging)?;
+    (parent, format!(".{name}.rapport-"))
+}
+
+/// Held by a build for as long as it writes beside `output`: an exclusive `flock` on
+/// `.<name>.rapport-lock`. Whoever holds it knows that no other build of this output is
+/// running, so anything else of that name beside the output is the litter of a dead one. The
+/// lock file is removed when the lock is dropped.
+pub struct OutputLock {
+    /// Held open: closing it releases the lock.
+    _file: std::fs::File,
+    path: PathBuf,
+    parent: PathBuf,
+    prefix: String,
+}
+
+impl OutputLock {
+    /// Waits for any other build of the same output to finish, then takes the lock.
+    pub fn acquire(output: &Path) -> Result<OutputLock> {
+        let out = absolute(output);
+        let (parent, _) = litter_prefix(&out);
+        create_dir_all(&parent)?;
+        loop {
+            if let Some(lock) = OutputLock::take(&out, true)? {
+                // Removed, like the staging folder, should the build be interrupted.
+                interrupted::remove_on_signal(&lock.path);
+                return Ok(lock);
+            }
+        }
     }
-    create_dir_all(&staging)?;
-    write(
-        &staging.join(MARKER),
-        "This folder was written by rapport and is replaced by each build.\n",
-    )?;
-    Ok(staging)
+
+    /// The lock if no build holds it now.
+    pub fn try_acquire(output: &Path) -> Option<OutputLock> {
+        OutputLock::take(&absolute(output), false).ok().flatten()
+    }
+
+    fn take(out: &Path, wait: bool) -> Result<Option<OutputLock>> {
+        let (parent, prefix) = litter_prefix(out);
+        let path = parent.join(format!("{prefix}lock"));
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .read(true)
+            .write(true)
+            .open(&path)
+            .map_err(|e| Error::io("create the lock file", &path, e))?;
+        if !lock_file(&file, wait) {
+            return Ok(None);
+        }
+        // The build that held the lock may have removed the file while this one waited: the
+        // lock is then on a file nobody else will open, so take the one now at the path.
+        if !same_file(&file, &path) {
+            return Ok(None);
+        }
+        Ok(Some(OutputLock {
+            _file: file,
+            path,
+            parent,
+            prefix,
+        }))
+    }
+
+    /// Removes the folders that builds of this output which are no longer running left.
+    pub fn remove_litter(&self) {
+        let Ok(entries) = std::fs::read_dir(&self.parent) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Some(rest) = name.strip_prefix(&self.prefix) else {
+                continue;
+            };
+            if rest.starts_with("new-") || rest.starts_with("old-") {
+                let _ = std::fs::remove_dir_all(entry.path());
+            }
+        }
+    }
+
+    /// A fresh folder beside the output to build into, removed should the build be
+    /// interrupted (SIGINT, SIGTERM) and swapped in by [`swap_in`].
+    pub fn staging(&self) -> Result<PathBuf> {
+        let staging = self
+            .parent
+            .join(format!("{}new-{}", self.prefix, std::process::id()));
+        if staging.exists() {
+            remove_dir_all(&staging)?;
+        }
+        interrupted::remove_on_signal(&staging);
+        create_dir_all(&staging)?;
+        write(
+            &staging.join(MARKER),
+            "This folder was written by rapport and is replaced by each build.\n",
+        )?;
+        Ok(staging)
+    }
+}
+
+impl Drop for OutputLock {
+    fn drop(&mut self) {
+        // Removed while still locked; a build waiting on this file notices it is gone.
+        let _ = std::fs::remove_file(&self.path);
+        interrupted::forget(&self.path);
+    }
+}
+
+#[cfg(unix)]
+fn lock_file(file: &std::fs::File, wait: bool) -> bool {
+    use std::os::fd::AsRawFd;
+    let op = if wait {
+        libc::LOCK_EX
+    } else {
+        libc::LOCK_EX | libc::LOCK_NB
+    };
+    loop {
+        // SAFETY: flock on a descriptor this function borrows for the call.
+        if unsafe { libc::flock(file.as_raw_fd(), op) } == 0 {
+            return true;
+        }
+        if std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
+            return false;
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn lock_file(_file: &std::fs::File, _wait: bool) -> bool {
+    true
+}
+
+#[cfg(unix)]
+fn same_file(file: &std::fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_file: &std::fs::File, path: &Path) -> bool {
+    path.exists()
+}
+
+/// Removes the litter of dead builds beside `output`, unless a build of it is running now.
+pub fn remove_litter(output: &Path) {
+    if let Some(lock) = OutputLock::try_acquire(output) {
+        lock.remove_litter();
+    }
+}
+
+/// What an interrupted build removes before it exits.
+mod interrupted {
+    use std::path::{Path, PathBuf};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::{Mutex, MutexGuard, Once};
+    use std::time::Duration;
+
+    static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+    static HANDLER: Once = Once::new();
+    static STOPPING: AtomicBool = AtomicBool::new(false);
+
+    pub fn stopping() -> bool {
+        STOPPING.load(Ordering::SeqCst)
+    }
+
+    pub fn pending() -> MutexGuard<'static, Vec<PathBuf>> {
+        PENDING.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Removes `path` (a folder or a file) should SIGINT or SIGTERM arrive before [`forget`].
+    pub fn remove_on_signal(path: &Path) {
+        HANDLER.call_once(|| {
+            // A process that has a handler of its own (serve) keeps it.
+            let _ = ctrlc::set_handler(|| {
+                STOPPING.store(true, Ordering::SeqCst);
+                // Taken for good: a swap in progress finishes first, and none starts after.
+                let pending = pending();
+                // A write that was under way as the signal came may still land: try again
+                // until the folders stay gone.
+                for _ in 0..50 {
+                    for p in pending.iter() {
+                        let _ = std::fs::remove_dir_all(p).or_else(|_| std::fs::remove_file(p));
+                    }
+                    std::thread::sleep(Duration::from_millis(10));
+                    if !pending.iter().any(|p| p.exists()) {
+                        break;
+                    }
+                }
+                eprintln!("Interrupted: the unfinished build was removed.");
+                std::process::exit(130);
+            });
+        });
+        pending().push(path.to_path_buf());
+    }
+
+    pub fn forget(path: &Path) {
+        pending().retain(|p| p != path);
+    }
+}
+
+/// Refuses to swap when the old site could not be removed afterwards (a folder of it, or the
+/// folder holding it, is not writable): the new site must not end up in place behind a failed
+/// build.
+pub fn check_replaceable(output: &Path) -> Result<()> {
+    let out = absolute(output);
+    let (parent, _) = litter_prefix(&out);
+    let mut dirs = vec![parent];
+    if out.is_dir() {
+        dirs.extend(
+            walkdir::WalkDir::new(&out)
+                .into_iter()
+                .flatten()
+                .filter(|e| e.file_type().is_dir())
+                .map(|e| e.into_path()),
+        );
+    }
+    for dir in dirs {
+        if !writable(&dir) {
+            return Err(Error::refused(
+                format!(
+                    "cannot replace `{}`: `{}` is not writable, so the old site could not be removed",
+                    output.display(),
+                    dir.display()
+                ),
+                "make it writable (e.g. `chmod -R u+w`), or choose another --output folder",
+            ));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn writable(dir: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c) = std::ffi::CString::new(dir.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: access reads the NUL-terminated path for the duration of the call.
+    unsafe { libc::access(c.as_ptr(), libc::W_OK | libc::X_OK) == 0 }
+}
+
+#[cfg(not(unix))]
+fn writable(_dir: &Path) -> bool {
+    true
+}
+
+/// Removes an unfinished staging folder (the build failed).
+pub fn discard(staging: &Path) {
+    let _ = std::fs::remove_dir_all(staging);
+    interrupted::forget(staging);
 }
 
 /// Replaces `output` with the finished `staging` folder: two renames, so readers never see a
-/// half-written site; the old output is deleted afterwards.
+/// half-written site; the old output is deleted afterwards. A signal waits for the renames.
 pub fn swap_in(staging: &Path, output: &Path) -> Result<()> {
     let out = absolute(output);
-    if out.exists() {
-        let name = out
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let old = out.with_file_name(format!(".{name}.rapport-old-{}", std::process::id()));
+    let (parent, prefix) = litter_prefix(&out);
+    let old = parent.join(format!("{prefix}old-{}", std::process::id()));
+    {
+        let mut pending = interrupted::pending();
+        if !out.exists() {
+            std::fs::rename(staging, &out).map_err(|e| Error::io("move into place", staging, e))?;
+            pending.retain(|p| p != staging);
+            return Ok(());
+        }
         if old.exists() {
             remove_dir_all(&old)?;
         }
         std::fs::rename(&out, &old).map_err(|e| Error::io("move aside", &out, e))?;
-        std::fs::rename(staging, &out).map_err(|e| Error::io("move into place", staging, e))?;
-        remove_dir_all(&old)?;
-    } else {
-        std::fs::rename(staging, &out).map_err(|e| Error::io("move into place", staging, e))?;
+        if let Err(e) = std::fs::rename(staging, &out) {
+            // Put the old site back: a failed build leaves the output as it was.
+            let _ = std::fs::rename(&old, &out);
+            return Err(Error::io("move into place", staging, e));
+        }
+        // From here on the new site is in place; only the old one is left to remove.
+        for p in pending.iter_mut().filter(|p| *p == staging) {
+            *p = old.clone();
+        }
+    }
+    let removed = std::fs::remove_dir_all(&old);
+    interrupted::forget(&old);
+    if let Err(e) = removed {
+        // The new site is published, so the build succeeded; the next build removes the rest.
+        eprintln!(
+            "warning: could not remove the old site `{}`: {e}",
+            old.display()
+        );
     }
     Ok(())
 }

@@ -3,7 +3,7 @@
 use crate::check;
 use crate::config::{BuildOptions, Config};
 use crate::content::{self, Library};
-use crate::error::{Error, Result};
+use crate::error::{Diagnostic, Error, Result};
 use crate::manifest::Manifest;
 use crate::planner::Planner;
 use crate::render::{self, DirSink, Sink, Stats, Theme};
@@ -16,6 +16,8 @@ pub struct Summary {
     pub stats: Stats,
     pub elapsed: Duration,
     pub output: std::path::PathBuf,
+    /// What the build reported without failing.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// A loaded, validated site, ready to render.
@@ -27,6 +29,8 @@ pub struct Site {
     pub planner: Planner,
     /// Every output path and where it comes from.
     pub manifest: Manifest,
+    /// What loading reported without stopping (a symbolic link out of the folder, skipped).
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Site {
@@ -43,7 +47,8 @@ impl Site {
         let root = config.root.clone();
         let planner = crate::planner::resolve(&config, &library).map_err(|d| diags.extend(d));
         let theme = match theme {
-            Ok(theme) => {
+            Ok(mut theme) => {
+                diags.append(&mut theme.warnings);
                 diags.extend(theme.missing_templates(&library, &root));
                 let (manifest, collisions) = Manifest::build(&config, &library, &theme.statics);
                 diags.extend(collisions);
@@ -54,17 +59,18 @@ impl Site {
                 None
             }
         };
+        let diags: Vec<Diagnostic> = diags.into_iter().map(|d| d.relative_to(&root)).collect();
+        let failed = diags.iter().any(Diagnostic::is_error);
         match (theme, planner) {
-            (Some((theme, manifest)), Ok(planner)) if diags.is_empty() => Ok(Site {
+            (Some((theme, manifest)), Ok(planner)) if !failed => Ok(Site {
                 config,
                 library,
                 theme,
                 planner,
                 manifest,
+                warnings: diags,
             }),
-            _ => Err(Error::content(
-                diags.into_iter().map(|d| d.relative_to(&root)).collect(),
-            )),
+            _ => Err(Error::content(diags)),
         }
     }
 
@@ -102,20 +108,31 @@ pub fn build(opts: &BuildOptions) -> Result<Summary> {
     let mut site = Site::load(opts)?;
     let output = site.config.output_dir.clone();
     fs::check_output_dir(&output, &site.config.root, &site.config.content_dir)?;
-    let staging = fs::staging_dir(&output)?;
-    let result = site.render_to(&DirSink(staging.clone()));
+    // Held until the end: no other build of this output runs meanwhile, so whatever a build
+    // left beside it is litter of a dead one.
+    let lock = fs::OutputLock::acquire(&output)?;
+    lock.remove_litter();
+    let staging = lock.staging()?;
+    let result = site
+        .render_to(&DirSink(staging.clone()))
+        .and_then(|stats| fs::check_replaceable(&output).map(|()| stats));
     let stats = match result {
         Ok(stats) => stats,
         Err(e) => {
-            let _ = fs::remove_dir_all(&staging);
+            fs::discard(&staging);
             return Err(e);
         }
     };
-    fs::swap_in(&staging, &output)?;
+    if let Err(e) = fs::swap_in(&staging, &output) {
+        fs::discard(&staging);
+        return Err(e);
+    }
+    drop(lock);
     Ok(Summary {
         stats,
         elapsed: start.elapsed(),
         output,
+        warnings: std::mem::take(&mut site.warnings),
     })
 }
 
@@ -135,7 +152,10 @@ pub fn check(opts: &BuildOptions) -> Result<CheckReport> {
     let mut site = Site::load(opts)?;
     let sink = check::LinkSink::default();
     let stats = site.render_to(&sink)?;
-    let findings = check::verify(&site.config, &site.library, &sink.into_files());
+    let mut findings = check::verify(&site.config, &site.library, &sink.into_files());
+    findings
+        .warnings
+        .splice(0..0, std::mem::take(&mut site.warnings));
     Ok(CheckReport {
         stats,
         elapsed: start.elapsed(),

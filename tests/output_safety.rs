@@ -185,3 +185,159 @@ fn a_static_file_may_not_overwrite_a_generated_page() {
         "error: static/why/index.html: `why/index.html` would be written twice: by `static/why/index.html` and by `content/01-why/_index.md`",
     ]);
 }
+
+/// A handbook of 2,000 pages, so that a build runs long enough to be interrupted.
+fn big_site() -> Site {
+    let site = Site::minimal();
+    let words = "Some words for the page to render and the search index to hold. ".repeat(40);
+    for s in 0..20 {
+        site.write(
+            &format!("content/s{s:02}/_index.md"),
+            &format!("---\ntitle: \"Section {s}\"\n---\n"),
+        );
+        for p in 0..100 {
+            site.write(
+                &format!("content/s{s:02}/p{p:03}.md"),
+                &format!("---\ntitle: \"Page {s}-{p}\"\n---\n\n{words}\n"),
+            );
+        }
+    }
+    site
+}
+
+/// What builds left beside the output (in the handbook folder, the output's parent).
+fn litter(site: &Site) -> Vec<String> {
+    root_entries(site)
+        .into_iter()
+        .filter(|n| n.contains(".rapport-"))
+        .collect()
+}
+
+/// Starts a build and waits until it writes into its staging folder.
+#[cfg(unix)]
+fn build_until_staging(site: &Site) -> std::process::Child {
+    let mut cmd = site.command(&["build", "--quiet", "--today", TODAY]);
+    cmd.stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    let mut child = cmd.spawn().unwrap();
+    let start = std::time::Instant::now();
+    loop {
+        let staging = litter(site)
+            .into_iter()
+            .find(|n| n.contains("rapport-new-"));
+        if let Some(name) = staging
+            && site.path(&name).join(".rapport-output").exists()
+        {
+            return child;
+        }
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the build ended before it could be interrupted"
+        );
+        assert!(start.elapsed() < std::time::Duration::from_secs(120));
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
+#[cfg(unix)]
+fn signal(child: &std::process::Child, sig: &str) {
+    let ok = std::process::Command::new("kill")
+        .args([sig, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(ok.success());
+}
+
+#[cfg(unix)]
+#[test]
+fn the_build_after_a_killed_one_removes_its_litter() {
+    let site = big_site();
+    site.build(&[]);
+    let mut child = build_until_staging(&site);
+    signal(&child, "-KILL");
+    child.wait().unwrap();
+    assert!(
+        !litter(&site).is_empty(),
+        "kill -9 leaves the staging folder"
+    );
+    assert!(
+        site.output_exists("s00/p000/index.html"),
+        "the old output stays"
+    );
+    site.build(&[]);
+    assert_eq!(litter(&site), Vec::<String>::new());
+    assert!(site.output_exists("s19/p099/index.html"));
+}
+
+#[cfg(unix)]
+#[test]
+fn an_interrupted_build_removes_its_staging_folder() {
+    let site = big_site();
+    site.build(&[]);
+    let before = site.tree("public");
+    for sig in ["-INT", "-TERM"] {
+        let mut child = build_until_staging(&site);
+        signal(&child, sig);
+        let status = child.wait().unwrap();
+        assert_eq!(status.code(), Some(130), "{sig}");
+        assert_eq!(litter(&site), Vec::<String>::new(), "{sig}");
+        assert_eq!(site.tree("public"), before, "{sig}: the old output stays");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_removes_the_litter_of_dead_builds() {
+    let site = Site::minimal();
+    std::fs::create_dir_all(site.path(".public.rapport-new-999999/x")).unwrap();
+    std::fs::create_dir_all(site.path(".public.rapport-old-999999")).unwrap();
+    site.write(".public.rapport-lock", "");
+    let mut child = site
+        .command(&["serve", "--port", "0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Serving is announced after the litter was removed.
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    while !line.starts_with("Serving ") {
+        line.clear();
+        let n = std::io::BufRead::read_line(&mut out, &mut line).unwrap();
+        assert!(n > 0, "serve ended");
+    }
+    let left = litter(&site);
+    let _ = child.kill();
+    let _ = child.wait();
+    assert_eq!(left, Vec::<String>::new());
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_out_of_the_handbook_are_skipped_with_a_warning() {
+    let site = Site::fixture("basic");
+    let outside = tempfile::tempdir().unwrap();
+    let secret = "TOP-SECRET-outside-the-handbook";
+    std::fs::write(outside.path().join("secret.txt"), secret).unwrap();
+    std::fs::write(
+        outside.path().join("page.md"),
+        format!("# Leak\n\n{secret}\n"),
+    )
+    .unwrap();
+    std::fs::create_dir_all(site.path("static")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), site.path("static/outlink")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("page.md"), site.path("content/leak.md"))
+        .unwrap();
+    std::fs::create_dir_all(site.path("themes")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), site.path("themes/default")).unwrap();
+    let run = site.build(&[]);
+    run.stderr_has(&[
+        "warning: static/outlink: a symbolic link leads outside the handbook folder",
+        "warning: content/leak.md: a symbolic link leads outside the handbook folder",
+    ]);
+    for (name, bytes) in site.tree("public") {
+        assert!(!name.starts_with("outlink"), "{name} was copied");
+        assert!(!name.starts_with("leak"), "{name} was built");
+        assert!(!String::from_utf8_lossy(&bytes).contains(secret), "{name}");
+    }
+}

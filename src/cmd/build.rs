@@ -1,4 +1,4 @@
-//! `rapport build`: one summary line.
+//! `rapport build`: the warnings, then one summary line.
 
 use super::{Ui, count};
 use rapport::cli::BuildArgs;
@@ -9,6 +9,9 @@ pub fn run(args: BuildArgs, ui: &mut Ui) -> Result<()> {
     opts.output = args.output;
     opts.base_url = args.base_url;
     let s = site::build(&opts)?;
+    for w in &s.warnings {
+        ui.warning(w);
+    }
     ui.say(format_args!(
         "Built {} in {} into {} in {} ms",
         count(s.stats.pages, "page"),

@@ -92,7 +92,7 @@ impl Ui {
                     text.push_str(&diagnostic(d, self.color));
                     text.push('\n');
                 }
-                let n = diags.len();
+                let n = diags.iter().filter(|d| d.is_error()).count();
                 let _ = write!(text, "{n} error{} found", if n == 1 { "" } else { "s" });
             }
             Error::Refused { message, hint } => {

@@ -6,11 +6,5 @@ use rapport::cli::ServeArgs;
 use rapport::{Result, serve};
 
 pub fn run(args: ServeArgs, ui: &Ui) -> Result<()> {
-    serve::serve(&serve::ServeOptions {
-        site: args.site.options(),
-        interface: args.interface,
-        port: args.port,
-        open: args.open,
-        quiet: ui.quiet(),
-    })
+    serve::serve(&args.options(ui.quiet()))
 }

@@ -382,11 +382,15 @@ fn walk(config: &Config, lib: &mut Library, diags: &mut Vec<Diagnostic>) -> Vec<
     }
     let mut dir_index: HashMap<PathBuf, usize> = HashMap::from([(content_rel.clone(), 0)]);
     let mut sources = Vec::new();
+    let mut skipped = Vec::new();
     let walker = walkdir::WalkDir::new(&config.content_dir)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !fs::is_ignored(&e.file_name().to_string_lossy()));
+        .filter_entry(|e| {
+            (e.depth() == 0 || !fs::is_ignored(&e.file_name().to_string_lossy()))
+                && fs::inside_root(root, e, &mut skipped)
+        });
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
@@ -448,6 +452,7 @@ fn walk(config: &Config, lib: &mut Library, diags: &mut Vec<Diagnostic>) -> Vec<
             kind,
         });
     }
+    diags.extend(skipped);
     sources
 }
 

@@ -53,6 +53,12 @@ pub fn rerender(
         };
         // Unreadable or broken front matter: the page drops out of a full build, and links to
         // it break; only a full build reports all of that.
+        // A page now behind a symbolic link: only the full walk knows whether it stays inside
+        // the handbook folder.
+        let link = std::fs::symlink_metadata(config.root.join(path));
+        if link.is_ok_and(|m| m.file_type().is_symlink()) {
+            return Ok(Update::FullBuild);
+        }
         let Ok(p) = collect::read_source(&config.root, path) else {
             return Ok(Update::FullBuild);
         };

@@ -31,6 +31,8 @@ pub struct Theme {
     pub sources: Vec<(String, String)>,
     /// Output path → source, every layer merged (later layers win).
     pub statics: BTreeMap<String, StaticSource>,
+    /// What loading skipped but did not stop for (links out of the handbook folder).
+    pub warnings: Vec<Diagnostic>,
 }
 
 const THEME_PREFIX: &str = "theme/";
@@ -77,7 +79,12 @@ impl Theme {
                 &mut origins,
                 &mut diags,
             );
-            read_statics(&theme_dir.join("static"), &mut statics);
+            read_statics(
+                &config.root,
+                &theme_dir.join("static"),
+                &mut statics,
+                &mut diags,
+            );
         } else if config.site.theme != "default" {
             diags.push(
                 Diagnostic::new(
@@ -103,22 +110,22 @@ impl Theme {
             &mut origins,
             &mut diags,
         );
-        read_statics(&config.static_dir, &mut statics);
+        read_statics(&config.root, &config.static_dir, &mut statics, &mut diags);
         if let Err(e) =
             tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
         {
             diags.extend(template_errors(&e, &origins, &templates));
         }
-        if diags.is_empty() {
-            Ok(Theme {
-                tera,
-                origins,
-                sources: templates,
-                statics,
-            })
-        } else {
-            Err(diags)
+        if diags.iter().any(Diagnostic::is_error) {
+            return Err(diags);
         }
+        Ok(Theme {
+            tera,
+            origins,
+            sources: templates,
+            statics,
+            warnings: diags,
+        })
     }
 }
 
@@ -126,9 +133,12 @@ impl Theme {
 /// those in `themes/<name>/static/`. Links to them resolve like links to `static/` files.
 pub fn theme_files(config: &Config) -> std::collections::BTreeSet<String> {
     let mut statics = BTreeMap::new();
+    // Theme::load reports the links it skips; this second look stays quiet.
     read_statics(
+        &config.root,
         &config.themes_dir.join(&config.site.theme).join("static"),
         &mut statics,
+        &mut Vec::new(),
     );
     let builtin = embedded::FILES
         .iter()
@@ -174,11 +184,12 @@ fn read_layer(
     if !dir.is_dir() {
         return;
     }
-    for entry in walkdir::WalkDir::new(dir)
+    let mut skipped = Vec::new();
+    let walker = walkdir::WalkDir::new(dir)
         .sort_by_file_name()
         .into_iter()
-        .flatten()
-    {
+        .filter_entry(|e| crate::fs::inside_root(root, e, &mut skipped));
+    for entry in walker.flatten() {
         let name = entry.file_name().to_string_lossy();
         if !entry.file_type().is_file() || crate::fs::is_ignored(&name) {
             continue;
@@ -200,9 +211,15 @@ fn read_layer(
             Err(d) => diags.push(d.relative_to(root)),
         }
     }
+    diags.extend(skipped);
 }
 
-fn read_statics(dir: &Path, statics: &mut BTreeMap<String, StaticSource>) {
+fn read_statics(
+    root: &Path,
+    dir: &Path,
+    statics: &mut BTreeMap<String, StaticSource>,
+    warnings: &mut Vec<Diagnostic>,
+) {
     if !dir.is_dir() {
         return;
     }
@@ -211,7 +228,8 @@ fn read_statics(dir: &Path, statics: &mut BTreeMap<String, StaticSource>) {
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| {
-            e.depth() == 0 || !crate::fs::is_ignored(&e.file_name().to_string_lossy())
+            (e.depth() == 0 || !crate::fs::is_ignored(&e.file_name().to_string_lossy()))
+                && crate::fs::inside_root(root, e, warnings)
         });
     for entry in walker.flatten() {
         if entry.file_type().is_file() {

@@ -2,15 +2,38 @@
 //! open tabs.
 //!
 //! The site is served at `/` with `base_url` rewritten to the local address, so links work
-//! whatever path the real `base_url` has. A save of a page's body re-renders that page alone;
+//! whatever path the real `base_url` has; with `--base-url`, under that URL's path instead, as
+//! it will be published (a GitHub Pages project path, say). A save of a page's body re-renders that page alone;
 //! any other change renders the whole site into memory (see `rebuild`). The finished build
 //! replaces the served one in a single swap; a failed build leaves the last good one served and
 //! shows its error in every open page.
 
+pub mod conn;
+pub mod host;
+pub mod paths;
 pub mod rebuild;
 pub mod reload;
+pub mod routes;
 pub mod server;
+pub mod socket;
+pub mod store;
 pub mod watch;
+
+/// A line on stdout; a closed pipe (`rapport serve | head`) is not an error worth dying of.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// A line on stderr, never panicking.
+macro_rules! tell {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
 
 use crate::config::{BuildOptions, CONFIG_FILE};
 use crate::error::{Error, Result};
@@ -36,6 +59,13 @@ pub struct ServeOptions {
     /// Open the site in the browser once it is served.
     pub open: bool,
     pub quiet: bool,
+    /// Host names answered besides localhost and the loopback and bound addresses.
+    pub allow_hosts: Vec<String>,
+    /// Serve under this base URL's path (`/handbook/`), as published; `None`: at `/`.
+    pub base_url: Option<String>,
+    /// The overlay's file links: a URL pattern with `{file}`, `{line}` and `{col}`; `None`:
+    /// guessed from `$VISUAL` or `$EDITOR`, else the links copy the location.
+    pub editor: Option<String>,
 }
 
 /// What the serve loop waits for.
@@ -60,9 +90,15 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
     let addr = listener
         .local_addr()
         .map_err(|e| Error::io("read the address of", root, e))?;
-    let url = local_url(addr);
+    let prefix = match &opts.base_url {
+        Some(base) => crate::config::split_base_url(base)
+            .map_err(|e| Error::refused(e, "pass a URL such as `https://me.github.io/handbook/` or a path such as `/handbook/`"))?
+            .1,
+        None => "/".to_string(),
+    };
+    let url = local_url(addr, &prefix);
     if opts.port.is_none() && addr.port() != DEFAULT_PORT {
-        println!(
+        say!(
             "Port {DEFAULT_PORT} is in use; serving on port {} instead.",
             addr.port()
         );
@@ -91,14 +127,27 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
         )
     })?;
 
-    let live = Arc::new(Live::new());
+    // Leftovers of `rapport build`s killed before they could tidy up.
+    if let Ok(config) = crate::config::Config::load(&opts.site) {
+        crate::fs::remove_litter(&config.output_dir);
+    }
+    let abs_root = root
+        .canonicalize()
+        .unwrap_or_else(|_| crate::fs::absolute(root));
+    let editor = opts
+        .editor
+        .clone()
+        .or_else(guess_editor)
+        .unwrap_or_default();
+    let live = Arc::new(Live::with_editor(&editor, &abs_root.to_string_lossy()));
     let start = Instant::now();
     let mut builder = Builder::new(build_opts);
     match builder.full() {
         Ok((files, pages)) => {
             live.publish(files);
+            release_memory();
             if !opts.quiet {
-                println!(
+                say!(
                     "Built {pages} pages into memory in {} ms",
                     start.elapsed().as_millis()
                 );
@@ -107,14 +156,21 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
         // Serve anyway: the page shows the error and reloads once it is fixed.
         Err(e) => report_error(&live, &e),
     }
-    server::start(listener, live.clone())?;
-    println!("Serving {url} (Ctrl-C to stop)");
+    server::start(
+        listener,
+        server::App {
+            live: live.clone(),
+            hosts: host::HostCheck::new(addr.ip(), addr.port(), &opts.allow_hosts),
+            prefix,
+        },
+    )?;
+    say!("Serving {url} (Ctrl-C to stop)");
     if opts.open {
         open_browser(&url);
     }
     run(&rx, &mut watcher, &live, &mut builder, opts.quiet);
     if !opts.quiet {
-        println!("Stopped.");
+        say!("Stopped.");
     }
     Ok(())
 }
@@ -142,7 +198,7 @@ fn run(
                 }
                 Message::Files(Err(errors)) => {
                     for e in errors {
-                        eprintln!("warning: watching for changes: {e}");
+                        tell!("warning: watching for changes: {e}");
                     }
                     missed = true;
                 }
@@ -160,6 +216,9 @@ fn run(
         match builder.rebuild(&changed, !missed) {
             Ok((files, rebuilt)) => {
                 let change = live.publish(files);
+                if matches!(rebuilt, Rebuilt::Site(_)) {
+                    release_memory();
+                }
                 if !quiet {
                     let what = match change {
                         Change::Css => "stylesheets swapped",
@@ -172,7 +231,7 @@ fn run(
                         Rebuilt::Pages(n) => format!("rebuilt {n} pages in {ms} ms"),
                         Rebuilt::Site(n) => format!("rebuilt the site ({n} pages) in {ms} ms"),
                     };
-                    println!("Changed {}: {how}, {what}", describe(&changed));
+                    say!("Changed {}: {how}, {what}", describe(&changed));
                 }
             }
             Err(e) => report_error(live, &e),
@@ -180,10 +239,21 @@ fn run(
     }
 }
 
+/// Gives the memory a full rebuild freed back to the system. glibc keeps freed memory in its
+/// per-thread arenas; without this, serve's RSS grew by the size of a build with every full
+/// rebuild until it held about two builds' worth.
+fn release_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only walks the allocator's own free lists.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 /// Prints a failed build as `rapport build` would, and shows it in every open page.
 fn report_error(live: &Live, e: &Error) {
     let text = e.report();
-    eprintln!("{}", text.trim_end());
+    tell!("{}", text.trim_end());
     live.publish_error(&text);
 }
 
@@ -198,15 +268,39 @@ fn describe(changed: &[PathBuf]) -> String {
     }
 }
 
-/// The address to print and to use as `base_url`. A wildcard interface is shown as loopback,
-/// the one address sure to reach it from this machine.
-fn local_url(addr: SocketAddr) -> String {
+/// An editor URL pattern for the overlay's links, from the editor named in `$VISUAL` or
+/// `$EDITOR` when it has a URL scheme (VS Code, VSCodium, Sublime Text, Zed, TextMate, IntelliJ).
+fn guess_editor() -> Option<String> {
+    let var = std::env::var("VISUAL")
+        .ok()
+        .filter(|v| !v.trim().is_empty())
+        .or_else(|| std::env::var("EDITOR").ok())?;
+    editor_pattern(&var).map(str::to_string)
+}
+
+fn editor_pattern(command: &str) -> Option<&'static str> {
+    let program = command.split_whitespace().next()?;
+    let name = std::path::Path::new(program).file_name()?.to_str()?;
+    Some(match name {
+        "code" | "code-insiders" => "vscode://file/{file}:{line}:{col}",
+        "codium" => "vscodium://file/{file}:{line}:{col}",
+        "subl" => "subl://open?url=file://{file}&line={line}&column={col}",
+        "zed" => "zed://file/{file}:{line}:{col}",
+        "mate" => "txmt://open?url=file://{file}&line={line}&column={col}",
+        "idea" => "idea://open?file={file}&line={line}&column={col}",
+        _ => return None,
+    })
+}
+
+/// The address to print and to use as `base_url`, under `prefix` (`/` or `/handbook/`). A
+/// wildcard interface is shown as loopback, the one address sure to reach it from this machine.
+fn local_url(addr: SocketAddr, prefix: &str) -> String {
     let ip = match addr.ip() {
         IpAddr::V4(v4) if v4.is_unspecified() => IpAddr::V4(std::net::Ipv4Addr::LOCALHOST),
         IpAddr::V6(v6) if v6.is_unspecified() => IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
         ip => ip,
     };
-    format!("http://{}/", SocketAddr::new(ip, addr.port()))
+    format!("http://{}{prefix}", SocketAddr::new(ip, addr.port()))
 }
 
 /// Opens the site with `xdg-open` (or `open` on macOS) where there is one; silent otherwise.
@@ -230,17 +324,27 @@ fn open_browser(url: &str) {
 
 #[cfg(test)]
 mod tests {
-    use super::local_url;
+    use super::{editor_pattern, local_url};
 
     #[test]
     fn local_urls() {
         assert_eq!(
-            local_url("0.0.0.0:1111".parse().unwrap()),
+            local_url("0.0.0.0:1111".parse().unwrap(), "/"),
             "http://127.0.0.1:1111/"
         );
         assert_eq!(
-            local_url("[::1]:8080".parse().unwrap()),
-            "http://[::1]:8080/"
+            local_url("[::1]:8080".parse().unwrap(), "/handbook/"),
+            "http://[::1]:8080/handbook/"
         );
+    }
+
+    #[test]
+    fn editors_with_url_schemes() {
+        assert_eq!(
+            editor_pattern("/usr/bin/code --wait"),
+            Some("vscode://file/{file}:{line}:{col}")
+        );
+        assert_eq!(editor_pattern("vim"), None);
+        assert_eq!(editor_pattern(""), None);
     }
 }

@@ -8,10 +8,11 @@
 //! Sources changed since the last good build are remembered until a build succeeds, so a fast
 //! rebuild after a failed one still accounts for every change since the site it starts from.
 
+use super::store::{Store, StoreSink};
 use crate::config::{BuildOptions, Config};
 use crate::content::update::{self, Update};
 use crate::error::{Error, Result};
-use crate::render::{self, Files, MemorySink};
+use crate::render;
 use crate::site::Site;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -28,7 +29,7 @@ pub enum Rebuilt {
 /// The last good build, kept between rebuilds.
 struct Good {
     site: Site,
-    files: Files,
+    files: Store,
 }
 
 pub struct Builder {
@@ -49,7 +50,7 @@ impl Builder {
 
     /// Builds after `changed` (paths relative to the root). With `sure` false (file events may
     /// have been missed), the whole site is built.
-    pub fn rebuild(&mut self, changed: &[PathBuf], sure: bool) -> Result<(Files, Rebuilt)> {
+    pub fn rebuild(&mut self, changed: &[PathBuf], sure: bool) -> Result<(Store, Rebuilt)> {
         self.dirty.extend(changed.iter().cloned());
         if sure && let Some(done) = self.fast()? {
             return Ok(done);
@@ -59,11 +60,20 @@ impl Builder {
     }
 
     /// Builds the whole site; on success it becomes the base of later fast rebuilds.
-    pub fn full(&mut self) -> Result<(Files, usize)> {
+    pub fn full(&mut self) -> Result<(Store, usize)> {
+        // The site being served is held by the server; the last build's model is not needed
+        // to build a new one, so it is not kept alongside. (Should this build fail, the next
+        // rebuild is a full one too.)
+        self.last = None;
         let mut site = Site::load(&self.opts)?;
-        let sink = MemorySink::default();
+        for w in &site.warnings {
+            // Like `rapport build`: reported, and the site is served anyway.
+            use std::io::Write as _;
+            let _ = write!(std::io::stderr(), "{w}");
+        }
+        let sink = StoreSink::default();
         let stats = site.render_to(&sink)?;
-        let files = sink.into_files();
+        let files = sink.into_store();
         self.last = Some(Good {
             site,
             files: files.clone(),
@@ -73,7 +83,7 @@ impl Builder {
     }
 
     /// Re-renders the edited pages when that is enough; `None` when a full build is needed.
-    fn fast(&mut self) -> Result<Option<(Files, Rebuilt)>> {
+    fn fast(&mut self) -> Result<Option<(Store, Rebuilt)>> {
         let Some(good) = &mut self.last else {
             return Ok(None);
         };
@@ -96,10 +106,10 @@ impl Builder {
         // From here on the library holds the new bodies. Should rendering fail, the sources
         // stay in `dirty`, so the next rebuild renders them again (re-rendering is idempotent).
         let pages = render::affected(&site.library, &items);
-        let sink = MemorySink::default();
+        let sink = StoreSink::default();
         render::render_items(&site.config, &site.library, &site.theme, &pages, &sink)?;
         site.write_search_index(&sink)?;
-        good.files.extend(sink.into_files());
+        good.files.extend(sink.into_store());
         self.dirty.clear();
         Ok(Some((good.files.clone(), Rebuilt::Pages(pages.len()))))
     }

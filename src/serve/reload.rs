@@ -1,20 +1,23 @@
 //! The live-reload channel: the site being served, the state of the last build, and the
-//! Server-Sent Events sent to every open tab.
+//! messages sent to every open tab over its WebSocket.
 //!
 //! The served files, the last error and the list of listening tabs sit behind one lock, so a
 //! tab never hears "reload" before the build it would reload into is the one being served.
+//! Every message is one JSON object in one WebSocket message, so no text in it (a CR in an
+//! error, say) can split it in two.
 
-use crate::render::Files;
-use std::sync::mpsc::{Receiver, Sender, channel};
+use super::store::Store;
 use std::sync::{Arc, Mutex, MutexGuard};
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
-/// Where the injected script listens (same origin, so any host name or port works).
-pub const EVENTS_PATH: &str = "/__rapport/events";
+/// Where the injected script connects its WebSocket (same origin, so any allowed host name or
+/// port works).
+pub const LIVE_PATH: &str = "/__rapport/live";
 
 /// One complete build, served as a whole and replaced as a whole.
 pub struct Output {
     /// Output path (`why/cost/index.html`) → bytes.
-    pub files: Files,
+    pub files: Store,
     /// Identifies this build: `<server start>-<build number>`. Pages carry it, so a tab that
     /// connects after a newer build was swapped in knows at once that it is stale.
     pub id: String,
@@ -35,17 +38,25 @@ struct State {
     output: Arc<Output>,
     /// The text of the last build's error, shown as an overlay until a build succeeds.
     error: Option<String>,
-    tabs: Vec<Sender<String>>,
+    tabs: Vec<UnboundedSender<Arc<str>>>,
     builds: u64,
 }
 
 pub struct Live {
     epoch: u128,
     state: Mutex<State>,
+    /// Told to every tab on connecting: the editor URL pattern for the overlay's file links
+    /// (empty: links copy the location) and the handbook folder the paths are relative to.
+    editor: String,
+    root: String,
 }
 
 impl Live {
     pub fn new() -> Live {
+        Live::with_editor("", "")
+    }
+
+    pub fn with_editor(editor: &str, root: &str) -> Live {
         let epoch = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_millis())
@@ -54,13 +65,15 @@ impl Live {
             epoch,
             state: Mutex::new(State {
                 output: Arc::new(Output {
-                    files: Files::new(),
+                    files: Store::new(),
                     id: format!("{epoch}-0"),
                 }),
                 error: None,
                 tabs: Vec::new(),
                 builds: 0,
             }),
+            editor: editor.to_string(),
+            root: root.to_string(),
         }
     }
 
@@ -74,7 +87,7 @@ impl Live {
     }
 
     /// Serves a new build and tells every tab what to do about it.
-    pub fn publish(&self, files: Files) -> Change {
+    pub fn publish(&self, files: Store) -> Change {
         let mut st = self.lock();
         let recovering = st.error.take().is_some();
         let change = match diff(&st.output.files, &files) {
@@ -91,11 +104,11 @@ impl Live {
             files,
             id: id.clone(),
         });
-        let event = match change {
+        let kind = match change {
             Change::Css => "css",
             _ => "reload",
         };
-        send_all(&mut st.tabs, frame(event, &id));
+        send_all(&mut st.tabs, message(&[("type", kind), ("build", &id)]));
         change
     }
 
@@ -103,20 +116,29 @@ impl Live {
     pub fn publish_error(&self, text: &str) {
         let mut st = self.lock();
         st.error = Some(text.to_string());
-        send_all(&mut st.tabs, frame("build-error", text));
+        send_all(&mut st.tabs, error_message(text));
     }
 
-    /// Registers a tab. The first frames tell it which build is current and any error.
-    pub fn subscribe(&self) -> (String, Receiver<String>) {
+    /// Registers a tab. The first messages tell it which build is current and any error.
+    pub fn subscribe(&self) -> (Vec<Arc<str>>, UnboundedReceiver<Arc<str>>) {
         let mut st = self.lock();
-        let (tx, rx) = channel();
+        let (tx, rx) = unbounded_channel();
         st.tabs.push(tx);
-        let mut first = String::from("retry: 1000\n");
-        first.push_str(&frame("hello", &st.output.id));
+        let mut first = vec![message(&[
+            ("type", "hello"),
+            ("build", &st.output.id),
+            ("editor", &self.editor),
+            ("root", &self.root),
+        ])];
         if let Some(e) = &st.error {
-            first.push_str(&frame("build-error", e));
+            first.push(error_message(e));
         }
         (first, rx)
+    }
+
+    /// How many tabs are listening (tabs that went away are noticed at the next message).
+    pub fn tabs(&self) -> usize {
+        self.lock().tabs.len()
     }
 }
 
@@ -127,28 +149,53 @@ impl Default for Live {
 }
 
 /// Drops tabs that went away while sending.
-fn send_all(tabs: &mut Vec<Sender<String>>, frame: String) {
-    tabs.retain(|t| t.send(frame.clone()).is_ok());
+fn send_all(tabs: &mut Vec<UnboundedSender<Arc<str>>>, message: Arc<str>) {
+    tabs.retain(|t| t.send(message.clone()).is_ok());
 }
 
-/// One Server-Sent Event. Each line of the data gets its own `data:` field, which the browser
-/// joins with newlines again.
-pub fn frame(event: &str, data: &str) -> String {
-    let mut s = format!("event: {event}\n");
-    for line in data.trim_end_matches('\n').split('\n') {
-        s.push_str("data: ");
-        s.push_str(line.trim_end_matches('\r'));
-        s.push('\n');
+fn error_message(text: &str) -> Arc<str> {
+    message(&[("type", "build-error"), ("text", text.trim_end())])
+}
+
+/// One message: a JSON object of string fields.
+pub fn message(fields: &[(&str, &str)]) -> Arc<str> {
+    let mut s = String::from("{");
+    for (i, (k, v)) in fields.iter().enumerate() {
+        if i > 0 {
+            s.push(',');
+        }
+        json_string(&mut s, k);
+        s.push(':');
+        json_string(&mut s, v);
     }
-    s.push('\n');
-    s
+    s.push('}');
+    s.into()
+}
+
+/// A JSON string literal: quotes, backslashes and every control character escaped.
+fn json_string(out: &mut String, s: &str) {
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 || c == '\u{2028}' || c == '\u{2029}' => {
+                out.push_str(&format!("\\u{:04x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
 }
 
 /// What differs between two builds, decided on the output itself: a stylesheet edit that
 /// changed nothing else swaps styles, anything else reloads. Files shared by both builds compare
 /// by pointer first (`Arc`'s equality does), so a rebuild of one page costs no byte comparison
 /// of the others.
-fn diff(old: &Files, new: &Files) -> Change {
+fn diff(old: &Store, new: &Store) -> Change {
     let changed = new
         .iter()
         .filter(|(k, v)| old.get(*k) != Some(*v))
@@ -165,45 +212,14 @@ fn diff(old: &Files, new: &Files) -> Change {
 }
 
 /// The script the server adds to every HTML response, never written by `rapport build`.
-const SCRIPT: &str = r#"<script data-rapport-live-reload>
-(function () {
-  var build = "BUILD_ID", overlay = null;
-  function hide() { if (overlay) { overlay.remove(); overlay = null; } }
-  function show(text) {
-    hide();
-    overlay = document.createElement("div");
-    overlay.id = "rapport-error";
-    overlay.setAttribute("role", "alert");
-    overlay.style.cssText = "position:fixed;inset:0;z-index:2147483647;overflow:auto;margin:0;padding:2rem;background:#18181b;cursor:pointer;color:#fafafa;font:14px/1.5 ui-monospace,Menlo,Consolas,monospace";
-    var title = document.createElement("p");
-    title.style.cssText = "margin:0 0 1rem;font-weight:bold;color:#fca5a5";
-    title.textContent = "rapport could not build the site. Underneath is the last good build (click to see it); this goes away once the error is fixed.";
-    var pre = document.createElement("pre");
-    pre.style.cssText = "margin:0;white-space:pre-wrap";
-    pre.textContent = text;
-    overlay.append(title, pre);
-    overlay.addEventListener("click", hide);
-    document.body.appendChild(overlay);
-  }
-  function swapCss() {
-    document.querySelectorAll('link[rel~="stylesheet"]').forEach(function (link) {
-      var url = new URL(link.href);
-      url.searchParams.set("rapport-reload", Date.now());
-      link.href = url.href;
-    });
-  }
-  var events = new EventSource("/__rapport/events");
-  events.addEventListener("hello", function (e) { if (e.data !== build) location.reload(); });
-  events.addEventListener("reload", function () { location.reload(); });
-  events.addEventListener("css", function (e) { build = e.data; hide(); swapCss(); });
-  events.addEventListener("build-error", function (e) { show(e.data); });
-})();
-</script>
-"#;
+const SCRIPT: &str = include_str!("live.js");
 
 /// Adds the reload script before the last `</body>` (any case), or at the end if there is none.
 pub fn inject(html: &[u8], build_id: &str) -> Vec<u8> {
-    let script = SCRIPT.replace("BUILD_ID", build_id);
+    let script = format!(
+        "<script data-rapport-live-reload>\n{}</script>\n",
+        SCRIPT.replace("BUILD_ID", build_id)
+    );
     let at = html
         .windows(7)
         .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))
@@ -219,10 +235,15 @@ pub fn inject(html: &[u8], build_id: &str) -> Vec<u8> {
 mod tests {
     use super::*;
 
-    fn map(entries: &[(&str, &str)]) -> Files {
+    fn map(entries: &[(&str, &str)]) -> Store {
         entries
             .iter()
-            .map(|(k, v)| (k.to_string(), v.as_bytes().into()))
+            .map(|(k, v)| {
+                (
+                    k.to_string(),
+                    super::super::store::Stored::new(k, v.as_bytes()),
+                )
+            })
             .collect()
     }
 
@@ -239,11 +260,16 @@ mod tests {
     }
 
     #[test]
-    fn frames_split_lines() {
+    fn messages_are_one_json_object_whatever_the_text() {
+        let m = message(&[
+            ("type", "build-error"),
+            ("text", "a\rb\n\"c\" \\ \0 \u{2028}"),
+        ]);
         assert_eq!(
-            frame("build-error", "a\nb\n"),
-            "event: build-error\ndata: a\ndata: b\n\n"
+            &*m,
+            r#"{"type":"build-error","text":"a\rb\n\"c\" \\ \u0000 \u2028"}"#
         );
+        assert!(!m.contains(['\r', '\n', '\0']));
     }
 
     #[test]
@@ -264,10 +290,92 @@ mod tests {
         live.publish(map(&[("index.html", "a")]));
         live.publish_error("error: content/a.md:1:1: bad");
         let (first, _rx) = live.subscribe();
-        assert!(first.contains("event: build-error\ndata: error: content/a.md:1:1: bad\n"));
+        assert_eq!(
+            &*first[1],
+            r#"{"type":"build-error","text":"error: content/a.md:1:1: bad"}"#
+        );
         // The same output again after an error still reloads, to clear the overlay.
         assert_eq!(live.publish(map(&[("index.html", "a")])), Change::Reload);
         let (first, _rx) = live.subscribe();
-        assert!(!first.contains("build-error"));
+        assert_eq!(first.len(), 1);
+        assert!(first[0].starts_with(r#"{"type":"hello","build":""#));
+    }
+}
+
+#[cfg(test)]
+mod overlay {
+    //! The overlay's colours, read from the script itself: every text colour on every
+    //! background it is shown on meets WCAG AA (4.5:1), in light and in dark.
+
+    fn colours(scheme: &str) -> Vec<(String, String)> {
+        let css = super::SCRIPT;
+        let at = match scheme {
+            "light" => css.find(".panel{--bg").unwrap(),
+            _ => css.find("prefers-color-scheme:dark").unwrap(),
+        };
+        let block = &css[at..];
+        let block = &block[..block.find('}').unwrap()];
+        block
+            .split(['{', ';'])
+            .filter_map(|d| d.trim().strip_prefix("--"))
+            .filter_map(|d| d.split_once(':'))
+            .map(|(k, v)| (k.to_string(), v.trim().to_string()))
+            .collect()
+    }
+
+    fn luminance(hex: &str) -> f64 {
+        let hex = hex.trim_start_matches('#');
+        let channel = |i: usize| {
+            let c = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap()) / 255.0;
+            if c <= 0.03928 {
+                c / 12.92
+            } else {
+                ((c + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * channel(0) + 0.7152 * channel(2) + 0.0722 * channel(4)
+    }
+
+    fn contrast(a: &str, b: &str) -> f64 {
+        let (la, lb) = (luminance(a), luminance(b));
+        (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+    }
+
+    #[test]
+    fn text_meets_aa_contrast_in_light_and_dark() {
+        for scheme in ["light", "dark"] {
+            let c = colours(scheme);
+            let get = |k: &str| {
+                c.iter()
+                    .find(|(n, _)| n == k)
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_else(|| panic!("{scheme}: no --{k}"))
+            };
+            for (fg, bg) in [
+                ("fg", "bg"),
+                ("title", "bg"),
+                ("fg", "code-bg"),
+                ("link", "code-bg"),
+                ("link", "bg"),
+            ] {
+                let ratio = contrast(&get(fg), &get(bg));
+                assert!(ratio >= 4.5, "{scheme}: --{fg} on --{bg} is {ratio:.2}:1");
+            }
+        }
+    }
+
+    #[test]
+    fn the_panel_is_opaque_and_its_text_selectable() {
+        let css = super::SCRIPT;
+        assert!(css.contains("background:var(--bg)"));
+        assert!(css.contains("user-select:text"));
+        for scheme in ["light", "dark"] {
+            for (k, v) in colours(scheme) {
+                assert!(
+                    v.len() == 7 && v.starts_with('#'),
+                    "{scheme}: --{k}: {v} is not opaque"
+                );
+            }
+        }
     }
 }
