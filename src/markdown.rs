@@ -72,6 +72,7 @@ pub fn render(
     let mut heading: Option<HeadingBuf> = None;
     let mut first_block = true;
     let mut footnotes = Footnotes::default();
+    let mut task: Option<Task> = None;
 
     for (event, range) in Parser::new_ext(source, options()).into_offset_iter() {
         if let Some(h) = heading.as_mut() {
@@ -119,6 +120,13 @@ pub fn render(
         if matches!(event, Event::Start(_)) {
             first_block = false;
         }
+        if matches!(
+            event,
+            Event::End(TagEnd::Paragraph | TagEnd::Item) | Event::Start(Tag::List(_))
+        ) && let Some(t) = task.take()
+        {
+            events[t.at] = Event::Html(CowStr::from(t.html()));
+        }
         match event {
             Event::Start(Tag::Heading {
                 level, id, classes, ..
@@ -138,6 +146,7 @@ pub fn render(
                 ))));
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => {
+                push_text(&mut out.text, " ");
                 events.push(Event::Html(CowStr::Borrowed("</div>\n")));
             }
             // Footnote ids get a prefix so that they never clash with heading ids, and each
@@ -153,6 +162,7 @@ pub fn render(
                 events.push(Event::Html(CowStr::from(html)));
             }
             Event::End(TagEnd::FootnoteDefinition) => {
+                push_text(&mut out.text, " ");
                 events.push(Event::Html(CowStr::from(footnotes.end_definition())));
             }
             // Wide tables scroll sideways on narrow screens instead of squeezing their cells;
@@ -172,9 +182,42 @@ pub fn render(
             }
             Event::Text(ref t) | Event::Code(ref t) => {
                 push_text(&mut out.text, t);
+                if let Some(task) = task.as_mut() {
+                    task.label.push_str(t);
+                }
                 events.push(event);
             }
-            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell) => {
+            // A task list's check box is named by its item's text (until the item's first
+            // paragraph or nested list ends): an unnamed check box is an accessibility error.
+            Event::TaskListMarker(checked) => {
+                task = Some(Task {
+                    at: events.len(),
+                    label: String::new(),
+                    checked,
+                });
+                events.push(Event::Html(CowStr::Borrowed("")));
+            }
+            // Words on either side of a line break or a block boundary stay apart in the text.
+            Event::SoftBreak | Event::HardBreak => {
+                push_text(&mut out.text, " ");
+                if let Some(task) = task.as_mut() {
+                    task.label.push(' ');
+                }
+                events.push(event);
+            }
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::TableHead
+                | TagEnd::TableRow
+                | TagEnd::CodeBlock
+                | TagEnd::HtmlBlock
+                | TagEnd::List(_)
+                | TagEnd::BlockQuote(None)
+                | TagEnd::DefinitionListTitle
+                | TagEnd::DefinitionListDefinition,
+            ) => {
                 push_text(&mut out.text, " ");
                 events.push(event);
             }
@@ -250,6 +293,27 @@ impl Footnotes {
             ),
             None => "</div>\n".to_string(),
         }
+    }
+}
+
+/// A task list item's check box, written once its label (the item's text) is known.
+struct Task {
+    /// Its place in the event list.
+    at: usize,
+    label: String,
+    checked: bool,
+}
+
+impl Task {
+    fn html(&self) -> String {
+        format!(
+            "<input type=\"checkbox\" disabled{} aria-label=\"{}\">\n",
+            if self.checked { " checked" } else { "" },
+            match self.label.split_whitespace().collect::<Vec<_>>().join(" ") {
+                label if label.is_empty() => "Task".to_string(),
+                label => escape(&label),
+            }
+        )
     }
 }
 

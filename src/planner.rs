@@ -247,7 +247,7 @@ pub struct WeekView<'a> {
 #[derive(Serialize)]
 struct Entry<'a> {
     text: &'a str,
-    when: &'a str,
+    when: String,
     date: Option<DateView>,
 }
 

@@ -271,7 +271,37 @@ fn theme_loads_nothing_from_the_network() {
             "remote url in the stylesheet"
         );
     }
-    assert!(css.contains("@media (prefers-color-scheme: dark)"));
+    // Both schemes: the system's by default, the reader's choice when made.
+    assert!(css.contains("color-scheme: light dark"));
+    assert!(css.contains("light-dark("));
+    assert!(css.contains(":root[data-theme=\"dark\"] { color-scheme: dark; }"));
+}
+
+#[test]
+fn the_chosen_colour_scheme_is_set_before_the_first_paint() {
+    let (site, pages) = built();
+    let planner = site.output("planner/index.html");
+    for (url, html) in pages.iter().chain([(&"planner".to_string(), &planner)]) {
+        let head = &html[..html.find("</head>").expect("a head")];
+        // A plain inline script in the head, before any stylesheet: it runs before the first
+        // paint, so a page never shows in the other scheme first.
+        let script = head.find("<script>").expect("the scheme script");
+        let sheet = head.find("<link rel=\"stylesheet\"").expect("a stylesheet");
+        assert!(
+            script < sheet,
+            "{url}: the scheme is set before the styles load"
+        );
+        assert!(
+            head[script..].contains("localStorage.getItem(key)"),
+            "{url}"
+        );
+        // The switch is in the page, hidden until the script shows it.
+        assert!(
+            html.contains("<div class=\"theme-switch\" hidden>")
+                && html.contains("<select id=\"theme-select\">"),
+            "{url}: the switch"
+        );
+    }
 }
 
 /// The rules of a CSS block as (selectors, declarations), for flat blocks.

@@ -16,12 +16,13 @@ fn github_extensions_render() {
     assert!(html.contains("<th>Who</th>"), "{html}");
     assert!(html.contains("<td>Mentor</td>"), "{html}");
     assert!(html.contains("<del>old</del>"), "{html}");
+    // Task check boxes are named by their item's text.
     assert!(
-        html.contains("<input disabled=\"\" type=\"checkbox\" checked=\"\"/>"),
+        html.contains("<input type=\"checkbox\" disabled checked aria-label=\"Send the message\">"),
         "{html}"
     );
     assert!(
-        html.contains("<input disabled=\"\" type=\"checkbox\"/>"),
+        html.contains("<input type=\"checkbox\" disabled aria-label=\"Book the coffee\">"),
         "{html}"
     );
     assert!(html.contains("class=\"footnote-reference\""), "{html}");

@@ -136,7 +136,8 @@ fn user_text_is_escaped_in_the_html() {
     site.build(&[]);
     for file in ["career/x/index.html", "career/index.html", "index.html"] {
         let html = site.output(file);
-        assert!(!html.contains("<script>"), "{file}: {html}");
+        // The theme has scripts of its own: the user's must not become one.
+        assert!(!html.contains("<script>alert"), "{file}: {html}");
         assert!(!html.contains("<b>"), "{file}: {html}");
         assert!(!html.contains("<i>"), "{file}: {html}");
     }

@@ -208,7 +208,7 @@ fn search_false_writes_no_index_and_shows_no_box() {
     assert_eq!(pages, 4, "three pages and the planner");
 }
 
-/// Types `query` into the page's search box and returns the link of the first result.
+/// Types `query` into the page's search box and returns the first result (an option).
 fn search_for<'a>(tab: &'a Tab, query: &str) -> Element<'a> {
     // The box is hidden until the script runs, so seeing it proves the script loaded.
     let input = tab
@@ -216,7 +216,7 @@ fn search_for<'a>(tab: &'a Tab, query: &str) -> Element<'a> {
         .unwrap();
     input.click().unwrap();
     tab.type_str(query).unwrap();
-    tab.wait_for_element("#site-search-results [role=option] a")
+    tab.wait_for_element("#site-search-results [role=option]")
         .unwrap()
 }
 
@@ -250,7 +250,7 @@ fn typing_in_the_search_box_finds_the_heading() {
         .unwrap();
     let first = search_for(&tab, "introduction");
     assert_eq!(
-        first.get_attribute_value("href").unwrap().as_deref(),
+        first.get_attribute_value("data-href").unwrap().as_deref(),
         Some("/handbook/people/coffee/#asking-for-an-introduction"),
         "the heading match ranks first and links to the heading"
     );
@@ -273,7 +273,7 @@ fn typing_in_the_search_box_finds_the_heading() {
     // Keyboard: the arrow selects, Enter opens the heading.
     tab.press_key("ArrowDown").unwrap();
     let selected = tab
-        .find_element("#site-search-results [aria-selected=true] a")
+        .find_element("#site-search-results [aria-selected=true]")
         .unwrap();
     assert!(
         selected
@@ -299,7 +299,7 @@ fn typing_in_the_search_box_finds_the_heading() {
     // Accents and case do not matter; a query that matches nothing says so.
     let first = search_for(&tab, "RESUME");
     assert_eq!(
-        first.get_attribute_value("href").unwrap().as_deref(),
+        first.get_attribute_value("data-href").unwrap().as_deref(),
         Some("/handbook/people/cv/")
     );
     tab.press_key("Escape").unwrap();
@@ -313,4 +313,39 @@ fn typing_in_the_search_box_finds_the_heading() {
         .get_inner_text()
         .unwrap();
     assert!(status.starts_with("No results"), "{status:?}");
+}
+
+#[test]
+fn words_on_either_side_of_a_line_break_or_a_block_stay_apart() {
+    let site = Site::with_files(&[
+        ("handbook.yaml", "title: Guide\n"),
+        (
+            "content/_index.md",
+            "The printable\nplanner.\n\n- one\n- two\n\n> quoted\n\n```\ncode\n```\nafter\\\nbreak\n",
+        ),
+        (
+            "content/list.yaml",
+            "kind: checklist\ntitle: List\nintro: |\n  Download the\n  file below.\nweekly:\n  - text: Tick\n",
+        ),
+    ]);
+    site.run(&["build", "-q"]).success();
+    let index = site.output("search-index.json");
+    for joined in [
+        "printable planner",
+        "one two quoted",
+        "code after break",
+        "the file below",
+    ] {
+        assert!(index.contains(joined), "{joined:?} in {index}");
+    }
+    for glued in [
+        "printableplanner",
+        "onetwo",
+        "twoquoted",
+        "codeafter",
+        "afterbreak",
+        "thefile",
+    ] {
+        assert!(!index.contains(glued), "{glued:?} in {index}");
+    }
 }

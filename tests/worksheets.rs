@@ -181,8 +181,9 @@ fn checklist_items_have_check_boxes_grouped_by_cadence() {
     assert!(order.windows(2).all(|w| w[0] < w[1]));
     let text = text_of(&html);
     assert!(text.contains("Coffee chat Tuesday 08:00"), "{text}");
+    // Weekdays and months capitalised, however the YAML wrote them.
     assert!(
-        text.contains("Go to an industry event first tuesday 18:00"),
+        text.contains("Go to an industry event First Tuesday 18:00"),
         "{text}"
     );
 }

@@ -88,8 +88,10 @@ impl Block {
 
     /// Up to `max` occurrences on or after `today`.
     pub fn next_occurrences(&self, today: NaiveDate, max: usize) -> Vec<NaiveDate> {
+        // A year per date asked for: a yearly block lists as many dates as a weekly one.
+        let years = u32::try_from(max.max(1)).unwrap_or(u32::MAX);
         let horizon = today
-            .checked_add_months(Months::new(12 * 2))
+            .checked_add_months(Months::new(years.saturating_mul(12)))
             .unwrap_or(today);
         let mut v = self.occurrences_between(today, horizon);
         v.truncate(max);

@@ -1,6 +1,10 @@
 //! What worksheet templates see as `worksheet`: the typed data plus what the build computes
 //! from it (due dates, status against the build date, summaries, next occurrences).
 //! Markdown fields (`intro`, `notes`) hold rendered HTML: print them with `| safe`.
+//!
+//! `live` is what the page's script needs to compute the dates again against the reader's today
+//! (JSON, safe inside `<script type="application/json">`): without JavaScript, the build date's
+//! values stay, marked "as of".
 
 use super::checklist::{Item, When};
 use super::stakeholders::{Influence, Relationship, Role};
@@ -48,6 +52,9 @@ pub struct View<'a> {
     url: String,
     source: String,
     print: &'a Print,
+    /// JSON for worksheets.js: the build date and the dates it recomputes (empty for kinds
+    /// without dates).
+    live: String,
     #[serde(flatten)]
     data: DataView<'a>,
 }
@@ -63,6 +70,7 @@ enum DataView<'a> {
 
 pub fn view<'a>(w: &'a Worksheet, place: Place<'a>) -> View<'a> {
     let today = place.today;
+    let live = live(w, today);
     let data = match &w.data {
         Data::Stakeholders(s) => DataView::Stakeholders(stakeholders(s, today)),
         Data::Checklist(c) => DataView::Checklist(checklist(c)),
@@ -81,8 +89,114 @@ pub fn view<'a>(w: &'a Worksheet, place: Place<'a>) -> View<'a> {
         url: place.url,
         source: place.source,
         print: &w.header.print,
+        live,
         data,
     }
+}
+
+/// How far ahead a schedule's occurrences are embedded for the page's script, and at most how
+/// many: enough for a site left unbuilt for a year or more (weekly blocks run out first).
+const LIVE_YEARS: u32 = 3;
+const LIVE_MAX: usize = 160;
+
+/// The JSON the page's script reads (see [`View::live`]).
+fn live(w: &Worksheet, today: NaiveDate) -> String {
+    use crate::search::json_string;
+    let iso = |d: NaiveDate| json_string(&d.format("%Y-%m-%d").to_string());
+    let items: Vec<String> = match &w.data {
+        Data::Stakeholders(s) => s
+            .people
+            .iter()
+            .map(|p| match (p.cadence, p.last_contact()) {
+                (None, _) => "null".to_string(),
+                // Never contacted: due on whatever day the reader looks.
+                (Some(_), None) => "\"today\"".to_string(),
+                (Some(_), Some(_)) => p.next_due(today).map_or("null".into(), iso),
+            })
+            .collect(),
+        Data::Schedule(s) => s
+            .blocks
+            .iter()
+            .map(|b| {
+                let horizon = today
+                    .checked_add_months(chrono::Months::new(12 * LIVE_YEARS))
+                    .unwrap_or(today);
+                let mut dates = b.occurrences_between(today, horizon);
+                // Complete when no occurrence is left beyond the list.
+                let complete = dates.len() <= LIVE_MAX
+                    && b.next_occurrences(horizon.succ_opt().unwrap_or(horizon), 1)
+                        .is_empty();
+                dates.truncate(LIVE_MAX);
+                let list: Vec<String> = dates.into_iter().map(iso).collect();
+                format!("{{\"complete\":{complete},\"dates\":[{}]}}", list.join(","))
+            })
+            .collect(),
+        Data::Checklist(_) | Data::Table(_) => return String::new(),
+    };
+    let key = if matches!(w.data, Data::Stakeholders(_)) {
+        "people"
+    } else {
+        "blocks"
+    };
+    format!(
+        "{{\"today\":{},\"{key}\":[{}]}}",
+        iso(today),
+        items.join(",")
+    )
+}
+
+/// English weekday and month names capitalised, and the first letter too: `first tuesday` →
+/// `First Tuesday`, as every date label of the site writes them.
+pub fn capitalise_dates(text: &str) -> String {
+    // "may" is left out: in a sentence it is more often the verb (it still opens a label).
+    const NAMES: [&str; 18] = [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "january",
+        "february",
+        "march",
+        "april",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+    ];
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        let lower = word.to_lowercase();
+        let named = NAMES
+            .iter()
+            .any(|n| *n == lower || (lower.len() == 3 && n.starts_with(lower.as_str())));
+        if named || out.trim().is_empty() {
+            let mut chars = word.chars();
+            if let Some(c) = chars.next() {
+                out.extend(c.to_uppercase());
+                out.push_str(chars.as_str());
+            }
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_alphabetic() {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
 }
 
 /// A date as templates get it: ISO for machines, words for people.
@@ -112,6 +226,8 @@ struct StakeholdersView<'a> {
 
 #[derive(Serialize, Clone)]
 pub struct PersonView<'a> {
+    /// Position in the worksheet's `people` (and in `live`).
+    index: usize,
     name: &'a str,
     role: Option<Role>,
     role_label: &'static str,
@@ -161,7 +277,7 @@ struct RoleCount {
     count: usize,
 }
 
-pub fn person<'a>(p: &'a super::Person, today: NaiveDate) -> PersonView<'a> {
+pub fn person<'a>(p: &'a super::Person, index: usize, today: NaiveDate) -> PersonView<'a> {
     let status = p.status(today);
     let mut interactions: Vec<InteractionView> = p
         .interactions
@@ -173,6 +289,7 @@ pub fn person<'a>(p: &'a super::Person, today: NaiveDate) -> PersonView<'a> {
         .collect();
     interactions.sort_by(|a, b| b.date.iso.cmp(&a.date.iso));
     PersonView {
+        index,
         name: &p.name,
         role: p.role,
         role_label: p.role.map_or("", Role::label),
@@ -194,7 +311,12 @@ pub fn person<'a>(p: &'a super::Person, today: NaiveDate) -> PersonView<'a> {
 }
 
 fn stakeholders(s: &super::Stakeholders, today: NaiveDate) -> StakeholdersView<'_> {
-    let people: Vec<PersonView> = s.people.iter().map(|p| person(p, today)).collect();
+    let people: Vec<PersonView> = s
+        .people
+        .iter()
+        .enumerate()
+        .map(|(i, p)| person(p, i, today))
+        .collect();
     let group = |key, title, inside: Option<bool>| GroupView {
         key,
         title,
@@ -254,14 +376,18 @@ struct ChecklistGroup<'a> {
 #[derive(Serialize)]
 pub struct ItemView<'a> {
     pub text: &'a str,
-    pub when: &'a str,
+    /// As written, with weekdays and months capitalised.
+    pub when: String,
     pub notes: &'a str,
 }
 
 pub fn item<W>(i: &Item<W>) -> ItemView<'_> {
     ItemView {
         text: &i.text,
-        when: i.when.as_ref().map_or("", |w: &When<W>| w.raw.as_str()),
+        when: i
+            .when
+            .as_ref()
+            .map_or(String::new(), |w: &When<W>| capitalise_dates(&w.raw)),
         notes: i.notes.as_ref().map_or("", |m| m.html.as_str()),
     }
 }
@@ -328,7 +454,7 @@ pub fn block(b: &super::Block, today: NaiveDate) -> BlockView<'_> {
     BlockView {
         title: &b.title,
         every: b.every.name(),
-        rule: b.rule_label(),
+        rule: capitalise_dates(&b.rule_label()),
         on: b.on.map(|o| o.to_string()),
         from: date(b.first().unwrap_or(b.from.0)),
         start: b.start.to_string(),
@@ -362,4 +488,24 @@ struct TableView<'a> {
     columns: &'a [super::table::Column],
     rows: &'a [Vec<String>],
     blank_rows: u32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::capitalise_dates;
+
+    #[test]
+    fn weekdays_months_and_the_first_letter_are_capitalised() {
+        assert_eq!(capitalise_dates("first tuesday"), "First Tuesday");
+        assert_eq!(capitalise_dates("Wednesday 11:30"), "Wednesday 11:30");
+        assert_eq!(
+            capitalise_dates("last friday of every month"),
+            "Last Friday of every month"
+        );
+        assert_eq!(capitalise_dates("in december, mon"), "In December, Mon");
+        // "may" the verb is left alone unless it opens the label.
+        assert_eq!(capitalise_dates("when you may"), "When you may");
+        assert_eq!(capitalise_dates("may 1"), "May 1");
+        assert_eq!(capitalise_dates(""), "");
+    }
 }
