@@ -1,7 +1,10 @@
 //! rapport: a career-networking handbook (Markdown pages, YAML worksheets) to a static site.
 //!
-//! Data flows one way: [`config`] → [`content`] (the site model) → [`render`] → [`site`] (the
-//! atomic write). `main.rs` only parses the command line and reports errors.
+//! Data flows one way: [`config`] → [`worksheet`] and [`content`] (the site model) →
+//! [`planner`], [`calendar`], [`search`] (derived from it) → [`render`] → [`manifest`],
+//! [`publish`], [`check`] → [`site`] (load, validate, atomic write) → [`serve`], [`print`].
+//! No module uses one above it (`tests/layers.rs` checks). The binary's `cmd/` has one module
+//! per command, each owning what it prints.
 
 pub mod calendar;
 pub mod check;

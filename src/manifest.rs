@@ -5,8 +5,8 @@
 use crate::config::Config;
 use crate::content::{ItemRef, Library};
 use crate::error::Diagnostic;
-use crate::render::{StaticSource, index_file};
-use crate::worksheet::{Data, view};
+use crate::render::{StaticSource, index_file, view};
+use crate::worksheet::Data;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};

@@ -2,8 +2,10 @@
 
 mod context;
 mod partial;
+pub mod planner_view;
 mod sidebar;
 pub mod theme;
+pub mod view;
 mod worksheets;
 
 use crate::config::Config;

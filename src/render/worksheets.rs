@@ -1,11 +1,11 @@
 //! Worksheet pages in the output: their template, their `worksheet` context value, and the
 //! calendar files written beside schedules, and the planner page.
 
+use super::view::{self, place};
 use crate::calendar;
 use crate::config::Config;
 use crate::content::{ItemRef, Library, Page, PageKind};
 use crate::planner::{self, Planner};
-use crate::worksheet::view::{self, place};
 use crate::worksheet::{Data, Worksheet};
 use tera::Value;
 
@@ -100,7 +100,7 @@ fn calendar_options<'a>(
 /// The context of `planner.html`.
 pub fn planner_context(config: &Config, lib: &Library, planner: &Planner) -> tera::Context {
     let mut ctx = tera::Context::new();
-    ctx.insert("planner", &planner::view(planner, config, lib));
+    ctx.insert("planner", &super::planner_view::view(planner, config, lib));
     ctx.insert("current_path", &config.url(planner::PATH));
     // `calendar.ics` at the root exists when any schedule has blocks (see `calendars`).
     let has_blocks = (0..lib.pages.len()).any(|i| {

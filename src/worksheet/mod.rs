@@ -6,12 +6,11 @@ mod checklist;
 mod schedule;
 mod stakeholders;
 mod table;
-pub mod view;
 
-pub use checklist::{Checklist, Item, MonthSlot, WeekSlot, YearSlot};
+pub use checklist::{Checklist, Item, MonthSlot, WeekSlot, When, YearSlot};
 pub use schedule::{Block, Schedule};
-pub use stakeholders::{Person, Stakeholders, Status};
-pub use table::Table;
+pub use stakeholders::{Influence, Person, Relationship, Role, Stakeholders, Status};
+pub use table::{Column, Table};
 
 use crate::error::{Diagnostic, Invalid, de_error};
 use crate::yaml;

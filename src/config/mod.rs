@@ -1,7 +1,10 @@
 //! `handbook.yaml`: a strict raw form, resolved into the `Config` the build uses.
 
+mod planner;
+
+pub use planner::{DEFAULT_WEEKS, Paper, PlannerConfig, Weeks};
+
 use crate::error::{Diagnostic, Error, Result};
-use crate::planner::PlannerConfig;
 use crate::value::Value;
 use crate::{fs, yaml};
 use chrono::{Datelike, NaiveDate};

@@ -6,11 +6,11 @@
 //! (JSON, safe inside `<script type="application/json">`): without JavaScript, the build date's
 //! values stay, marked "as of".
 
-use super::checklist::{Item, When};
-use super::stakeholders::{Influence, Relationship, Role};
-use super::{Data, Kind, Print, Status, Worksheet};
 use crate::config::Config;
 use crate::content::Page;
+use crate::worksheet::{
+    Data, Influence, Item, Kind, Person, Print, Relationship, Role, Status, When, Worksheet,
+};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -277,7 +277,7 @@ struct RoleCount {
     count: usize,
 }
 
-pub fn person<'a>(p: &'a super::Person, index: usize, today: NaiveDate) -> PersonView<'a> {
+pub fn person<'a>(p: &'a Person, index: usize, today: NaiveDate) -> PersonView<'a> {
     let status = p.status(today);
     let mut interactions: Vec<InteractionView> = p
         .interactions
@@ -310,7 +310,7 @@ pub fn person<'a>(p: &'a super::Person, index: usize, today: NaiveDate) -> Perso
     }
 }
 
-fn stakeholders(s: &super::Stakeholders, today: NaiveDate) -> StakeholdersView<'_> {
+fn stakeholders(s: &crate::worksheet::Stakeholders, today: NaiveDate) -> StakeholdersView<'_> {
     let people: Vec<PersonView> = s
         .people
         .iter()
@@ -392,7 +392,7 @@ pub fn item<W>(i: &Item<W>) -> ItemView<'_> {
     }
 }
 
-fn checklist(c: &super::Checklist) -> ChecklistView<'_> {
+fn checklist(c: &crate::worksheet::Checklist) -> ChecklistView<'_> {
     let groups: Vec<ChecklistGroup> = [
         (
             "weekly",
@@ -450,7 +450,7 @@ pub struct BlockView<'a> {
 /// How many upcoming dates a schedule page lists per block.
 const NEXT_SHOWN: usize = 3;
 
-pub fn block(b: &super::Block, today: NaiveDate) -> BlockView<'_> {
+pub fn block(b: &crate::worksheet::Block, today: NaiveDate) -> BlockView<'_> {
     BlockView {
         title: &b.title,
         every: b.every.name(),
@@ -473,7 +473,7 @@ pub fn block(b: &super::Block, today: NaiveDate) -> BlockView<'_> {
 }
 
 fn schedule(
-    s: &super::Schedule,
+    s: &crate::worksheet::Schedule,
     today: NaiveDate,
     calendar_url: Option<String>,
 ) -> ScheduleView<'_> {
@@ -485,7 +485,7 @@ fn schedule(
 
 #[derive(Serialize)]
 struct TableView<'a> {
-    columns: &'a [super::table::Column],
+    columns: &'a [crate::worksheet::Column],
     rows: &'a [Vec<String>],
     blank_rows: u32,
 }
