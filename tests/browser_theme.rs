@@ -13,6 +13,8 @@
 //! The judges come from the root `package.json` (`npm ci`, as `.ci/run` does); every test here
 //! is ignored by default, like the other Chromium tests.
 
+#![cfg(feature = "browser-tests")]
+
 mod common;
 
 use common::browser::{Chromium, serve_static};

@@ -3,10 +3,12 @@
 
 mod common;
 
+#[cfg(feature = "browser-tests")]
 use common::browser::{Chromium, serve_static};
 use common::host::serve;
 use common::html::attr_values;
 use common::{Site, files};
+#[cfg(feature = "browser-tests")]
 use headless_chrome::{Element, Tab};
 use serde_json::Value;
 use std::path::Path;
@@ -209,6 +211,7 @@ fn search_false_writes_no_index_and_shows_no_box() {
 }
 
 /// Types `query` into the page's search box and returns the first result (an option).
+#[cfg(feature = "browser-tests")]
 fn search_for<'a>(tab: &'a Tab, query: &str) -> Element<'a> {
     // The box is hidden until the script runs, so seeing it proves the script loaded.
     let input = tab
@@ -220,6 +223,7 @@ fn search_for<'a>(tab: &'a Tab, query: &str) -> Element<'a> {
         .unwrap()
 }
 
+#[cfg(feature = "browser-tests")]
 #[test]
 #[ignore = "needs chromium"]
 fn typing_in_the_search_box_finds_the_heading() {

@@ -768,6 +768,7 @@ fn open_uses_xdg_open_and_does_without_it() {
 
 /// Headless Chromium keeps a served page open while the test edits the sources; the page
 /// changes by itself.
+#[cfg(feature = "browser-tests")]
 #[test]
 #[ignore = "needs chromium"]
 fn the_browser_follows_edits_by_itself() {

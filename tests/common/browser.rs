@@ -2,6 +2,7 @@
 //! chromium"]`), and a tiny static HTTP server to load a built site from: a `file://` URL would
 //! neither honour the base path nor fetch the search index the way a host does.
 
+#[cfg(feature = "browser-tests")]
 use headless_chrome::{Browser, LaunchOptions};
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
@@ -25,11 +26,13 @@ const FLAGS: [&str; 6] = [
 
 /// A Chromium driven over the DevTools protocol, with a fresh profile of its own. Dereferences
 /// to the [`Browser`]; the profile folder outlives it (fields drop in order).
+#[cfg(feature = "browser-tests")]
 pub struct Chromium {
     browser: Browser,
     _profile: tempfile::TempDir,
 }
 
+#[cfg(feature = "browser-tests")]
 impl Chromium {
     pub fn launch() -> Chromium {
         let profile = tempfile::tempdir().expect("profile folder");
@@ -49,6 +52,7 @@ impl Chromium {
     }
 }
 
+#[cfg(feature = "browser-tests")]
 impl std::ops::Deref for Chromium {
     type Target = Browser;
     fn deref(&self) -> &Browser {
