@@ -298,7 +298,7 @@ fn the_chosen_colour_scheme_is_set_before_the_first_paint() {
         // The switch is in the page, hidden until the script shows it.
         assert!(
             html.contains("<div class=\"theme-switch\" hidden>")
-                && html.contains("<select id=\"theme-select\">"),
+                && html.contains("<select id=\"theme-select\" autocomplete=\"off\">"),
             "{url}: the switch"
         );
     }
