@@ -110,15 +110,35 @@ impl Diagnostic {
     }
 }
 
-impl fmt::Display for Diagnostic {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let label = self.severity.label();
-        writeln!(f, "{label}: {}: {}", self.location(), self.message)?;
+/// The parts of a rendered diagnostic a terminal may style.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// `error` or `warning`, and the caret under the column.
+    Severity(Severity),
+    Location,
+    Gutter,
+    Hint,
+}
+
+impl Diagnostic {
+    /// The diagnostic as text, each styled part passed through `style` (the identity for plain
+    /// text, ANSI escapes on a terminal), so that there is one layout for every output.
+    pub fn render(&self, style: &dyn Fn(Part, &str) -> String) -> String {
+        use std::fmt::Write as _;
+        let sev = Part::Severity(self.severity);
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "{}: {}: {}",
+            style(sev, self.severity.label()),
+            style(Part::Location, &self.location()),
+            self.message
+        );
         if let Some(line) = &self.source_line {
             let (src, col) = source_window(line, self.col);
             let num = self.line.to_string();
             let pad = " ".repeat(num.len());
-            writeln!(f, " {num} | {src}")?;
+            let _ = writeln!(out, " {} {src}", style(Part::Gutter, &format!("{num} |")));
             if col > 0 {
                 // Columns count characters; tabs are kept so the caret lines up.
                 let lead: String = src
@@ -126,13 +146,20 @@ impl fmt::Display for Diagnostic {
                     .take(col - 1)
                     .map(|c| if c == '\t' { '\t' } else { ' ' })
                     .collect();
-                writeln!(f, " {pad} | {lead}^")?;
+                let gutter = style(Part::Gutter, &format!("{pad} |"));
+                let _ = writeln!(out, " {gutter} {lead}{}", style(sev, "^"));
             }
         }
         if let Some(h) = &self.hint {
-            writeln!(f, " hint: {h}")?;
+            let _ = writeln!(out, " {}: {h}", style(Part::Hint, "hint"));
         }
-        Ok(())
+        out
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(&|_, text| text.to_string()))
     }
 }
 

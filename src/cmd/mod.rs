@@ -11,7 +11,7 @@ pub mod print;
 pub mod serve;
 
 use rapport::cli::ColorChoice;
-use rapport::error::Severity;
+use rapport::error::{Part, Severity};
 use rapport::{Diagnostic, Error};
 use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
@@ -173,40 +173,12 @@ impl Paint {
 /// the tests read; with colour the same text, styled like rustc's.
 pub fn diagnostic(d: &Diagnostic, color: bool) -> String {
     let p = Paint(color);
-    let level = d.severity;
-    let label = level.label();
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{}: {}: {}",
-        p.level(level, label),
-        p.bold(&d.location()),
-        d.message
-    );
-    if let Some(line) = &d.source_line {
-        let (src, col) = rapport::error::source_window(line, d.col);
-        let num = d.line.to_string();
-        let pad = " ".repeat(num.len());
-        let _ = writeln!(out, " {} {src}", p.gutter(&format!("{num} |")));
-        if col > 0 {
-            // Columns count characters; tabs are kept so the caret lines up.
-            let lead: String = src
-                .chars()
-                .take(col - 1)
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
-            let _ = writeln!(
-                out,
-                " {} {lead}{}",
-                p.gutter(&format!("{pad} |")),
-                p.level(level, "^")
-            );
-        }
-    }
-    if let Some(h) = &d.hint {
-        let _ = writeln!(out, " {}: {h}", p.hint("hint"));
-    }
-    out
+    d.render(&|part, text| match part {
+        Part::Severity(level) => p.level(level, text),
+        Part::Location => p.bold(text),
+        Part::Gutter => p.gutter(text),
+        Part::Hint => p.hint(text),
+    })
 }
 
 /// `1 page`, `2 pages`.

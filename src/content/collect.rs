@@ -103,24 +103,7 @@ pub fn load(config: &Config, opts: LoadOptions) -> (Library, Vec<Diagnostic>) {
                     Some(w) => PageKind::Worksheet(Box::new(w)),
                     None => PageKind::Markdown,
                 };
-                lib.pages.push(Page {
-                    kind,
-                    title: p.fm.title.clone().unwrap_or_default(),
-                    description: p.fm.description.clone().unwrap_or_default(),
-                    weight: p.fm.weight,
-                    draft: p.fm.draft,
-                    template: p.fm.template.clone(),
-                    extra: p.fm.extra.clone().unwrap_or_else(empty_map),
-                    path: String::new(),
-                    section: src.section,
-                    html: String::new(),
-                    toc: vec![],
-                    ids: vec![],
-                    text: String::new(),
-                    word_count: 0,
-                    source: src.rel.clone(),
-                    file_name,
-                });
+                lib.pages.push(new_page(&src, kind, &p.fm, file_name));
                 lib.sections[src.section].pages.push(idx);
                 lib.by_source.insert(src.rel, ItemRef::Page(idx));
                 bodies.push((ItemRef::Page(idx), p));
@@ -330,15 +313,27 @@ pub(super) fn read_source(root: &Path, rel: &Path) -> Result<Parsed, Vec<Diagnos
 /// Keeps a source that failed to read as a page, so that links to it still resolve.
 fn add_unreadable(lib: &mut Library, src: Source) {
     let file_name = file_name(&src.rel);
+    let fm = FrontMatter {
+        title: Some(title_from_name(worksheets::page_stem(&file_name))),
+        ..FrontMatter::default()
+    };
     let idx = lib.pages.len();
-    lib.pages.push(Page {
-        kind: PageKind::Unreadable,
-        title: title_from_name(worksheets::page_stem(&file_name)),
-        description: String::new(),
-        weight: None,
-        draft: false,
-        template: None,
-        extra: empty_map(),
+    lib.pages
+        .push(new_page(&src, PageKind::Unreadable, &fm, file_name));
+    lib.sections[src.section].pages.push(idx);
+    lib.by_source.insert(src.rel, ItemRef::Page(idx));
+}
+
+/// A page with its front matter's settings, before its URL and body are known.
+fn new_page(src: &Source, kind: PageKind, fm: &FrontMatter, file_name: String) -> Page {
+    Page {
+        kind,
+        title: fm.title.clone().unwrap_or_default(),
+        description: fm.description.clone().unwrap_or_default(),
+        weight: fm.weight,
+        draft: fm.draft,
+        template: fm.template.clone(),
+        extra: fm.extra.clone().unwrap_or_else(empty_map),
         path: String::new(),
         section: src.section,
         html: String::new(),
@@ -348,9 +343,7 @@ fn add_unreadable(lib: &mut Library, src: Source) {
         word_count: 0,
         source: src.rel.clone(),
         file_name,
-    });
-    lib.sections[src.section].pages.push(idx);
-    lib.by_source.insert(src.rel, ItemRef::Page(idx));
+    }
 }
 
 fn apply_section_meta(s: &mut Section, fm: &FrontMatter) {
