@@ -218,7 +218,11 @@ fn sidebar_shows_the_current_branch_only() {
             );
         }
         // Every item of the current section is there, and every section above it.
-        for item in pages.iter().copied().chain(sections.iter().map(String::as_str)) {
+        for item in pages
+            .iter()
+            .copied()
+            .chain(sections.iter().map(String::as_str))
+        {
             if (parent(item) == here && item != BASE)
                 || (sections.contains(item) && here.starts_with(item))
             {
@@ -261,7 +265,10 @@ fn a_page_does_not_grow_when_sections_are_added() {
         );
     }
     let after = build(&site);
-    assert!(after.contains_key("/handbook/extra-25/"), "the sections were added");
+    assert!(
+        after.contains_key("/handbook/extra-25/"),
+        "the sections were added"
+    );
     assert_eq!(small, site.output(page), "a page elsewhere is unchanged");
     assert!(
         sidebar(&after[BASE]).contains("Extra section 25"),
