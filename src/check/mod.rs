@@ -118,7 +118,7 @@ pub fn verify(config: &Config, lib: &Library, files: &HashMap<String, Facts>) ->
     names.sort();
     // Resolving is most of the work and independent per file: in parallel, each file giving
     // its broken links (link, why) and the pages it leads to, then gathered in file order.
-    let per_file: Vec<(Vec<(String, String)>, Vec<String>)> = names
+    let per_file: Vec<FileLinks> = names
         .par_iter()
         .map(|from| {
             let (mut bad, mut to_pages) = (Vec::new(), Vec::new());
@@ -179,6 +179,9 @@ pub fn verify(config: &Config, lib: &Library, files: &HashMap<String, Facts>) ->
     });
     findings
 }
+
+/// Of one output file: its broken links (the link as written, why), and the pages it leads to.
+type FileLinks = (Vec<(String, String)>, Vec<String>);
 
 /// Where a link leads on a static host.
 #[derive(Debug, PartialEq)]
