@@ -44,6 +44,8 @@ pub struct SearchIndex {
     sections: Vec<String>,
     section_ids: HashMap<String, usize>,
     pages: Vec<String>,
+    /// Where each page and section of the library is in `pages`, for [`SearchIndex::refresh`].
+    positions: HashMap<ItemRef, usize>,
 }
 
 impl SearchIndex {
@@ -54,6 +56,7 @@ impl SearchIndex {
             sections: Vec::new(),
             section_ids: HashMap::new(),
             pages: Vec::with_capacity(entries),
+            positions: HashMap::new(),
         }
     }
 
@@ -69,6 +72,18 @@ impl SearchIndex {
         headings: &[(&str, &str)],
         text: &str,
     ) {
+        let entry = self.entry(title, path, section, headings, text);
+        self.pages.push(entry);
+    }
+
+    fn entry(
+        &mut self,
+        title: &str,
+        path: &str,
+        section: &str,
+        headings: &[(&str, &str)],
+        text: &str,
+    ) -> String {
         let next = self.sections.len();
         let section_id = *self
             .section_ids
@@ -98,7 +113,69 @@ impl SearchIndex {
         entry.push_str("],");
         entry.push_str(&json_string(&excerpt(text, self.words)));
         entry.push(']');
+        entry
+    }
+
+    /// Adds a page or section of the library.
+    fn add_item(&mut self, config: &Config, lib: &Library, item: ItemRef) {
+        self.positions.insert(item, self.pages.len());
+        let entry = self.item_entry(config, lib, item);
         self.pages.push(entry);
+    }
+
+    /// Rebuilds the entries of `items` from the library (serve, after an edit of their
+    /// bodies): the rest of the index stays as it is, so an edit costs one entry, not the
+    /// whole index. Items the index does not hold are left out, as a full build would.
+    pub fn refresh(&mut self, config: &Config, lib: &Library, items: &[ItemRef]) {
+        for &item in items {
+            if let Some(&at) = self.positions.get(&item) {
+                self.pages[at] = self.item_entry(config, lib, item);
+            }
+        }
+    }
+
+    fn item_entry(&mut self, config: &Config, lib: &Library, item: ItemRef) -> String {
+        let section_title = |s: usize| -> &str {
+            if s == 0 && lib.sections[0].title.is_empty() {
+                &config.site.title
+            } else {
+                &lib.sections[s].title
+            }
+        };
+        let (title, path, parent, description, toc, text) = match item {
+            ItemRef::Page(i) => {
+                let p = &lib.pages[i];
+                let title = p.title.as_str();
+                (
+                    title,
+                    &p.path,
+                    Some(p.section),
+                    &p.description,
+                    &p.toc,
+                    &p.text,
+                )
+            }
+            ItemRef::Section(i) => {
+                let s = &lib.sections[i];
+                let title = section_title(i);
+                (title, &s.path, s.parent, &s.description, &s.toc, &s.text)
+            }
+        };
+        let mut headings = Vec::new();
+        flatten(toc, &mut headings);
+        let body = if description.is_empty() {
+            std::borrow::Cow::Borrowed(text.as_str())
+        } else {
+            std::borrow::Cow::Owned(format!("{description} {text}"))
+        };
+        let section = parent.map(section_title).unwrap_or("");
+        self.entry(
+            title,
+            &crate::config::encode_path(path),
+            section,
+            &headings,
+            &body,
+        )
     }
 
     pub fn len(&self) -> usize {
@@ -126,48 +203,8 @@ impl SearchIndex {
 /// The index of every section and page of the library, in reading order.
 pub fn build(config: &Config, lib: &Library) -> SearchIndex {
     let mut index = SearchIndex::new(lib.order.len());
-    let section_title = |s: usize| -> &str {
-        if s == 0 && lib.sections[0].title.is_empty() {
-            &config.site.title
-        } else {
-            &lib.sections[s].title
-        }
-    };
     for &item in &lib.order {
-        let (title, path, parent, description, toc, text) = match item {
-            ItemRef::Page(i) => {
-                let p = &lib.pages[i];
-                let title = p.title.as_str();
-                (
-                    title,
-                    &p.path,
-                    Some(p.section),
-                    &p.description,
-                    &p.toc,
-                    &p.text,
-                )
-            }
-            ItemRef::Section(i) => {
-                let s = &lib.sections[i];
-                let title = section_title(i);
-                (title, &s.path, s.parent, &s.description, &s.toc, &s.text)
-            }
-        };
-        let mut headings = Vec::new();
-        flatten(toc, &mut headings);
-        let body = if description.is_empty() {
-            text.clone()
-        } else {
-            format!("{description} {text}")
-        };
-        let section = parent.map(section_title).unwrap_or("");
-        index.add(
-            title,
-            &crate::config::encode_path(path),
-            section,
-            &headings,
-            &body,
-        );
+        index.add_item(config, lib, item);
     }
     index.add(
         "Planner",

@@ -31,6 +31,9 @@ pub struct Site {
     pub manifest: Manifest,
     /// What loading reported without stopping (a symbolic link out of the folder, skipped).
     pub warnings: Vec<Diagnostic>,
+    /// The search index of the last render, kept so that serve updates only the entries of
+    /// the pages an edit re-rendered.
+    search_index: Option<search::SearchIndex>,
 }
 
 impl Site {
@@ -69,6 +72,7 @@ impl Site {
                 planner,
                 manifest,
                 warnings: diags,
+                search_index: None,
             }),
             _ => Err(Error::content(diags)),
         }
@@ -91,11 +95,30 @@ impl Site {
     }
 
     /// Writes `search-index.json`, unless search is off; returns how many files it wrote.
-    pub fn write_search_index(&self, sink: &dyn Sink) -> Result<usize> {
+    pub fn write_search_index(&mut self, sink: &dyn Sink) -> Result<usize> {
         if !self.config.site.search {
             return Ok(0);
         }
         let index = search::build(&self.config, &self.library);
+        sink.write(search::INDEX_FILE, index.to_json().as_bytes())?;
+        self.search_index = Some(index);
+        Ok(1)
+    }
+
+    /// Writes `search-index.json` again after `items` were re-rendered with new bodies (the
+    /// same titles and places): only their entries are rebuilt.
+    pub fn update_search_index(
+        &mut self,
+        items: &[crate::content::ItemRef],
+        sink: &dyn Sink,
+    ) -> Result<usize> {
+        let Some(index) = self.search_index.as_mut() else {
+            return self.write_search_index(sink);
+        };
+        if !self.config.site.search {
+            return Ok(0);
+        }
+        index.refresh(&self.config, &self.library, items);
         sink.write(search::INDEX_FILE, index.to_json().as_bytes())?;
         Ok(1)
     }
@@ -106,6 +129,7 @@ impl Site {
 pub fn build(opts: &BuildOptions) -> Result<Summary> {
     let start = Instant::now();
     let mut site = Site::load(opts)?;
+    release_freed_memory();
     let output = site.config.output_dir.clone();
     fs::check_output_dir(&output, &site.config.root, &site.config.content_dir)?;
     // Held until the end: no other build of this output runs meanwhile, so whatever a build
@@ -134,6 +158,18 @@ pub fn build(opts: &BuildOptions) -> Result<Summary> {
         output,
         warnings: std::mem::take(&mut site.warnings),
     })
+}
+
+/// Hands the memory freed while loading (every source's text, parsed and dropped) back to the
+/// system before rendering. glibc keeps freed memory in the arena of the thread that freed it,
+/// where the other rendering threads cannot reuse it, so without this the peak grows with
+/// the sources on top of the rendered site.
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns unused heap pages to the system.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 /// What `rapport check` reports: the counts, and what the look at the output found.

@@ -1,6 +1,6 @@
 //! The default theme's promises, checked on the fixture handbook in tests/fixtures/theme built
 //! with the real binary: landmarks and a skip link, labelled navigation, the current page marked
-//! in the sidebar, a sidebar that lists the current section's pages only (so pages do not grow
+//! in the sidebar, a sidebar collapsed to the current branch (so pages do not grow
 //! with the site), nothing loaded from the network, a print stylesheet that hides the chrome.
 //! The ignored test measures layout, both colour schemes and text contrast in headless Chromium.
 
@@ -178,7 +178,7 @@ fn sidebar_marks_the_current_page_and_nothing_else() {
 }
 
 #[test]
-fn sidebar_lists_the_sections_and_only_the_current_sections_pages() {
+fn sidebar_shows_the_current_branch_only() {
     let (site, all) = built();
     let sections = section_urls(&site.root);
     let pages: BTreeSet<&str> = all
@@ -190,6 +190,10 @@ fn sidebar_lists_the_sections_and_only_the_current_sections_pages() {
         pages.len() >= 4,
         "the fixture has pages in several sections"
     );
+    assert!(
+        sections.iter().any(|s| parent(s) != BASE && *s != BASE),
+        "the fixture has nested sections"
+    );
     for (url, html) in &all {
         if url == "404" {
             continue;
@@ -200,22 +204,76 @@ fn sidebar_lists_the_sections_and_only_the_current_sections_pages() {
             parent(url)
         };
         let links: BTreeSet<String> = attr_values(sidebar(html), "href").into_iter().collect();
-        // The planner, a standalone page, is linked from every sidebar.
+        // The planner, a standalone page, is linked from every sidebar, and so is Home.
         let planner = format!("{BASE}planner/");
         assert!(links.contains(&planner), "{url}: misses the planner");
+        assert!(links.contains(BASE), "{url}: misses Home");
+        // Every link is Home, the planner, a section on the way down to this one, or an item
+        // of the current section: no other section's branch.
         for link in &links {
-            if !sections.contains(link) && *link != planner {
-                assert_eq!(parent(link), here, "{url}: sidebar links to {link}");
+            let on_the_way = sections.contains(link) && here.starts_with(link.as_str());
+            assert!(
+                *link == planner || on_the_way || parent(link) == here,
+                "{url}: sidebar links to {link}, off the current branch {here}"
+            );
+        }
+        // Every item of the current section is there, and every section above it.
+        for item in pages
+            .iter()
+            .copied()
+            .chain(sections.iter().map(String::as_str))
+        {
+            if (parent(item) == here && item != BASE)
+                || (sections.contains(item) && here.starts_with(item))
+            {
+                assert!(links.contains(item), "{url}: sidebar misses {item}");
             }
         }
-        // Every page of the current section is there, and every top-level section.
-        for page in pages.iter().filter(|p| parent(p) == here) {
-            assert!(links.contains(*page), "{url}: sidebar misses {page}");
-        }
-        for section in sections.iter().filter(|s| parent(s) == BASE) {
-            assert!(links.contains(section.as_str()), "{url}: misses {section}");
+    }
+}
+
+#[test]
+fn every_section_is_reachable_without_javascript() {
+    let (site, all) = built();
+    let sections = section_urls(&site.root);
+    // Following links (no script runs here) from the home page reaches every section.
+    let mut seen = BTreeSet::from([BASE.to_string()]);
+    let mut todo = vec![BASE.to_string()];
+    while let Some(url) = todo.pop() {
+        for link in attr_values(&all[&url], "href") {
+            if sections.contains(&link) && seen.insert(link.clone()) {
+                todo.push(link);
+            }
         }
     }
+    assert_eq!(seen, sections);
+}
+
+#[test]
+fn a_page_does_not_grow_when_sections_are_added() {
+    let (site, _) = built();
+    let page = "alpha/kitchen-sink/index.html";
+    let small = site.output(page);
+    for i in 10..40 {
+        site.write(
+            &format!("content/{i}-extra-{i}/_index.md"),
+            &format!("---\ntitle: \"Extra section {i}\"\n---\n"),
+        );
+        site.write(
+            &format!("content/{i}-extra-{i}/page.md"),
+            "---\ntitle: \"A page\"\n---\n\nFiller.\n",
+        );
+    }
+    let after = build(&site);
+    assert!(
+        after.contains_key("/handbook/extra-25/"),
+        "the sections were added"
+    );
+    assert_eq!(small, site.output(page), "a page elsewhere is unchanged");
+    assert!(
+        sidebar(&after[BASE]).contains("Extra section 25"),
+        "the home page lists the new sections"
+    );
 }
 
 #[test]

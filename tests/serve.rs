@@ -884,6 +884,36 @@ fn sidebar(html: &str) -> &str {
 }
 
 #[test]
+fn an_editors_save_is_one_rebuild() {
+    let site = fixture();
+    let root = site.path();
+    let serve = Serve::start(root, &[]);
+    let page_path = root.join("content/01-guide/01-first.md");
+    let first = serve.url("/guide/first/");
+    // vim (`backupcopy=no`): the page renamed to a backup, the new text written and synced,
+    // the backup removed.
+    let backup = root.join("content/01-guide/01-first.md~");
+    std::fs::rename(&page_path, &backup).unwrap();
+    let mut f = std::fs::File::create(&page_path).unwrap();
+    std::io::Write::write_all(&mut f, page("First page", "Saved like vim.").as_bytes()).unwrap();
+    f.sync_all().unwrap();
+    drop(f);
+    std::fs::remove_file(&backup).unwrap();
+    wait_page(&first, 200, "Saved like vim.");
+    // Other editors: a temporary file, synced, renamed over the page.
+    let tmp = root.join("content/01-guide/.01-first.md.tmp");
+    let mut f = std::fs::File::create(&tmp).unwrap();
+    std::io::Write::write_all(&mut f, page("First page", "Saved by rename.").as_bytes()).unwrap();
+    f.sync_all().unwrap();
+    drop(f);
+    std::fs::rename(&tmp, &page_path).unwrap();
+    wait_page(&first, 200, "Saved by rename.");
+    // Time for any late event of either save to cause a rebuild of its own.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(rebuilds(&serve).len(), 2, "{:?}", rebuilds(&serve));
+}
+
+#[test]
 fn a_body_edit_renders_that_page_alone() {
     let site = fixture();
     let root = site.path();

@@ -12,6 +12,7 @@ use crate::config::Config;
 use crate::content::{ExternalLink, Library};
 use crate::error::{Diagnostic, Error, line_col};
 use crate::render::{Sink, index_file};
+use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -38,27 +39,36 @@ pub struct LinkSink {
 
 impl LinkSink {
     fn record(&self, path: &str, bytes: &[u8]) {
-        let text = || String::from_utf8_lossy(bytes);
-        let mut facts = if path.ends_with(".html") {
-            scan::html(&text())
-        } else if path.ends_with(".css") {
-            scan::css(&text())
-        } else {
-            Facts::default()
-        };
-        facts.links.sort_unstable();
-        facts.links.dedup();
-        {
-            let mut seen = self.links.lock().unwrap_or_else(|e| e.into_inner());
-            for link in &mut facts.links {
-                match seen.get(link) {
-                    Some(shared) => *link = Arc::clone(shared),
-                    None => {
-                        seen.insert(Arc::clone(link));
-                    }
-                }
+        let lossy;
+        let text = match std::str::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(_) => {
+                lossy = String::from_utf8_lossy(bytes);
+                &lossy
             }
-        }
+        };
+        let found = if path.ends_with(".html") {
+            scan::scan_html(text)
+        } else if path.ends_with(".css") {
+            let facts = scan::css(text);
+            scan::Found {
+                ids: facts.ids,
+                links: facts.links.iter().map(|l| l.to_string().into()).collect(),
+            }
+        } else {
+            scan::Found::default()
+        };
+        let facts = {
+            let mut seen = self.links.lock().unwrap_or_else(|e| e.into_inner());
+            found.into_facts(|link| match seen.get(link) {
+                Some(shared) => Arc::clone(shared),
+                None => {
+                    let shared: Arc<str> = Arc::from(link);
+                    seen.insert(Arc::clone(&shared));
+                    shared
+                }
+            })
+        };
         self.files
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -106,33 +116,41 @@ pub fn verify(config: &Config, lib: &Library, files: &HashMap<String, Facts>) ->
     let mut edges: HashMap<&str, Vec<String>> = HashMap::new();
     let mut names: Vec<&String> = files.keys().collect();
     names.sort();
-    for from in names {
-        let facts = &files[from];
-        for link in &facts.links {
-            match resolve(&config.site.base_path, from, link, files) {
-                Target::Skip => {}
-                Target::File(to, fragment) => {
-                    let missing_anchor = fragment.as_ref().is_some_and(|f| {
-                        to.ends_with(".html") && !files[&to].ids.iter().any(|id| id == f)
-                    });
-                    if missing_anchor {
-                        let f = fragment.unwrap_or_default();
-                        broken
-                            .entry((
+    // Resolving is most of the work and independent per file: in parallel, each file giving
+    // its broken links (link, why) and the pages it leads to, then gathered in file order.
+    let per_file: Vec<FileLinks> = names
+        .par_iter()
+        .map(|from| {
+            let (mut bad, mut to_pages) = (Vec::new(), Vec::new());
+            for link in &files[*from].links {
+                match resolve(&config.site.base_path, from, link, files) {
+                    Target::Skip => {}
+                    Target::File(to, fragment) => {
+                        let missing_anchor = fragment.as_ref().is_some_and(|f| {
+                            to.ends_with(".html") && !files[&to].ids.iter().any(|id| id == f)
+                        });
+                        if missing_anchor {
+                            let f = fragment.unwrap_or_default();
+                            bad.push((
                                 link.to_string(),
                                 format!("no element with id `{f}` in `{to}`"),
-                            ))
-                            .or_default()
-                            .push(from);
-                    } else if to.ends_with(".html") {
-                        edges.entry(from.as_str()).or_default().push(to);
+                            ));
+                        } else if to.ends_with(".html") {
+                            to_pages.push(to);
+                        }
                     }
+                    Target::Missing(why) => bad.push((link.to_string(), why)),
                 }
-                Target::Missing(why) => broken
-                    .entry((link.to_string(), why))
-                    .or_default()
-                    .push(from),
             }
+            (bad, to_pages)
+        })
+        .collect();
+    for (from, (bad, to_pages)) in names.into_iter().zip(per_file) {
+        for key in bad {
+            broken.entry(key).or_default().push(from);
+        }
+        if !to_pages.is_empty() {
+            edges.entry(from.as_str()).or_default().extend(to_pages);
         }
     }
     for ((link, why), froms) in broken {
@@ -161,6 +179,9 @@ pub fn verify(config: &Config, lib: &Library, files: &HashMap<String, Facts>) ->
     });
     findings
 }
+
+/// Of one output file: its broken links (the link as written, why), and the pages it leads to.
+type FileLinks = (Vec<(String, String)>, Vec<String>);
 
 /// Where a link leads on a static host.
 #[derive(Debug, PartialEq)]

@@ -2,6 +2,7 @@
 //! Rendered pages are well-formed (we wrote them), but raw HTML from Markdown may use single
 //! quotes, no quotes or upper case, so attributes are read the way browsers read them.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// The anchors and outgoing references of one file.
@@ -14,11 +15,40 @@ pub struct Facts {
     pub links: Vec<Arc<str>>,
 }
 
+/// What one HTML document holds, its links borrowed from the text where they need no
+/// decoding: a 10,000-page site has over a million links, most of them repeated, so the
+/// caller shares one copy of each instead of allocating each here ([`Found::into_facts`]).
+#[derive(Debug, Default)]
+pub struct Found<'a> {
+    pub ids: Vec<String>,
+    pub links: Vec<Cow<'a, str>>,
+}
+
+impl Found<'_> {
+    /// The links sorted and deduplicated, each turned into a shared string by `share`.
+    pub fn into_facts(mut self, mut share: impl FnMut(&str) -> Arc<str>) -> Facts {
+        self.links.sort_unstable();
+        self.links.dedup();
+        Facts {
+            ids: self.ids,
+            links: self.links.iter().map(|l| share(l)).collect(),
+        }
+    }
+}
+
 /// Reads an HTML document.
+#[cfg(test)]
 pub fn html(text: &str) -> Facts {
-    let mut facts = Facts::default();
+    scan_html(text).into_facts(|l| Arc::from(l))
+}
+
+/// Reads an HTML document, borrowing what it can.
+pub fn scan_html(text: &str) -> Found<'_> {
+    let mut found = Found::default();
+    let mut attrs = Vec::new();
     let mut i = 0;
-    while let Some(off) = text[i..].find('<') {
+    let bytes = text.as_bytes();
+    while let Some(off) = memchr(b'<', &bytes[i..]) {
         i += off;
         let rest = &text[i..];
         if rest.starts_with("<!--") {
@@ -33,36 +63,52 @@ pub fn html(text: &str) -> Facts {
             i += 1;
             continue;
         }
-        let name = rest[1..=name_len].to_ascii_lowercase();
-        let (attrs, end) = attributes(&rest[1 + name_len..]);
+        let name = &rest[1..=name_len];
+        let end = attributes(&rest[1 + name_len..], &mut attrs);
         i += 1 + name_len + end;
-        for (attr, value) in attrs {
-            let value = unescape(value);
-            match attr.as_str() {
-                "href" | "src" | "poster" => facts.links.push(value.into()),
-                "srcset" => facts.links.extend(
+        for &(attr, value) in &attrs {
+            let is = |n: &str| attr.eq_ignore_ascii_case(n);
+            if is("href") || is("src") || is("poster") {
+                found.links.push(unescape_cow(value));
+            } else if is("srcset") {
+                let value = unescape_cow(value);
+                found.links.extend(
                     value
                         .split(',')
                         .filter_map(|c| c.split_whitespace().next())
-                        .map(Arc::from),
-                ),
-                "id" => facts.ids.push(value),
-                "name" if name == "a" => facts.ids.push(value),
-                "style" => css_into(&value, &mut facts.links),
-                _ => {}
+                        .map(|c| Cow::Owned(c.to_string())),
+                );
+            } else if is("id") || (is("name") && name.eq_ignore_ascii_case("a")) {
+                found.ids.push(unescape(value));
+            } else if is("style") {
+                let mut links = Vec::new();
+                css_into(&unescape(value), &mut links);
+                found
+                    .links
+                    .extend(links.iter().map(|l| Cow::Owned(l.to_string())));
             }
         }
         // Script and style bodies are not HTML; a `<style>` body is CSS.
-        if name == "script" || name == "style" {
-            let close = format!("</{name}");
-            let body_end = find_ascii_ci(&text[i..], &close).unwrap_or(text.len() - i);
-            if name == "style" {
-                css_into(&text[i..i + body_end], &mut facts.links);
+        let script = name.eq_ignore_ascii_case("script");
+        let style = name.eq_ignore_ascii_case("style");
+        if script || style {
+            let close = if script { "</script" } else { "</style" };
+            let body_end = find_ascii_ci(&text[i..], close).unwrap_or(text.len() - i);
+            if style {
+                let mut links = Vec::new();
+                css_into(&text[i..i + body_end], &mut links);
+                found
+                    .links
+                    .extend(links.iter().map(|l| Cow::Owned(l.to_string())));
             }
             i += body_end;
         }
     }
-    facts
+    found
+}
+
+fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
+    hay.iter().position(|&b| b == needle)
 }
 
 /// Reads a stylesheet: every `url(...)` and `@import "..."`.
@@ -106,27 +152,27 @@ fn strip_css_comments(text: &str) -> String {
     out
 }
 
-/// Parses attributes up to the end of the tag; returns them (names lower-cased) and the byte
-/// length consumed, `>` included.
-fn attributes(s: &str) -> (Vec<(String, &str)>, usize) {
+/// Parses attributes up to the end of the tag into `attrs` (names as written: compare them
+/// ignoring ASCII case); returns the byte length consumed, `>` included.
+fn attributes<'a>(s: &'a str, attrs: &mut Vec<(&'a str, &'a str)>) -> usize {
     let b = s.as_bytes();
-    let mut attrs = Vec::new();
+    attrs.clear();
     let mut i = 0;
     loop {
         while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
             i += 1;
         }
         if i >= b.len() {
-            return (attrs, i);
+            return i;
         }
         if b[i] == b'>' {
-            return (attrs, i + 1);
+            return i + 1;
         }
         let start = i;
         while i < b.len() && !b[i].is_ascii_whitespace() && !b"=>/".contains(&b[i]) {
             i += 1;
         }
-        let name = s[start..i].to_ascii_lowercase();
+        let name = &s[start..i];
         while i < b.len() && b[i].is_ascii_whitespace() {
             i += 1;
         }
@@ -160,6 +206,15 @@ fn attributes(s: &str) -> (Vec<(String, &str)>, usize) {
 fn find_ascii_ci(hay: &str, needle: &str) -> Option<usize> {
     let (h, n) = (hay.as_bytes(), needle.as_bytes());
     (0..h.len().saturating_sub(n.len() - 1)).find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
+}
+
+/// [`unescape`], borrowing when there is nothing to decode (nearly always).
+fn unescape_cow(s: &str) -> Cow<'_, str> {
+    if s.contains('&') {
+        Cow::Owned(unescape(s))
+    } else {
+        Cow::Borrowed(s)
+    }
 }
 
 /// Decodes the character references that appear in URLs and ids.

@@ -108,7 +108,7 @@ impl Builder {
         let pages = render::affected(&site.library, &items);
         let sink = StoreSink::default();
         render::render_items(&site.config, &site.library, &site.theme, &pages, &sink)?;
-        site.write_search_index(&sink)?;
+        site.update_search_index(&pages, &sink)?;
         good.files.extend(sink.into_store());
         self.dirty.clear();
         Ok(Some((good.files.clone(), Rebuilt::Pages(pages.len()))))
