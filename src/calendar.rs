@@ -62,7 +62,8 @@ pub fn calendar(entries: &[Entry], opts: &Options) -> String {
     // two blocks with one title in one file are told apart by their order among those blocks,
     // which is the same in the page's calendar and in the handbook-wide one.
     let mut seen: std::collections::HashMap<(&str, &str), usize> = Default::default();
-    for e in entries {
+    // Examples are shown on their page but belong in nobody's calendar.
+    for e in entries.iter().filter(|e| !e.block.example) {
         let nth = seen.entry((e.source, e.block.title.as_str())).or_insert(0);
         let hash = if *nth == 0 {
             fnv1a(&[e.source, &e.block.title])

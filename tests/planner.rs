@@ -141,7 +141,7 @@ fn people_appear_in_the_weeks_their_contact_falls_due() {
 }
 
 #[test]
-fn worksheets_come_first_then_the_weeks_with_lines_for_notes() {
+fn a_cover_then_the_worksheets_then_the_weeks_with_lines_for_notes() {
     let html = year_planner();
     let main = html.split("<main").nth(1).unwrap();
     let sheets: Vec<&str> = main
@@ -149,6 +149,14 @@ fn worksheets_come_first_then_the_weeks_with_lines_for_notes() {
         .skip(1)
         .map(|s| s.split('"').next().unwrap())
         .collect();
+    assert_eq!(sheets[0], "sheet-cover");
+    let cover = text_of(main.split("</section>").next().unwrap());
+    assert!(
+        cover.contains("Mon 27 Dec 2027 – Sun 24 Dec 2028 · 52 weeks"),
+        "{cover}"
+    );
+    assert!(cover.contains("This planner belongs to"), "{cover}");
+    let sheets = &sheets[1..];
     assert_eq!(
         sheets[..4],
         [

@@ -49,14 +49,14 @@ fn print(site: &Site, today: &str) -> std::path::PathBuf {
 #[test]
 #[ignore = "needs chromium"]
 fn the_pdf_has_one_sheet_per_worksheet_and_per_week() {
-    // Four one-sheet worksheets, then four weeks.
+    // A cover, four one-sheet worksheets, then four weeks.
     let site = Site::fixture("worksheets");
     let pdf = print(&site, "2026-03-04");
-    let info = pdfinfo(&pdf, 8);
-    assert_eq!(page_count(&info), 4 + 4, "{info}");
-    // The stakeholder map prints in landscape, the weeks on portrait A4.
-    assert_eq!(page_size(&info, 1), (842, 595), "{info}");
-    for n in 2..=8 {
+    let info = pdfinfo(&pdf, 9);
+    assert_eq!(page_count(&info), 1 + 4 + 4, "{info}");
+    // The stakeholder map prints in landscape, the cover and the weeks on portrait A4.
+    assert_eq!(page_size(&info, 2), (842, 595), "{info}");
+    for n in [1, 3, 4, 5, 6, 7, 8, 9] {
         assert_eq!(page_size(&info, n), (595, 842), "{info}");
     }
 }
@@ -66,9 +66,9 @@ fn the_pdf_has_one_sheet_per_worksheet_and_per_week() {
 fn a_year_planner_on_letter_paper() {
     let site = Site::fixture("planner-year");
     let pdf = print(&site, "2027-12-01");
-    let info = pdfinfo(&pdf, 56);
-    assert_eq!(page_count(&info), 4 + 52, "{info}");
-    for n in 1..=56 {
+    let info = pdfinfo(&pdf, 57);
+    assert_eq!(page_count(&info), 1 + 4 + 52, "{info}");
+    for n in 1..=57 {
         assert_eq!(page_size(&info, n), (612, 792), "page {n}: {info}");
     }
 }

@@ -77,7 +77,12 @@ pub fn view<'a>(w: &'a Worksheet, place: Place<'a>) -> View<'a> {
         Data::Schedule(s) => DataView::Schedule(schedule(s, today, place.calendar_url)),
         Data::Table(t) => DataView::Table(TableView {
             columns: &t.columns,
-            rows: &t.rows,
+            rows: t
+                .rows
+                .iter()
+                .zip(&t.examples)
+                .map(|(cells, &example)| RowView { cells, example })
+                .collect(),
             blank_rows: t.blank_rows,
         }),
     };
@@ -109,6 +114,7 @@ fn live(w: &Worksheet, today: NaiveDate) -> String {
             .iter()
             .map(|p| match (p.cadence, p.last_contact()) {
                 (None, _) => "null".to_string(),
+                _ if p.example => "null".to_string(),
                 // Never contacted: due on whatever day the reader looks.
                 (Some(_), None) => "\"today\"".to_string(),
                 (Some(_), Some(_)) => p.next_due(today).map_or("null".into(), iso),
@@ -246,6 +252,8 @@ pub struct PersonView<'a> {
     notes: &'a str,
     /// Newest first.
     interactions: Vec<InteractionView<'a>>,
+    /// An example to replace (no due date, not counted).
+    example: bool,
 }
 
 #[derive(Serialize, Clone)]
@@ -263,7 +271,10 @@ struct GroupView<'a> {
 
 #[derive(Serialize)]
 struct Summary {
+    /// People other than examples; the counts below leave examples out too.
     total: usize,
+    /// Example entries, shown but not counted.
+    examples: usize,
     overdue: usize,
     due: usize,
     ok: usize,
@@ -307,6 +318,7 @@ pub fn person<'a>(p: &'a Person, index: usize, today: NaiveDate) -> PersonView<'
         contact: p.contact.as_deref(),
         notes: p.notes.as_ref().map_or("", |m| m.html.as_str()),
         interactions,
+        example: p.example,
     }
 }
 
@@ -335,12 +347,19 @@ fn stakeholders(s: &crate::worksheet::Stakeholders, today: NaiveDate) -> Stakeho
     .filter(|g| !g.people.is_empty())
     .collect();
     let mut roles: BTreeMap<Option<Role>, usize> = BTreeMap::new();
-    for p in &s.people {
+    for p in s.people.iter().filter(|p| !p.example) {
         *roles.entry(p.role).or_default() += 1;
     }
-    let count = |st: Status| people.iter().filter(|p| p.status == st).count();
+    let count = |st: Status| {
+        people
+            .iter()
+            .filter(|p| !p.example && p.status == st)
+            .count()
+    };
+    let examples = people.iter().filter(|p| p.example).count();
     let summary = Summary {
-        total: people.len(),
+        total: people.len() - examples,
+        examples,
         overdue: count(Status::Overdue),
         due: count(Status::Due),
         ok: count(Status::Ok),
@@ -379,6 +398,7 @@ pub struct ItemView<'a> {
     /// As written, with weekdays and months capitalised.
     pub when: String,
     pub notes: &'a str,
+    pub example: bool,
 }
 
 pub fn item<W>(i: &Item<W>) -> ItemView<'_> {
@@ -389,6 +409,7 @@ pub fn item<W>(i: &Item<W>) -> ItemView<'_> {
             .as_ref()
             .map_or(String::new(), |w: &When<W>| capitalise_dates(&w.raw)),
         notes: i.notes.as_ref().map_or("", |m| m.html.as_str()),
+        example: i.example,
     }
 }
 
@@ -445,6 +466,8 @@ pub struct BlockView<'a> {
     notes: &'a str,
     /// The next few occurrences from the build date.
     next: Vec<DateView>,
+    /// An example to replace: in no calendar file and no planner week.
+    example: bool,
 }
 
 /// How many upcoming dates a schedule page lists per block.
@@ -469,6 +492,7 @@ pub fn block(b: &crate::worksheet::Block, today: NaiveDate) -> BlockView<'_> {
             .into_iter()
             .map(date)
             .collect(),
+        example: b.example,
     }
 }
 
@@ -486,8 +510,14 @@ fn schedule(
 #[derive(Serialize)]
 struct TableView<'a> {
     columns: &'a [crate::worksheet::Column],
-    rows: &'a [Vec<String>],
+    rows: Vec<RowView<'a>>,
     blank_rows: u32,
+}
+
+#[derive(Serialize)]
+struct RowView<'a> {
+    cells: &'a [String],
+    example: bool,
 }
 
 #[cfg(test)]

@@ -25,6 +25,9 @@ pub struct Block {
     pub count: Option<u32>,
     pub location: Option<String>,
     pub notes: Option<Markdown>,
+    /// An example to replace: listed on the page, labelled, but in no calendar or planner.
+    #[serde(default)]
+    pub example: bool,
 }
 
 impl Block {
@@ -237,6 +240,7 @@ mod tests {
             count: None,
             location: None,
             notes: None,
+            example: false,
         }
     }
 

@@ -78,6 +78,9 @@ pub struct Person {
     pub contact: Option<String>,
     #[serde(default)]
     pub interactions: Vec<Interaction>,
+    /// An example to replace: shown on the page, labelled, and never due.
+    #[serde(default)]
+    pub example: bool,
 }
 
 /// Where a person stands relative to the build date.
@@ -115,8 +118,11 @@ impl Person {
             .max()
     }
 
-    /// Last contact plus cadence; someone never contacted is due today.
+    /// Last contact plus cadence; someone never contacted is due today; an example never.
     pub fn next_due(&self, today: NaiveDate) -> Option<NaiveDate> {
+        if self.example {
+            return None;
+        }
         let cadence = self.cadence?;
         match self.last_contact() {
             Some(last) => cadence.next_after(last),
@@ -141,7 +147,7 @@ impl Person {
     /// Every date in `from..=to` on which a contact falls due, rolling the cadence forward from
     /// the last contact (or from today for someone never contacted).
     pub fn due_dates(&self, today: NaiveDate, from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
-        let Some(cadence) = self.cadence else {
+        let Some(cadence) = self.cadence.filter(|_| !self.example) else {
             return vec![];
         };
         let (base, first_n) = match self.last_contact() {
@@ -217,7 +223,19 @@ mod tests {
             notes: None,
             contact: None,
             interactions: vec![],
+            example: false,
         }
+    }
+
+    #[test]
+    fn an_example_is_never_due() {
+        let mut p = person(None, Some(Cadence::Weekly));
+        let today = d("2026-03-11");
+        assert_eq!(p.next_due(today), Some(today));
+        p.example = true;
+        assert_eq!(p.next_due(today), None);
+        assert_eq!(p.status(today), Status::None);
+        assert!(p.due_dates(today, today, d("2026-12-31")).is_empty());
     }
 
     #[test]
