@@ -64,6 +64,8 @@ pub fn resolve(config: &Config, lib: &Library) -> Result<Planner, Vec<Diagnostic
                 let wanted = Path::new("content").join(entry.trim_start_matches("content/"));
                 match all.iter().find(|&&i| lib.pages[i].source == wanted) {
                     Some(&i) => chosen.push(i),
+                    // Left out of this run (a published site): the public planner skips it.
+                    None if lib.private.contains(&wanted) => {}
                     None => diags.push(unknown_include(config, lib, &all, (index, entry))),
                 }
             }

@@ -18,6 +18,8 @@ pub struct Summary {
     pub output: std::path::PathBuf,
     /// What the build reported without failing.
     pub warnings: Vec<Diagnostic>,
+    /// Pages and worksheets marked `private: true`, left out of the output.
+    pub private: usize,
 }
 
 /// A loaded, validated site, ready to render.
@@ -133,6 +135,7 @@ pub fn build(opts: &BuildOptions) -> Result<Summary> {
         elapsed: start.elapsed(),
         output,
         warnings: std::mem::take(&mut site.warnings),
+        private: site.library.private.len(),
     })
 }
 

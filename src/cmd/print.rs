@@ -6,7 +6,7 @@ use rapport::{Result, print};
 
 pub fn run(args: PrintArgs, ui: &mut Ui) -> Result<()> {
     let p = print::print(&print::PrintOptions {
-        site: args.site.options(),
+        site: args.options(),
         output: args.output,
         chromium: args.chromium,
     })?;

@@ -94,6 +94,11 @@ pub fn load(config: &Config, opts: LoadOptions) -> (Library, Vec<Diagnostic>) {
                     drafts.insert(src.rel, ());
                     continue;
                 }
+                if p.fm.private && !config.private {
+                    lib.private.insert(src.rel.clone());
+                    drafts.insert(src.rel, ());
+                    continue;
+                }
                 let file_name = file_name(&src.rel);
                 let idx = lib.pages.len();
                 if p.worksheet.is_none() {
@@ -109,6 +114,7 @@ pub fn load(config: &Config, opts: LoadOptions) -> (Library, Vec<Diagnostic>) {
                     description: p.fm.description.clone().unwrap_or_default(),
                     weight: p.fm.weight,
                     draft: p.fm.draft,
+                    private: p.fm.private,
                     template: p.fm.template.clone(),
                     extra: p.fm.extra.clone().unwrap_or_else(empty_map),
                     path: String::new(),
@@ -337,6 +343,7 @@ fn add_unreadable(lib: &mut Library, src: Source) {
         description: String::new(),
         weight: None,
         draft: false,
+        private: false,
         template: None,
         extra: empty_map(),
         path: String::new(),

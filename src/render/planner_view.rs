@@ -352,7 +352,11 @@ fn paginate(week: WeekView<'_>, paper: Size) -> Vec<WeekView<'_>> {
     let mut open: Option<u8> = None;
     macro_rules! place {
         ($group:ident, $key:expr, $chars:expr, $entry:expr) => {{
-            let heading = if open == Some($key) { 0.0 } else { layout::HEADING };
+            let heading = if open == Some($key) {
+                0.0
+            } else {
+                layout::HEADING
+            };
             let h = entry_height($chars, width);
             if used + heading + h > budget && used > 0.0 {
                 let n = sheets.len() + 1;

@@ -49,6 +49,10 @@ pub struct View<'a> {
     title: &'a str,
     description: &'a str,
     intro: &'a str,
+    /// Printed instead of `intro` when set.
+    print_intro: &'a str,
+    /// Marked `private: true` (shown only because this run includes private worksheets).
+    private: bool,
     url: String,
     source: String,
     print: &'a Print,
@@ -91,6 +95,12 @@ pub fn view<'a>(w: &'a Worksheet, place: Place<'a>) -> View<'a> {
         title: place.title,
         description: place.description,
         intro: w.header.intro.as_ref().map_or("", |m| m.html.as_str()),
+        print_intro: w
+            .header
+            .print_intro
+            .as_ref()
+            .map_or("", |m| m.html.as_str()),
+        private: w.header.private,
         url: place.url,
         source: place.source,
         print: &w.header.print,

@@ -72,7 +72,9 @@ impl<'de, W: FromStr<Err = Invalid>> Deserialize<'de> for Item<W> {
         impl<'de, W: FromStr<Err = Invalid>> Visitor<'de> for V<W> {
             type Value = Item<W>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string, or a mapping with `text` and optional `when`, `notes` and `example`")
+                f.write_str(
+                    "a string, or a mapping with `text` and optional `when`, `notes` and `example`",
+                )
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<Item<W>, E> {
                 Ok(Item {

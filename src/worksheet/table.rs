@@ -310,8 +310,8 @@ mod tests {
         let t = table("kind: table\ncolumns: [A]\nrows:\n  - A: x\n    example: true\n  - [y]\n")
             .unwrap();
         assert_eq!(t.examples, vec![true, false]);
-        let e = table("kind: table\ncolumns: [A]\nrows:\n  - A: x\n    example: maybe\n")
-            .unwrap_err();
+        let e =
+            table("kind: table\ncolumns: [A]\nrows:\n  - A: x\n    example: maybe\n").unwrap_err();
         assert_eq!((e[0].line, e[0].col), (5, 5));
     }
 
