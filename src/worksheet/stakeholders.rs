@@ -3,6 +3,7 @@
 use super::{Data, Header, Markdown, worksheet_file};
 use crate::dates::{Cadence, Date, week_start};
 use crate::error::Diagnostic;
+use crate::recurrence::Recurrence;
 use crate::yaml::{self, Node};
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -125,7 +126,7 @@ impl Person {
         }
         let cadence = self.cadence?;
         match self.last_contact() {
-            Some(last) => cadence.next_after(last),
+            Some(last) => Recurrence::new(cadence, last).nth(1),
             None => Some(today),
         }
     }
@@ -150,30 +151,15 @@ impl Person {
         let Some(cadence) = self.cadence.filter(|_| !self.example) else {
             return vec![];
         };
-        let (base, first_n) = match self.last_contact() {
-            Some(last) => (last, 1),
-            None => (today, 0),
-        };
-        // Skip ahead to just before `from` instead of stepping through years of history. A step
-        // is never longer than this many days, so the skipped occurrences all fall before `from`.
-        let longest_step = match (cadence, cadence.months()) {
-            (_, Some(m)) => m * 31,
-            (Cadence::Biweekly, None) => 14,
-            _ => 7,
-        };
-        let gap = u32::try_from((from - base).num_days()).unwrap_or(0);
-        let mut n = (gap / longest_step).max(first_n);
-        let mut out = Vec::new();
-        while let Some(d) = cadence.nth_after(base, n) {
-            if d > to {
-                break;
-            }
-            if d >= from {
-                out.push(d);
-            }
-            n += 1;
+        match self.last_contact() {
+            // The last contact itself is not a due date; every step after it is.
+            Some(last) => Recurrence::new(cadence, last)
+                .between(from, to)
+                .into_iter()
+                .filter(|d| *d > last)
+                .collect(),
+            None => Recurrence::new(cadence, today).between(from, to),
         }
-        out
     }
 }
 
