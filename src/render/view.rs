@@ -238,6 +238,139 @@ struct StakeholdersView<'a> {
     people: Vec<PersonView<'a>>,
     groups: Vec<GroupView<'a>>,
     summary: Summary,
+    grid: GridView<'a>,
+}
+
+/// The influence × relationship grid: nine boxes in an SVG `viewBox` of
+/// [`GRID_W`] × [`GRID_H`], each listing the people placed in it.
+#[derive(Serialize)]
+pub struct GridView<'a> {
+    cells: Vec<CellView<'a>>,
+    /// People without an influence or a relationship, listed under the grid.
+    unplaced: Vec<&'a str>,
+    /// Axis labels with their positions.
+    columns: Vec<AxisLabel>,
+    rows: Vec<AxisLabel>,
+    width: u32,
+    height: u32,
+    /// Where the axes' titles are drawn.
+    x_title: (u32, u32),
+    y_title: (u32, u32),
+}
+
+#[derive(Serialize)]
+struct CellView<'a> {
+    influence: &'static str,
+    relationship: &'static str,
+    x: u32,
+    y: u32,
+    w: u32,
+    h: u32,
+    text_x: u32,
+    /// Names, each with the baseline it is drawn on.
+    names: Vec<NameView<'a>>,
+    /// Everyone in the box, for the text alternative.
+    all: Vec<&'a str>,
+    /// Names that did not fit in the box ("+2 more").
+    more: usize,
+    more_y: u32,
+}
+
+#[derive(Serialize)]
+struct NameView<'a> {
+    text: &'a str,
+    y: u32,
+    example: bool,
+}
+
+#[derive(Serialize)]
+struct AxisLabel {
+    text: &'static str,
+    x: u32,
+    y: u32,
+}
+
+const GRID_W: u32 = 720;
+const GRID_H: u32 = 480;
+const GRID_LEFT: u32 = 112;
+const GRID_BOTTOM: u32 = 48;
+const NAME_LINE: u32 = 19;
+
+fn grid(people: &[Person]) -> GridView<'_> {
+    use Influence as I;
+    use Relationship as R;
+    let (cw, ch) = ((GRID_W - GRID_LEFT) / 3, (GRID_H - GRID_BOTTOM) / 3);
+    let influences = [(I::High, "High"), (I::Medium, "Medium"), (I::Low, "Low")];
+    let relationships = [(R::New, "New"), (R::Warm, "Warm"), (R::Strong, "Strong")];
+    let mut cells = Vec::new();
+    for (row, (inf, inf_label)) in influences.iter().enumerate() {
+        for (col, (rel, rel_label)) in relationships.iter().enumerate() {
+            let x = GRID_LEFT + col as u32 * cw;
+            let y = row as u32 * ch;
+            let here: Vec<&Person> = people
+                .iter()
+                .filter(|p| p.influence == Some(*inf) && p.relationship == Some(*rel))
+                .collect();
+            let fit = ((ch - 14) / NAME_LINE) as usize;
+            let shown = if here.len() > fit {
+                fit - 1
+            } else {
+                here.len()
+            };
+            let names = here[..shown]
+                .iter()
+                .enumerate()
+                .map(|(i, p)| NameView {
+                    text: &p.name,
+                    y: y + 24 + i as u32 * NAME_LINE,
+                    example: p.example,
+                })
+                .collect();
+            cells.push(CellView {
+                influence: inf_label,
+                relationship: rel_label,
+                x,
+                y,
+                w: cw,
+                h: ch,
+                text_x: x + 8,
+                names,
+                all: here.iter().map(|p| p.name.as_str()).collect(),
+                more: here.len() - shown,
+                more_y: y + 24 + shown as u32 * NAME_LINE,
+            });
+        }
+    }
+    GridView {
+        cells,
+        unplaced: people
+            .iter()
+            .filter(|p| p.influence.is_none() || p.relationship.is_none())
+            .map(|p| p.name.as_str())
+            .collect(),
+        columns: relationships
+            .iter()
+            .enumerate()
+            .map(|(i, (_, l))| AxisLabel {
+                text: l,
+                x: GRID_LEFT + i as u32 * cw + cw / 2,
+                y: GRID_H - GRID_BOTTOM + 22,
+            })
+            .collect(),
+        rows: influences
+            .iter()
+            .enumerate()
+            .map(|(i, (_, l))| AxisLabel {
+                text: l,
+                x: GRID_LEFT - 10,
+                y: i as u32 * ch + ch / 2 + 5,
+            })
+            .collect(),
+        width: GRID_W,
+        height: GRID_H,
+        x_title: (GRID_LEFT + (GRID_W - GRID_LEFT) / 2, GRID_H - 4),
+        y_title: (18, (GRID_H - GRID_BOTTOM) / 2),
+    }
 }
 
 #[derive(Serialize, Clone)]
@@ -386,6 +519,7 @@ fn stakeholders(s: &crate::worksheet::Stakeholders, today: NaiveDate) -> Stakeho
         people,
         groups,
         summary,
+        grid: grid(&s.people),
     }
 }
 
