@@ -47,7 +47,12 @@ impl Site {
         let ((library, mut diags), theme) =
             rayon::join(|| content::load(&config, opts), || Theme::load(&config));
         let root = config.root.clone();
-        let planner = crate::planner::resolve(&config, &library).map_err(|d| diags.extend(d));
+        let planner = crate::planner::resolve(&config, &library)
+            .map(|mut p| {
+                diags.append(&mut p.warnings);
+                p
+            })
+            .map_err(|d| diags.extend(d));
         let theme = match theme {
             Ok(mut theme) => {
                 diags.append(&mut theme.warnings);

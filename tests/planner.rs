@@ -276,3 +276,39 @@ fn a_contact_overdue_when_the_planner_starts_heads_its_first_week() {
     // Someone on schedule keeps their rolling dates: 13, 20 and 27 March.
     assert_eq!(weeks_with(&weeks, "Punctual Pia"), [1, 2, 3]);
 }
+
+#[test]
+fn a_column_too_narrow_to_write_in_on_paper_is_a_warning_with_its_width() {
+    let table = "kind: table\ncolumns:\n  - name: Date\n    width: 10%\n  - name: Notes\n    width: 20%\n  - Who\n  - What\n  - Next\n";
+    let site = Site::with_files(&[
+        ("handbook.yaml", "title: T\n"),
+        ("content/_index.md", "---\ntitle: Home\n---\nHi\n"),
+        ("content/log.yaml", table),
+    ]);
+    let run = site.build(&[]).success();
+    // Portrait A4 is 180 mm inside the margins: Notes 36 mm, the other three 42 mm each;
+    // Date (18 mm) is a label column.
+    let warnings: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning:"))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "warning: content/log.yaml: column `Notes` prints 36 mm wide on A4 portrait, too narrow to write in (at least 45 mm)",
+            "warning: content/log.yaml: column `Who` prints 42 mm wide on A4 portrait, too narrow to write in (at least 45 mm)",
+            "warning: content/log.yaml: column `What` prints 42 mm wide on A4 portrait, too narrow to write in (at least 45 mm)",
+            "warning: content/log.yaml: column `Next` prints 42 mm wide on A4 portrait, too narrow to write in (at least 45 mm)",
+        ],
+        "{}",
+        run.stderr
+    );
+    // In landscape (267 mm) every writing column fits.
+    site.write(
+        "content/log.yaml",
+        &format!("{table}print:\n  orientation: landscape\n"),
+    );
+    let run = site.build(&[]).success();
+    assert!(!run.stderr.contains("warning:"), "{}", run.stderr);
+}

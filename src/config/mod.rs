@@ -2,7 +2,7 @@
 
 mod planner;
 
-pub use planner::{DEFAULT_WEEKS, Paper, PlannerConfig, Weeks};
+pub use planner::{DEFAULT_WEEKS, MARGIN_MM, Paper, PlannerConfig, Weeks};
 
 use crate::error::{Diagnostic, Error, Result};
 use crate::value::Value;

@@ -11,7 +11,7 @@ use serde::Serialize;
 
 /// The same margin on every side of every sheet, portrait or landscape; the sheet number
 /// sits in the bottom one.
-pub const MARGIN_MM: f64 = 15.0;
+pub use crate::config::MARGIN_MM;
 
 /// The height of a writing row (a ruled note line, an entry, a blank table row): college-ruled
 /// paper is 7.1 mm, a pencil wants a little more.
@@ -291,24 +291,8 @@ pub struct Size {
 
 impl Size {
     pub fn portrait(paper: Paper) -> Size {
-        match paper {
-            Paper::A4 => Size {
-                width: 210.0,
-                height: 297.0,
-            },
-            Paper::Letter => Size {
-                width: 215.9,
-                height: 279.4,
-            },
-        }
-    }
-
-    pub fn landscape(paper: Paper) -> Size {
-        let p = Size::portrait(paper);
-        Size {
-            width: p.height,
-            height: p.width,
-        }
+        let (width, height) = paper.size_mm(false);
+        Size { width, height }
     }
 
     /// The width inside the margins.
