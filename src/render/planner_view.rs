@@ -15,7 +15,7 @@ pub use crate::config::MARGIN_MM;
 
 /// The height of a writing row (a ruled note line, an entry, a blank table row): college-ruled
 /// paper is 7.1 mm, a pencil wants a little more.
-pub const ROW_MM: f64 = 8.0;
+pub const ROW_MM: f64 = 8.5;
 
 /// How a week sheet is laid out on paper, in millimetres. planner.css sets the same sizes
 /// (`--row`, `--text-line`), so what is counted here is what prints.
