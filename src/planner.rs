@@ -12,6 +12,9 @@ use std::path::Path;
 /// The planner's URL path below the base path.
 pub const PATH: &str = "planner/";
 
+/// The handbook as one book to print (`render::book`), a standalone page like the planner.
+pub const BOOK_PATH: &str = "book/";
+
 /// The planner settings with defaults filled in and worksheets found.
 #[derive(Debug, Clone)]
 pub struct Planner {

@@ -23,8 +23,9 @@ fn build(site: &Site) -> BTreeMap<String, String> {
     for (rel, path) in files(&site.path("public")) {
         let url = if rel == "404.html" {
             "404".to_string()
-        } else if rel.starts_with("planner/") {
-            // The planner is a standalone print document with its own layout (tests/planner.rs).
+        } else if rel.starts_with("planner/") || rel.starts_with("book/") {
+            // The planner and the book are standalone print documents with their own layout
+            // (tests/planner.rs, tests/book.rs).
             continue;
         } else if let Some(dir) = rel.strip_suffix("index.html") {
             format!("{BASE}{dir}")
@@ -202,9 +203,11 @@ fn sidebar_lists_the_sections_and_only_the_current_sections_pages() {
         let links: BTreeSet<String> = attr_values(sidebar(html), "href").into_iter().collect();
         // The planner, a standalone page, is linked from every sidebar.
         let planner = format!("{BASE}planner/");
+        let book = format!("{BASE}book/");
         assert!(links.contains(&planner), "{url}: misses the planner");
+        assert!(links.contains(&book), "{url}: misses the book");
         for link in &links {
-            if !sections.contains(link) && *link != planner {
+            if !sections.contains(link) && *link != planner && *link != book {
                 assert_eq!(parent(link), here, "{url}: sidebar links to {link}");
             }
         }

@@ -158,16 +158,17 @@ fn a_cover_then_the_worksheets_then_the_weeks_with_lines_for_notes() {
     assert!(cover.contains("This planner belongs to"), "{cover}");
     let sheets = &sheets[1..];
     assert_eq!(
-        sheets[..4],
+        sheets[..5],
         [
             "sheet-worksheet worksheet worksheet-checklist",
             "sheet-worksheet worksheet worksheet-schedule",
             "sheet-worksheet worksheet worksheet-stakeholders",
+            "sheet-grid landscape",
             "sheet-worksheet worksheet worksheet-table",
         ]
     );
-    assert!(sheets[4..].iter().all(|s| *s == "sheet-week"));
-    assert_eq!(sheets.len(), 56);
+    assert!(sheets[5..].iter().all(|s| *s == "sheet-week"));
+    assert_eq!(sheets.len(), 57);
     for (_, w) in weeks(&html) {
         assert!(w.matches(r#"<div class="line"></div>"#).count() > 10);
     }

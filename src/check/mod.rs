@@ -108,6 +108,10 @@ pub fn verify(config: &Config, lib: &Library, files: &HashMap<String, Facts>) ->
     names.sort();
     for from in names {
         let facts = &files[from];
+        // The book (`/book/`) holds every page's links again: each is checked on its page.
+        if from == &index_file(crate::render::book::PATH) {
+            continue;
+        }
         for link in &facts.links {
             match resolve(&config.site.base_path, from, link, files) {
                 Target::Skip => {}

@@ -362,6 +362,26 @@ fn build_date() -> Result<NaiveDate> {
         })
 }
 
+impl PlannerOverride {
+    /// handbook.yaml's planner settings with this run's flags over them.
+    fn apply(self, planner: Option<PlannerConfig>) -> Option<PlannerConfig> {
+        if self.start.is_none() && self.weeks.is_none() && self.paper.is_none() {
+            return planner;
+        }
+        let mut p = planner.unwrap_or_default();
+        if let Some(d) = self.start {
+            p.start = Some(crate::dates::Date(d));
+        }
+        if let Some(w) = self.weeks {
+            p.weeks = Some(Weeks(w));
+        }
+        if let Some(paper) = self.paper {
+            p.paper = paper;
+        }
+        Some(p)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -405,25 +425,5 @@ mod tests {
         for bad in ["Berlin", "CET+1", "Europe/", "europe berlin", "../x"] {
             assert!(bad.parse::<TimeZoneName>().is_err(), "{bad}");
         }
-    }
-}
-
-impl PlannerOverride {
-    /// handbook.yaml's planner settings with this run's flags over them.
-    fn apply(self, planner: Option<PlannerConfig>) -> Option<PlannerConfig> {
-        if self.start.is_none() && self.weeks.is_none() && self.paper.is_none() {
-            return planner;
-        }
-        let mut p = planner.unwrap_or_default();
-        if let Some(d) = self.start {
-            p.start = Some(crate::dates::Date(d));
-        }
-        if let Some(w) = self.weeks {
-            p.weeks = Some(Weeks(w));
-        }
-        if let Some(paper) = self.paper {
-            p.paper = paper;
-        }
-        Some(p)
     }
 }

@@ -14,7 +14,7 @@ use serde::Serialize;
 use std::collections::HashMap;
 
 /// The book's URL path below the base path.
-pub const PATH: &str = "book/";
+pub const PATH: &str = crate::planner::BOOK_PATH;
 
 /// The page each chapter starts on, by anchor (empty: no numbers yet).
 pub type Numbers = HashMap<String, u32>;
@@ -133,7 +133,11 @@ pub fn context(config: &Config, lib: &Library, numbers: &Numbers) -> tera::Conte
             description,
             level,
             part,
-            html: into_book(&demote_headings(html), &targets, numbers),
+            html: into_book(
+                &absolute(&demote_headings(html), &config.url(lib.path_of(item))),
+                &targets,
+                numbers,
+            ),
             worksheet,
         });
     }
@@ -208,6 +212,32 @@ fn into_book(html: &str, targets: &HashMap<String, String>, numbers: &Numbers) -
     out
 }
 
+/// Relative `src` and `href` values made absolute from the page's URL `base` (`/why/cost/`), so
+/// images and links beside a page still work from `/book/`.
+fn absolute(html: &str, base: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    loop {
+        let next = ["src=\"", "href=\""]
+            .iter()
+            .filter_map(|a| rest.find(a).map(|i| i + a.len()))
+            .min();
+        let Some(i) = next else { break };
+        let (head, tail) = rest.split_at(i);
+        out.push_str(head);
+        let relative = !(tail.starts_with('/')
+            || tail.starts_with('#')
+            || tail.starts_with('"')
+            || tail[..tail.find('"').unwrap_or(tail.len())].contains(':'));
+        if relative {
+            out.push_str(base);
+        }
+        rest = tail;
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A CSS string literal for `content:`, safe inside `<style>`.
 fn css_string(s: &str) -> String {
     let mut out = String::from("\"");
@@ -247,6 +277,13 @@ mod tests {
             r##"<a href="#book-time-rhythm">x</a><span class="page-ref print-only"> (p. 7)</span>."##
         );
         assert_eq!(anchor(""), "book-home");
+        assert_eq!(
+            absolute(
+                r##"<img src="a.png"> <a href="https://x.y/">x</a> <a href="#f">f</a>"##,
+                "/why/"
+            ),
+            r##"<img src="/why/a.png"> <a href="https://x.y/">x</a> <a href="#f">f</a>"##
+        );
     }
 
     #[test]
