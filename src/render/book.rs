@@ -126,6 +126,19 @@ pub fn context(config: &Config, lib: &Library, numbers: &Numbers) -> tera::Conte
             }
         };
         let anchor = anchor(lib.path_of(item));
+        let html = into_book(
+            &absolute(
+                &if level == 1 {
+                    html.to_string()
+                } else {
+                    demote_headings(html)
+                },
+                &config.url(lib.path_of(item)),
+                &anchor,
+            ),
+            &targets,
+            numbers,
+        );
         chapters.push(Chapter {
             page: numbers.get(&anchor).copied(),
             anchor,
@@ -133,11 +146,7 @@ pub fn context(config: &Config, lib: &Library, numbers: &Numbers) -> tera::Conte
             description,
             level,
             part,
-            html: into_book(
-                &absolute(&demote_headings(html), &config.url(lib.path_of(item))),
-                &targets,
-                numbers,
-            ),
+            html,
             worksheet,
         });
     }
@@ -213,10 +222,14 @@ fn into_book(html: &str, targets: &HashMap<String, String>, numbers: &Numbers) -
 }
 
 /// Relative `src` and `href` values made absolute from the page's URL `base` (`/why/cost/`), so
-/// images and links beside a page still work from `/book/`.
-fn absolute(html: &str, base: &str) -> String {
+/// images and links beside a page still work from `/book/`; the page's element ids, and links
+/// to them, get the chapter's anchor in front (`book-why-cost--intro`), so that the ids of
+/// all pages stay unique in the book.
+fn absolute(html: &str, base: &str, chapter: &str) -> String {
+    let html = html.replace(" id=\"", &format!(" id=\"{chapter}--"));
+    let html = html.replace("href=\"#", &format!("href=\"#{chapter}--"));
     let mut out = String::with_capacity(html.len());
-    let mut rest = html;
+    let mut rest = html.as_str();
     loop {
         let next = ["src=\"", "href=\""]
             .iter()
@@ -279,10 +292,11 @@ mod tests {
         assert_eq!(anchor(""), "book-home");
         assert_eq!(
             absolute(
-                r##"<img src="a.png"> <a href="https://x.y/">x</a> <a href="#f">f</a>"##,
-                "/why/"
+                r##"<h3 id="f">F</h3><img src="a.png"> <a href="https://x.y/">x</a> <a href="#f">f</a>"##,
+                "/why/",
+                "book-why"
             ),
-            r##"<img src="/why/a.png"> <a href="https://x.y/">x</a> <a href="#f">f</a>"##
+            r##"<h3 id="book-why--f">F</h3><img src="/why/a.png"> <a href="https://x.y/">x</a> <a href="#book-why--f">f</a>"##
         );
     }
 
