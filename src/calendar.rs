@@ -1,14 +1,13 @@
 //! iCalendar (RFC 5545) export of schedule blocks.
 //!
-//! Each block becomes one recurring event. The recurrence rule encodes exactly what
-//! `Block::occurrences_between` computes (including month-end clamping through `BYSETPOS=-1`), so
-//! the reader's calendar shows the dates the page and the planner show. Output is deterministic:
+//! Each block becomes one recurring event (two for a date on the 29th or 30th, February apart).
+//! The rules come from the same `Recurrence` that lists the dates on the page and in the planner
+//! (`crate::recurrence`), in forms every RFC 5545 client reads alike, so the reader's calendar
+//! shows the dates the page and the planner show. Output is deterministic:
 //! `DTSTAMP` is the build date and `UID`s derive from the source file and the block's title.
 
-use crate::dates::Cadence;
 use crate::worksheet::Block;
 use chrono::{Datelike, NaiveDate};
-use std::fmt::Write;
 
 /// One block to export, with where it comes from.
 pub struct Entry<'a> {
@@ -62,7 +61,8 @@ pub fn calendar(entries: &[Entry], opts: &Options) -> String {
     // two blocks with one title in one file are told apart by their order among those blocks,
     // which is the same in the page's calendar and in the handbook-wide one.
     let mut seen: std::collections::HashMap<(&str, &str), usize> = Default::default();
-    for e in entries {
+    // Examples are shown on their page but belong in nobody's calendar.
+    for e in entries.iter().filter(|e| !e.block.example) {
         let nth = seen.entry((e.source, e.block.title.as_str())).or_insert(0);
         let hash = if *nth == 0 {
             fnv1a(&[e.source, &e.block.title])
@@ -83,93 +83,67 @@ pub fn calendar(entries: &[Entry], opts: &Options) -> String {
 
 fn event(lines: &mut Vec<String>, e: &Entry, uid: &str, opts: &Options) {
     let b = e.block;
-    let Some(first) = b.first() else {
+    let Some(rec) = b.recurrence() else {
         return;
     };
-    lines.push("BEGIN:VEVENT".into());
-    lines.push(format!("UID:{uid}"));
-    lines.push(format!("DTSTAMP:{}T000000Z", ymd(opts.stamp)));
-    let start = format!("{}T{:02}{:02}00", ymd(first), b.start.hour, b.start.minute);
-    lines.push(match opts.timezone {
-        Some("UTC") | Some("GMT") => format!("DTSTART:{start}Z"),
-        Some(tz) => format!("DTSTART;TZID={tz}:{start}"),
-        None => format!("DTSTART:{start}"),
-    });
-    lines.push(format!("DURATION:{}", b.duration.ical()));
-    lines.push(format!("RRULE:{}", rrule(b, first, opts.timezone)));
-    lines.push(format!("SUMMARY:{}", escape_text(&b.title)));
-    if let Some(loc) = &b.location {
-        lines.push(format!("LOCATION:{}", escape_text(loc)));
+    let utc = matches!(opts.timezone, Some("UTC" | "GMT"));
+    let floating = opts.timezone.is_none();
+    // Usually one rule; a date on the 29th or 30th gives February its own (see recurrence.rs),
+    // as a second event of the same block.
+    for (i, rule) in rec.rules(utc, floating).iter().enumerate() {
+        lines.push("BEGIN:VEVENT".into());
+        if i == 0 {
+            lines.push(format!("UID:{uid}"));
+        } else {
+            lines.push(format!(
+                "UID:{}",
+                uid.replacen('@', &format!("-{}@", i + 1), 1)
+            ));
+        }
+        lines.push(format!("DTSTAMP:{}T000000Z", ymd(opts.stamp)));
+        let start = format!(
+            "{}T{:02}{:02}00",
+            ymd(rule.start),
+            b.start.hour,
+            b.start.minute
+        );
+        lines.push(match opts.timezone {
+            Some("UTC") | Some("GMT") => format!("DTSTART:{start}Z"),
+            Some(tz) => format!("DTSTART;TZID={tz}:{start}"),
+            None => format!("DTSTART:{start}"),
+        });
+        lines.push(format!("DURATION:{}", b.duration.ical()));
+        lines.push(format!("RRULE:{}", rule.rrule));
+        lines.push(format!("SUMMARY:{}", escape_text(&b.title)));
+        if let Some(loc) = &b.location {
+            lines.push(format!("LOCATION:{}", escape_text(loc)));
+        }
+        let description: Vec<&str> = [e.notes.trim(), e.url.as_str()]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect();
+        if !description.is_empty() {
+            lines.push(format!(
+                "DESCRIPTION:{}",
+                escape_text(&description.join("\n\n"))
+            ));
+        }
+        if !e.url.is_empty() {
+            lines.push(format!("URL:{}", e.url));
+        }
+        lines.push("END:VEVENT".into());
     }
-    let description: Vec<&str> = [e.notes.trim(), e.url.as_str()]
+}
+
+/// The recurrence rules of a block (usually one), with DTSTART dates.
+pub fn rrules(b: &Block, timezone: Option<&str>) -> Vec<(NaiveDate, String)> {
+    let utc = matches!(timezone, Some("UTC" | "GMT"));
+    b.recurrence()
+        .map(|r| r.rules(utc, timezone.is_none()))
+        .unwrap_or_default()
         .into_iter()
-        .filter(|s| !s.is_empty())
-        .collect();
-    if !description.is_empty() {
-        lines.push(format!(
-            "DESCRIPTION:{}",
-            escape_text(&description.join("\n\n"))
-        ));
-    }
-    if !e.url.is_empty() {
-        lines.push(format!("URL:{}", e.url));
-    }
-    lines.push("END:VEVENT".into());
-}
-
-/// The recurrence rule for a block whose first occurrence is `first`.
-pub fn rrule(b: &Block, first: NaiveDate, timezone: Option<&str>) -> String {
-    let mut r = String::new();
-    match b.every {
-        Cadence::Weekly => r.push_str("FREQ=WEEKLY"),
-        Cadence::Biweekly => r.push_str("FREQ=WEEKLY;INTERVAL=2"),
-        Cadence::Monthly | Cadence::Quarterly => {
-            r.push_str("FREQ=MONTHLY");
-            if b.every == Cadence::Quarterly {
-                r.push_str(";INTERVAL=3");
-            }
-            match b.on {
-                Some(on) => {
-                    let _ = write!(r, ";BYDAY={}", on.ical());
-                }
-                None => month_end_clamp(&mut r, first.day()),
-            }
-        }
-        Cadence::Yearly => {
-            r.push_str("FREQ=YEARLY");
-            if (first.month(), first.day()) == (2, 29) {
-                r.push_str(";BYMONTH=2");
-                month_end_clamp(&mut r, 29);
-            }
-        }
-    }
-    if let Some(n) = b.count {
-        let _ = write!(r, ";COUNT={n}");
-    } else if let Some(until) = b.until {
-        match timezone {
-            // With a named zone, UNTIL would have to be in UTC, which needs the zone's offset;
-            // the number of occurrences says the same without it.
-            Some(tz) if tz != "UTC" && tz != "GMT" => {
-                let _ = write!(r, ";COUNT={}", b.count_until(until.0));
-            }
-            Some(_) => {
-                let _ = write!(r, ";UNTIL={}T235959Z", ymd(until.0));
-            }
-            None => {
-                let _ = write!(r, ";UNTIL={}T235959", ymd(until.0));
-            }
-        }
-    }
-    r
-}
-
-/// Days 29 to 31 do not exist in every month; RFC 5545 would skip those months, people expect
-/// the month's last day instead: take the last of the candidate days that exist.
-fn month_end_clamp(r: &mut String, day: u32) {
-    if day > 28 {
-        let days: Vec<String> = (28..=day).map(|d| d.to_string()).collect();
-        let _ = write!(r, ";BYMONTHDAY={};BYSETPOS=-1", days.join(","));
-    }
+        .map(|r| (r.start, r.rrule))
+        .collect()
 }
 
 fn ymd(d: NaiveDate) -> String {

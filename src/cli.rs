@@ -128,12 +128,18 @@ pub struct ServeArgs {
     /// e.g. `vscode://file/{file}:{line}:{col}` [default: guessed from $VISUAL or $EDITOR].
     #[arg(long, value_name = "PATTERN")]
     pub editor: Option<String>,
+    /// Leave out pages and worksheets marked `private: true`, as the published site does.
+    #[arg(long)]
+    pub public: bool,
 }
 
 impl ServeArgs {
     pub fn options(&self, quiet: bool) -> crate::serve::ServeOptions {
         crate::serve::ServeOptions {
-            site: self.site.options(),
+            site: crate::config::BuildOptions {
+                private: !self.public,
+                ..self.site.options()
+            },
             interface: self.interface,
             port: self.port,
             open: self.open,
@@ -156,6 +162,45 @@ pub struct PrintArgs {
     /// `google-chrome` on PATH).
     #[arg(long, value_name = "PATH")]
     pub chromium: Option<PathBuf>,
+    /// Print the whole handbook as a book (cover, contents, every page and worksheet) to
+    /// `handbook.pdf` instead of the planner.
+    #[arg(long)]
+    pub book: bool,
+    /// Leave out pages and worksheets marked `private: true`, as a published site does.
+    #[arg(long)]
+    pub public: bool,
+    /// Start the planner in the week of this date, for this print only (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub start: Option<NaiveDate>,
+    /// Print this many weeks (1 to 104), for this print only.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=104))]
+    pub weeks: Option<u32>,
+    /// Print on this paper, for this print only.
+    #[arg(long, value_name = "PAPER", value_parser = parse_paper)]
+    pub paper: Option<crate::config::Paper>,
+}
+
+impl PrintArgs {
+    pub fn options(&self) -> crate::config::BuildOptions {
+        crate::config::BuildOptions {
+            private: !self.public,
+            planner: crate::config::PlannerOverride {
+                start: self.start,
+                weeks: self.weeks,
+                paper: self.paper,
+            },
+            ..self.site.options()
+        }
+    }
+}
+
+/// `A4` or `Letter`, in any case.
+pub fn parse_paper(s: &str) -> Result<crate::config::Paper, String> {
+    match s.to_ascii_lowercase().as_str() {
+        "a4" => Ok(crate::config::Paper::A4),
+        "letter" => Ok(crate::config::Paper::Letter),
+        _ => Err(format!("`{s}` is not a paper size: use A4 or Letter")),
+    }
 }
 
 #[derive(Debug, Args)]

@@ -409,6 +409,14 @@ const MONTHS: [&str; 12] = [
     "december",
 ];
 
+/// The English name of month 1..=12, in lower case as `on:` is written.
+pub fn month_name(m: u32) -> &'static str {
+    MONTHS
+        .get(m.wrapping_sub(1) as usize)
+        .copied()
+        .unwrap_or("january")
+}
+
 /// A month by its English name or three-letter abbreviation; 1..=12.
 pub fn parse_month(s: &str) -> Result<u32, Invalid> {
     let lower = s.to_ascii_lowercase();

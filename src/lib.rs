@@ -20,6 +20,7 @@ pub mod markdown;
 pub mod planner;
 pub mod print;
 pub mod publish;
+pub mod recurrence;
 pub mod render;
 pub mod search;
 pub mod serve;

@@ -17,6 +17,8 @@ pub enum Origin {
     Page(PathBuf),
     Section(PathBuf),
     Planner,
+    /// `/book/`: every page in one, to print.
+    Book,
     /// The calendar of one schedule worksheet.
     Calendar(PathBuf),
     /// `calendar.ics`: every schedule's blocks.
@@ -39,6 +41,7 @@ impl fmt::Display for Origin {
         match self {
             Origin::Page(p) | Origin::Section(p) => write!(f, "`{}`", p.display()),
             Origin::Planner => f.write_str("the printable planner"),
+            Origin::Book => f.write_str("the handbook as a book"),
             Origin::Calendar(p) => write!(f, "the calendar of `{}`", p.display()),
             Origin::AllCalendars => f.write_str("the calendar of every schedule"),
             Origin::SearchIndex => f.write_str("the search index"),
@@ -144,6 +147,7 @@ fn generated(config: &Config, lib: &Library) -> Vec<(String, Origin)> {
     }
     out.push(("404.html".into(), Origin::NotFound));
     out.push((index_file(crate::planner::PATH), Origin::Planner));
+    out.push((index_file(crate::render::book::PATH), Origin::Book));
     let mut any_schedule = false;
     for item in &lib.order {
         let ItemRef::Page(i) = *item else { continue };

@@ -8,6 +8,7 @@
 use crate::config::BuildOptions;
 use crate::error::{Error, Result};
 use crate::render::DirSink;
+use crate::render::book;
 use crate::site::Site;
 use crate::{fs, planner};
 use std::path::{Path, PathBuf};
@@ -31,24 +32,34 @@ pub struct PrintOptions {
     pub output: Option<PathBuf>,
     /// The browser to use instead of searching PATH.
     pub chromium: Option<PathBuf>,
+    /// The whole handbook (`book/`) instead of the planner; default output `handbook.pdf`.
+    pub book: bool,
 }
 
 pub struct Printed {
     pub output: PathBuf,
     pub worksheets: usize,
     pub weeks: u32,
+    /// Pages of the PDF.
+    pub pages: u32,
+    /// How many times the book was printed to settle its page numbers (1 for the planner).
+    pub passes: u32,
     pub elapsed: Duration,
 }
+
+/// A book whose page numbers have not settled after this many prints is printed as it stands.
+const MAX_PASSES: u32 = 4;
 
 pub fn print(opts: &PrintOptions) -> Result<Printed> {
     let start = Instant::now();
     let browser = find_browser(opts.chromium.as_deref())?;
-    let output = fs::absolute(
-        &opts
-            .output
-            .clone()
-            .unwrap_or_else(|| opts.site.root.join("planner.pdf")),
-    );
+    let output = fs::absolute(&opts.output.clone().unwrap_or_else(|| {
+        opts.site.root.join(if opts.book {
+            "handbook.pdf"
+        } else {
+            "planner.pdf"
+        })
+    }));
     if let Some(parent) = output.parent()
         && !parent.is_dir()
     {
@@ -69,14 +80,19 @@ pub fn print(opts: &PrintOptions) -> Result<Printed> {
     let plan = planner::resolve(&site.config, &site.library).map_err(Error::content)?;
     site.render_to(&DirSink(site_dir.clone()))?;
 
-    let pdf = tmp.path().join("planner.pdf");
-    let page = site_dir.join(planner::PATH).join("index.html");
-    run_browser(
-        &browser,
-        tmp.path(),
-        &pdf,
-        &format!("file://{}", page.display()),
-    )?;
+    let pdf = tmp.path().join("print.pdf");
+    let (pages, passes) = if opts.book {
+        print_book(&site, &site_dir, &browser, tmp.path(), &pdf)?
+    } else {
+        let page = site_dir.join(planner::PATH).join("index.html");
+        run_browser(
+            &browser,
+            tmp.path(),
+            &pdf,
+            &format!("file://{}", page.display()),
+        )?;
+        (read_pdf(&pdf)?.pages, 1)
+    };
     // Written beside the output and renamed, so a reader never sees half a file.
     let partial = output.with_extension("pdf.partial");
     fs::copy(&pdf, &partial)?;
@@ -85,7 +101,123 @@ pub fn print(opts: &PrintOptions) -> Result<Printed> {
         output,
         worksheets: plan.worksheets.len(),
         weeks: plan.weeks,
+        pages,
+        passes,
         elapsed: start.elapsed(),
+    })
+}
+
+/// Prints `book/` until its table of contents names the pages the chapters start on: the first
+/// print finds them (read back from the PDF's named destinations), the next prints them, and
+/// one more print confirms nothing moved. Returns the PDF's pages and the number of prints.
+fn print_book(
+    site: &Site,
+    site_dir: &Path,
+    browser: &Path,
+    tmp: &Path,
+    pdf: &Path,
+) -> Result<(u32, u32)> {
+    let file = site_dir.join(book::PATH).join("index.html");
+    let mut numbers = book::Numbers::new();
+    for pass in 1..=MAX_PASSES {
+        let ctx = book::context(&site.config, &site.library, &numbers);
+        let html = site.theme.tera.render("book.html", &ctx).map_err(|e| {
+            Error::refused(
+                format!("the template `book.html` failed: {e}"),
+                "fix the template, or remove your copy to use the built-in one",
+            )
+        })?;
+        fs::write(&file, html.as_bytes())?;
+        run_browser(browser, tmp, pdf, &format!("file://{}", file.display()))?;
+        let read = read_pdf(pdf)?;
+        let found: book::Numbers = numbers
+            .keys()
+            .chain(read.destinations.keys())
+            .filter(|a| a.starts_with("book-"))
+            .filter_map(|a| Some((a.clone(), *read.destinations.get(a)?)))
+            .collect();
+        if found == numbers || pass == MAX_PASSES {
+            return Ok((read.pages, pass));
+        }
+        numbers = found;
+    }
+    unreachable!("the loop returns at its last pass")
+}
+
+/// What `rapport print` reads back from the PDF Chromium wrote.
+struct PdfFacts {
+    pages: u32,
+    /// Named destination (an element id that a link points to) → its page, from 1.
+    destinations: std::collections::HashMap<String, u32>,
+}
+
+/// Reads the page tree and the named destinations of a PDF written by Chromium (Skia), whose
+/// dictionaries are plain text outside the compressed streams.
+fn read_pdf(pdf: &Path) -> Result<PdfFacts> {
+    let bytes = std::fs::read(pdf).map_err(|e| Error::io("read", pdf, e))?;
+    let text = String::from_utf8_lossy(&bytes);
+    parse_pdf(&text).ok_or_else(|| {
+        Error::refused(
+            format!("the PDF `{}` could not be read back", pdf.display()),
+            "print with Chromium or Chrome (pass --chromium PATH)",
+        )
+    })
+}
+
+fn parse_pdf(text: &str) -> Option<PdfFacts> {
+    let object = |n: u32| -> Option<&str> {
+        let head = format!("\n{n} 0 obj\n");
+        let start = text.find(&head)? + head.len();
+        let end = text[start..].find("endobj")? + start;
+        Some(&text[start..end])
+    };
+    let reference = |dict: &str, key: &str| -> Option<u32> {
+        let at = dict.find(&format!("{key} "))? + key.len() + 1;
+        dict[at..].split_whitespace().next()?.parse().ok()
+    };
+    let catalog_at = text.find("/Type /Catalog")?;
+    let catalog_start = text[..catalog_at].rfind(" 0 obj")?;
+    let catalog = &text[catalog_start..];
+    let catalog = &catalog[..catalog.find("endobj")?];
+    // The page tree, in order: Skia nests /Pages nodes a few kids wide.
+    let mut pages: Vec<u32> = Vec::new();
+    let mut stack = vec![reference(catalog, "/Pages")?];
+    let mut seen = 0;
+    while let Some(n) = stack.pop() {
+        seen += 1;
+        if seen > 1_000_000 {
+            return None;
+        }
+        let obj = object(n)?;
+        if obj.contains("/Type /Pages") {
+            let kids = obj.split("/Kids [").nth(1)?.split(']').next()?;
+            let refs: Vec<u32> = kids
+                .split(" 0 R")
+                .filter_map(|k| k.trim().parse().ok())
+                .collect();
+            stack.extend(refs.into_iter().rev());
+        } else {
+            pages.push(n);
+        }
+    }
+    let mut destinations = std::collections::HashMap::new();
+    if let Some(dests) = reference(catalog, "/Dests").and_then(object) {
+        for entry in dests.split('/').skip(1) {
+            // `name [12 0 R /XYZ …]`: the name, then the page's object number.
+            let Some((name, rest)) = entry.split_once(" [") else {
+                continue;
+            };
+            let Some(page) = rest.split_whitespace().next().and_then(|p| p.parse().ok()) else {
+                continue;
+            };
+            if let Some(i) = pages.iter().position(|&p| p == page) {
+                destinations.insert(name.trim().to_string(), i as u32 + 1);
+            }
+        }
+    }
+    Some(PdfFacts {
+        pages: u32::try_from(pages.len()).ok()?,
+        destinations,
     })
 }
 
@@ -163,6 +295,8 @@ fn run_browser(browser: &Path, tmp: &Path, pdf: &Path, url: &str) -> Result<()> 
         .arg("--disable-sync")
         .arg("--disable-extensions")
         .arg("--no-pdf-header-footer")
+        // Bookmarks from the headings: sections, pages, weeks.
+        .arg("--generate-pdf-document-outline")
         .arg(format!("--user-data-dir={}", tmp.join("profile").display()))
         .arg(format!("--print-to-pdf={}", pdf.display()));
     if running_as_root() {
@@ -215,7 +349,7 @@ fn run_browser(browser: &Path, tmp: &Path, pdf: &Path, url: &str) -> Result<()> 
     let tail: Vec<&str> = tail.into_iter().rev().collect();
     Err(Error::refused(
         format!(
-            "`{}` did not print the planner ({status}){}",
+            "`{}` did not print ({status}){}",
             browser.display(),
             if tail.is_empty() {
                 String::new()

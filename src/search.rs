@@ -213,6 +213,13 @@ pub fn build(config: &Config, lib: &Library) -> SearchIndex {
         &[],
         "A printable networking planner: the worksheets, then one dated page per week with habits, calendar blocks and the people due a contact.",
     );
+    index.add(
+        "The whole handbook",
+        crate::planner::BOOK_PATH,
+        "",
+        &[],
+        "Every page and worksheet of the handbook in reading order, to read or print as one book.",
+    );
     index
 }
 

@@ -18,6 +18,8 @@ pub struct Summary {
     pub output: std::path::PathBuf,
     /// What the build reported without failing.
     pub warnings: Vec<Diagnostic>,
+    /// Pages and worksheets marked `private: true`, left out of the output.
+    pub private: usize,
 }
 
 /// A loaded, validated site, ready to render.
@@ -48,7 +50,12 @@ impl Site {
         let ((library, mut diags), theme) =
             rayon::join(|| content::load(&config, opts), || Theme::load(&config));
         let root = config.root.clone();
-        let planner = crate::planner::resolve(&config, &library).map_err(|d| diags.extend(d));
+        let planner = crate::planner::resolve(&config, &library)
+            .map(|mut p| {
+                diags.append(&mut p.warnings);
+                p
+            })
+            .map_err(|d| diags.extend(d));
         let theme = match theme {
             Ok(mut theme) => {
                 diags.append(&mut theme.warnings);
@@ -157,6 +164,7 @@ pub fn build(opts: &BuildOptions) -> Result<Summary> {
         elapsed: start.elapsed(),
         output,
         warnings: std::mem::take(&mut site.warnings),
+        private: site.library.private.len(),
     })
 }
 

@@ -182,9 +182,18 @@ fn init_creates_a_handbook_that_builds() {
     );
     // The starter worksheets render as pages and feed the planner.
     let people = std::fs::read_to_string(root.join("public/basics/people/index.html")).unwrap();
-    assert!(people.contains("Example: my supervisor"), "{people}");
+    assert!(
+        people.contains(r#"<span class="example-label">Example</span> My supervisor"#),
+        "{people}"
+    );
     let planner = std::fs::read_to_string(root.join("public/planner/index.html")).unwrap();
     assert!(planner.contains("One coffee chat"), "{planner}");
+    // The examples are on their worksheet's sheet, but due in no week.
+    let weeks = planner.split(r#"class="sheet sheet-week""#).skip(1);
+    assert!(weeks.clone().count() > 0);
+    for w in weeks {
+        assert!(!w.contains("My supervisor"), "{w}");
+    }
     let home = std::fs::read_to_string(root.join("public/index.html")).unwrap();
     assert!(
         home.contains("<title>Ada&#39;s &quot;network&quot;</title>"),

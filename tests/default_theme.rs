@@ -23,8 +23,9 @@ fn build(site: &Site) -> BTreeMap<String, String> {
     for (rel, path) in files(&site.path("public")) {
         let url = if rel == "404.html" {
             "404".to_string()
-        } else if rel.starts_with("planner/") {
-            // The planner is a standalone print document with its own layout (tests/planner.rs).
+        } else if rel.starts_with("planner/") || rel.starts_with("book/") {
+            // The planner and the book are standalone print documents with their own layout
+            // (tests/planner.rs, tests/book.rs).
             continue;
         } else if let Some(dir) = rel.strip_suffix("index.html") {
             format!("{BASE}{dir}")
@@ -206,14 +207,16 @@ fn sidebar_shows_the_current_branch_only() {
         let links: BTreeSet<String> = attr_values(sidebar(html), "href").into_iter().collect();
         // The planner, a standalone page, is linked from every sidebar, and so is Home.
         let planner = format!("{BASE}planner/");
+        let book = format!("{BASE}book/");
         assert!(links.contains(&planner), "{url}: misses the planner");
         assert!(links.contains(BASE), "{url}: misses Home");
-        // Every link is Home, the planner, a section on the way down to this one, or an item
+        assert!(links.contains(&book), "{url}: misses the book");
+        // Every link is Home, the planner, the book, a section on the way down to this one, or an item
         // of the current section: no other section's branch.
         for link in &links {
             let on_the_way = sections.contains(link) && here.starts_with(link.as_str());
             assert!(
-                *link == planner || on_the_way || parent(link) == here,
+                *link == planner || *link == book || on_the_way || parent(link) == here,
                 "{url}: sidebar links to {link}, off the current branch {here}"
             );
         }

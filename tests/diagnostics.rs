@@ -45,7 +45,7 @@ error: content/people.yaml:6:19: impossible date `2027-02-30` (at `people[0].las
 error: content/people.yaml:7:5: unknown key `favourite_color` (at `people[0]`)
  7 |     favourite_color: blue
    |     ^
- hint: known keys: name, role, organization, inside_company, influence, relationship, last_contact, cadence, next_step, notes, contact, interactions
+ hint: known keys: name, role, organization, inside_company, influence, relationship, last_contact, cadence, next_step, notes, contact, interactions, example
 
 error: content/people.yaml:9:21: wrong type: expected `true` or `false`, found the text `yes` (at `people[1].inside_company`)
  9 |     inside_company: yes

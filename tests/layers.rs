@@ -8,7 +8,7 @@ use std::path::Path;
 const LAYERS: &[&[&str]] = &[
     &["error", "value", "markdown"],
     &["dates", "fs", "yaml"],
-    &["timezone"],
+    &["timezone", "recurrence"],
     &["config"],
     &["worksheet"],
     &["content"],

@@ -141,7 +141,7 @@ fn people_appear_in_the_weeks_their_contact_falls_due() {
 }
 
 #[test]
-fn worksheets_come_first_then_the_weeks_with_lines_for_notes() {
+fn a_cover_then_the_worksheets_then_the_weeks_with_lines_for_notes() {
     let html = year_planner();
     let main = html.split("<main").nth(1).unwrap();
     let sheets: Vec<&str> = main
@@ -149,17 +149,26 @@ fn worksheets_come_first_then_the_weeks_with_lines_for_notes() {
         .skip(1)
         .map(|s| s.split('"').next().unwrap())
         .collect();
+    assert_eq!(sheets[0], "sheet-cover");
+    let cover = text_of(main.split("</section>").next().unwrap());
+    assert!(
+        cover.contains("Mon 27 Dec 2027 – Sun 24 Dec 2028 · 52 weeks"),
+        "{cover}"
+    );
+    assert!(cover.contains("This planner belongs to"), "{cover}");
+    let sheets = &sheets[1..];
     assert_eq!(
-        sheets[..4],
+        sheets[..5],
         [
             "sheet-worksheet worksheet worksheet-checklist",
             "sheet-worksheet worksheet worksheet-schedule",
             "sheet-worksheet worksheet worksheet-stakeholders",
+            "sheet-grid landscape",
             "sheet-worksheet worksheet worksheet-table",
         ]
     );
-    assert!(sheets[4..].iter().all(|s| *s == "sheet-week"));
-    assert_eq!(sheets.len(), 56);
+    assert!(sheets[5..].iter().all(|s| *s == "sheet-week"));
+    assert_eq!(sheets.len(), 57);
     for (_, w) in weeks(&html) {
         assert!(w.matches(r#"<div class="line"></div>"#).count() > 10);
     }
@@ -267,4 +276,40 @@ fn a_contact_overdue_when_the_planner_starts_heads_its_first_week() {
     assert!(weeks[0].1.contains("2025-02-01"), "{}", weeks[0].1);
     // Someone on schedule keeps their rolling dates: 13, 20 and 27 March.
     assert_eq!(weeks_with(&weeks, "Punctual Pia"), [1, 2, 3]);
+}
+
+#[test]
+fn a_column_too_narrow_to_write_in_on_paper_is_a_warning_with_its_width() {
+    let table = "kind: table\ncolumns:\n  - name: Date\n    width: 10%\n  - name: Notes\n    width: 20%\n  - Who\n  - What\n  - Next\n";
+    let site = Site::with_files(&[
+        ("handbook.yaml", "title: T\n"),
+        ("content/_index.md", "---\ntitle: Home\n---\nHi\n"),
+        ("content/log.yaml", table),
+    ]);
+    let run = site.build(&[]).success();
+    // Portrait A4 is 180 mm inside the margins: Notes 36 mm, the other three 42 mm each;
+    // Date (18 mm) is a label column.
+    let warnings: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning:"))
+        .collect();
+    assert_eq!(
+        warnings,
+        [
+            "warning: content/log.yaml: column `Notes` prints 36 mm wide on A4 portrait, too narrow to write in (at least 45 mm)",
+            "warning: content/log.yaml: column `Who` prints 42 mm wide on A4 portrait, too narrow to write in (at least 45 mm)",
+            "warning: content/log.yaml: column `What` prints 42 mm wide on A4 portrait, too narrow to write in (at least 45 mm)",
+            "warning: content/log.yaml: column `Next` prints 42 mm wide on A4 portrait, too narrow to write in (at least 45 mm)",
+        ],
+        "{}",
+        run.stderr
+    );
+    // In landscape (267 mm) every writing column fits.
+    site.write(
+        "content/log.yaml",
+        &format!("{table}print:\n  orientation: landscape\n"),
+    );
+    let run = site.build(&[]).success();
+    assert!(!run.stderr.contains("warning:"), "{}", run.stderr);
 }

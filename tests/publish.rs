@@ -237,6 +237,10 @@ fn host_files_follow_the_configuration() {
                 "2024-05-06".to_string()
             ),
             (
+                "https://handbook.example.org/book/".to_string(),
+                "2024-05-06".to_string()
+            ),
+            (
                 "https://handbook.example.org/caf%C3%A9-au-lait/".to_string(),
                 "2024-05-06".to_string()
             ),

@@ -207,7 +207,7 @@ fn search_false_writes_no_index_and_shows_no_box() {
             pages += 1;
         }
     }
-    assert_eq!(pages, 4, "three pages and the planner");
+    assert_eq!(pages, 5, "three pages, the planner and the book");
 }
 
 /// Types `query` into the page's search box and returns the first result (an option).

@@ -218,7 +218,7 @@ fn schedule_rules_across_keys() {
     assert_error(
         &out,
         "content/w.yaml:6:5",
-        "`on` applies to monthly and quarterly blocks, not to weekly ones",
+        "`on` applies to monthly, quarterly and yearly blocks, not to weekly ones",
         "    on: first monday",
         "remove `on`",
     );

@@ -273,10 +273,15 @@ fn the_bundled_handbook_has_its_worksheets() {
         );
     }
     let map = site.output("people/stakeholder-map/index.html");
-    assert!(
-        map.contains("replace me"),
-        "example rows are marked as such"
+    // The example people are labelled, and counted in no summary.
+    assert_eq!(
+        map.matches(r#"<span class="example-label">Example</span>"#)
+            .count(),
+        8
     );
+    assert!(map.contains("<strong>0</strong> people"), "{map}");
+    assert!(map.contains("8 examples to replace, not counted"));
+    assert!(!map.contains("replace me"));
     assert!(
         site.output("people/index.html")
             .contains(r#"href="/people/stakeholder-map/""#)
@@ -300,5 +305,62 @@ fn the_bundled_handbook_has_its_worksheets() {
             .matches(r#"<section class="sheet sheet-week""#)
             .count(),
         13
+    );
+}
+
+#[test]
+fn the_stakeholder_grid_places_each_person_by_name_with_a_text_alternative() {
+    let site = Site::with_files(&[
+        ("handbook.yaml", "title: T\n"),
+        ("content/_index.md", "---\ntitle: Home\n---\nHi\n"),
+        (
+            "content/map.yaml",
+            "kind: stakeholders\npeople:\n  - name: Hana\n    influence: high\n    relationship: warm\n  - name: Lars\n    influence: low\n    relationship: new\n  - name: Noor\n",
+        ),
+        ("content/empty.yaml", "kind: stakeholders\n"),
+    ]);
+    site.build(&[]).success();
+    let page = site.output("map/index.html");
+    let svg = page
+        .split("<svg")
+        .nth(1)
+        .unwrap()
+        .split("</svg>")
+        .next()
+        .unwrap();
+    // Hana in the high-influence row (top third), warm column (middle third).
+    let at = |name: &str| -> (u32, u32) {
+        let t = svg
+            .split("<text ")
+            .find(|t| t.contains(&format!(">{name}<")))
+            .unwrap_or_else(|| panic!("{name} not in the grid: {svg}"));
+        let num = |attr: &str| {
+            t.split(&format!("{attr}=\""))
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+                .parse()
+                .unwrap()
+        };
+        (num("x"), num("y"))
+    };
+    let (hx, hy) = at("Hana");
+    let (lx, ly) = at("Lars");
+    assert!(hy < 160 && ly > 290, "rows: Hana {hy}, Lars {ly}");
+    assert!(lx < hx && hx < 480, "columns: Lars {lx}, Hana {hx}");
+    assert!(
+        page.contains("High influence, warm relationship: Hana"),
+        "text alternative"
+    );
+    assert!(page.contains("Low influence, new relationship: Lars"));
+    assert!(page.contains("Not on the grid yet (no influence or relationship set): Noor."));
+    // No people: the empty grid still prints, with its nine boxes.
+    let empty = site.output("empty/index.html");
+    assert_eq!(empty.matches("<rect ").count(), 9);
+    assert!(
+        site.output("planner/index.html")
+            .contains(r#"class="sheet sheet-grid landscape""#)
     );
 }

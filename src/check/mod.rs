@@ -118,10 +118,15 @@ pub fn verify(config: &Config, lib: &Library, files: &HashMap<String, Facts>) ->
     names.sort();
     // Resolving is most of the work and independent per file: in parallel, each file giving
     // its broken links (link, why) and the pages it leads to, then gathered in file order.
+    let book = index_file(crate::render::book::PATH);
     let per_file: Vec<FileLinks> = names
         .par_iter()
         .map(|from| {
             let (mut bad, mut to_pages) = (Vec::new(), Vec::new());
+            // The book (`/book/`) holds every page's links again: each is checked on its page.
+            if *from == &book {
+                return (bad, to_pages);
+            }
             for link in &files[*from].links {
                 match resolve(&config.site.base_path, from, link, files) {
                     Target::Skip => {}

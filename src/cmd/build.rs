@@ -19,5 +19,13 @@ pub fn run(args: BuildArgs, ui: &mut Ui) -> Result<()> {
         s.output.display(),
         s.elapsed.as_millis()
     ));
+    if s.private > 0 {
+        ui.say(format_args!(
+            "Left out {} marked `private: true` (`rapport serve` and `rapport print` show {})",
+            count(s.private, "page or worksheet")
+                .replace("page or worksheets", "pages or worksheets"),
+            if s.private == 1 { "it" } else { "them" }
+        ));
+    }
     Ok(())
 }

@@ -2,7 +2,7 @@
 
 mod planner;
 
-pub use planner::{DEFAULT_WEEKS, Paper, PlannerConfig, Weeks};
+pub use planner::{DEFAULT_WEEKS, MARGIN_MM, Paper, PlannerConfig, Weeks};
 
 use crate::error::{Diagnostic, Error, Result};
 use crate::value::Value;
@@ -80,6 +80,19 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     pub drafts: bool,
     pub today: Option<NaiveDate>,
+    /// Include worksheets and pages marked `private: true` (serve and print do; build never).
+    pub private: bool,
+    /// Planner settings given for one run (`rapport print --start --weeks --paper`), over
+    /// handbook.yaml's.
+    pub planner: PlannerOverride,
+}
+
+/// `rapport print --start DATE --weeks N --paper A4|Letter`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PlannerOverride {
+    pub start: Option<NaiveDate>,
+    pub weeks: Option<u32>,
+    pub paper: Option<Paper>,
 }
 
 /// What templates see as `config`.
@@ -114,6 +127,8 @@ pub struct Config {
     pub themes_dir: PathBuf,
     pub output_dir: PathBuf,
     pub drafts: bool,
+    /// Private pages and worksheets are loaded (serve, print), not left out (build).
+    pub private: bool,
     pub today: NaiveDate,
     /// The config file's text, for diagnostics that point into it.
     pub text: String,
@@ -212,7 +227,7 @@ impl Config {
         };
         Ok(Config {
             site,
-            planner: raw.planner,
+            planner: opts.planner.apply(raw.planner),
             content_dir: root.join("content"),
             static_dir: root.join("static"),
             templates_dir: root.join("templates"),
@@ -220,6 +235,7 @@ impl Config {
             root,
             output_dir,
             drafts: opts.drafts,
+            private: opts.private,
             today: match opts.today {
                 Some(d) => d,
                 None => build_date()?,
@@ -344,6 +360,26 @@ fn build_date() -> Result<NaiveDate> {
                 "set it to a Unix timestamp (e.g. `git log -1 --format=%ct`), or unset it",
             )
         })
+}
+
+impl PlannerOverride {
+    /// handbook.yaml's planner settings with this run's flags over them.
+    fn apply(self, planner: Option<PlannerConfig>) -> Option<PlannerConfig> {
+        if self.start.is_none() && self.weeks.is_none() && self.paper.is_none() {
+            return planner;
+        }
+        let mut p = planner.unwrap_or_default();
+        if let Some(d) = self.start {
+            p.start = Some(crate::dates::Date(d));
+        }
+        if let Some(w) = self.weeks {
+            p.weeks = Some(Weeks(w));
+        }
+        if let Some(paper) = self.paper {
+            p.paper = paper;
+        }
+        Some(p)
+    }
 }
 
 #[cfg(test)]

@@ -29,7 +29,24 @@ pub enum Paper {
     Letter,
 }
 
+/// The same margin on every side of every printed sheet, portrait or landscape.
+pub const MARGIN_MM: f64 = 15.0;
+
 impl Paper {
+    /// Width and height of a sheet in millimetres.
+    pub fn size_mm(self, landscape: bool) -> (f64, f64) {
+        let (w, h) = match self {
+            Paper::A4 => (210.0, 297.0),
+            Paper::Letter => (215.9, 279.4),
+        };
+        if landscape { (h, w) } else { (w, h) }
+    }
+
+    /// The width inside the margins.
+    pub fn content_width_mm(self, landscape: bool) -> f64 {
+        self.size_mm(landscape).0 - 2.0 * MARGIN_MM
+    }
+
     /// The CSS `@page` size.
     pub fn css(self) -> &'static str {
         match self {

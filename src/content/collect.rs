@@ -94,6 +94,11 @@ pub fn load(config: &Config, opts: LoadOptions) -> (Library, Vec<Diagnostic>) {
                     drafts.insert(src.rel, ());
                     continue;
                 }
+                if p.fm.private && !config.private {
+                    lib.private.insert(src.rel.clone());
+                    drafts.insert(src.rel, ());
+                    continue;
+                }
                 let file_name = file_name(&src.rel);
                 let idx = lib.pages.len();
                 if p.worksheet.is_none() {
@@ -336,6 +341,7 @@ fn new_page(src: &Source, kind: PageKind, fm: &FrontMatter, file_name: String) -
         description: fm.description.clone().unwrap_or_default(),
         weight: fm.weight,
         draft: fm.draft,
+        private: fm.private,
         template: fm.template.clone(),
         extra: fm.extra.clone().unwrap_or_else(empty_map),
         path: String::new(),

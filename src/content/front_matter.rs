@@ -15,6 +15,9 @@ pub struct FrontMatter {
     pub weight: Option<i64>,
     #[serde(default)]
     pub draft: bool,
+    /// Personal: served and printed, never published by `build`.
+    #[serde(default)]
+    pub private: bool,
     pub slug: Option<String>,
     pub template: Option<String>,
     pub extra: Option<Value>,

@@ -174,6 +174,13 @@ impl<'a> Resolver<'a> {
             return Some(format!("{url}{}", frag(fragment)));
         }
         let mut d = here();
+        if self.lib.private.contains(&target) {
+            d.message = format!("link to the private page `{}`", target.display());
+            errs.push(d.hint(
+                "a published page cannot link to a private one: remove the link, or drop `private: true` from the target",
+            ));
+            return None;
+        }
         if self.drafts.contains_key(&target) {
             d.message = format!("link to the draft page `{}`", target.display());
             errs.push(

@@ -45,6 +45,9 @@ pub struct Page {
     pub description: String,
     pub weight: Option<i64>,
     pub draft: bool,
+    /// Marked `private: true`, and loaded because this run includes private pages (serve,
+    /// print); `build` leaves such pages out entirely.
+    pub private: bool,
     pub template: Option<String>,
     pub extra: Value,
     /// Ordering key within the section: the file name as written.
@@ -108,6 +111,8 @@ pub struct Library {
     pub link_checks: Vec<LinkCheck>,
     /// Sources left out as drafts: links to them are errors.
     pub drafts: HashMap<PathBuf, ()>,
+    /// Sources left out as private (also in `drafts`, so links to them are errors too).
+    pub private: std::collections::BTreeSet<PathBuf>,
     /// The front matter of every Markdown page and `_index.md`, as parsed (for serve, which
     /// re-renders an edited page alone only while its front matter stays the same).
     pub front_matter: HashMap<PathBuf, front_matter::FrontMatter>,

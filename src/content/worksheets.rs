@@ -40,6 +40,7 @@ pub(super) fn read(root: &Path, rel: &Path) -> Result<Parsed, Vec<Diagnostic>> {
         description: w.header.description.clone(),
         weight: w.header.weight,
         draft: w.header.draft,
+        private: w.header.private,
         ..Default::default()
     };
     Ok(Parsed {

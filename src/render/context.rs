@@ -207,6 +207,7 @@ fn page_map(config: &Config, p: &Page) -> Map {
     map.insert("toc".into(), Value::from_serializable(&p.toc));
     map.insert("weight".into(), Value::from(p.weight));
     map.insert("draft".into(), Value::from(p.draft));
+    map.insert("private".into(), Value::from(p.private));
     map.insert("extra".into(), Value::from_serializable(&p.extra));
     map.insert("word_count".into(), Value::from(p.word_count));
     map

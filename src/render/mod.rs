@@ -1,5 +1,6 @@
 //! Rendering the library through the theme into an output sink (a folder, memory, or nothing).
 
+pub mod book;
 mod context;
 mod partial;
 pub mod planner_view;
@@ -212,6 +213,11 @@ pub fn render_site(
         Ok(html) => sink.write(&index_file(crate::planner::PATH), html.as_bytes())?,
         Err(e) => pass.report(e),
     }
+    let book_ctx = book::context(config, lib, &book::Numbers::new());
+    match theme.tera.render("book.html", &book_ctx) {
+        Ok(html) => sink.write(&index_file(book::PATH), html.as_bytes())?,
+        Err(e) => pass.report(e),
+    }
     let calendars = worksheets::calendars(config, lib);
     for (path, text) in &calendars {
         sink.write(path, text.as_bytes())?;
@@ -230,7 +236,7 @@ pub fn render_site(
         sections: lib.sections.len(),
         files: lib.pages.len()
             + lib.sections.len()
-            + 2
+            + 3
             + calendars.len()
             + statics.len()
             + lib.assets.len(),

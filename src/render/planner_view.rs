@@ -9,38 +9,31 @@ use crate::worksheet::{Data, Worksheet};
 use chrono::{Datelike, Days, NaiveDate};
 use serde::Serialize;
 
-/// Sheet margins; the bottom one holds the page number.
-const MARGIN_TOP_MM: f64 = 14.0;
-const MARGIN_BOTTOM_MM: f64 = 16.0;
-const MARGIN_SIDE_MM: f64 = 14.0;
+/// The same margin on every side of every sheet, portrait or landscape; the sheet number
+/// sits in the bottom one.
+pub use crate::config::MARGIN_MM;
 
-/// Ruled lines drawn on a week page; the page's height clips those that do not fit under the
-/// week's entries, so a full week still fits one sheet.
-const NOTE_LINES: u32 = 34;
+/// The height of a writing row (a ruled note line, an entry, a blank table row): college-ruled
+/// paper is 7.1 mm, a pencil wants a little more.
+pub const ROW_MM: f64 = 8.5;
 
-/// Layout of a sheet of this paper.
-trait Sheet {
-    fn height_mm(self) -> f64;
-    fn content_height(self) -> String;
-}
-
-impl Sheet for Paper {
-    /// The sheet's height in millimetres (portrait).
-    fn height_mm(self) -> f64 {
-        match self {
-            Paper::A4 => 297.0,
-            Paper::Letter => 279.4,
-        }
-    }
-
-    /// The height a week page fills: the sheet less its margins, less a little so that
-    /// rounding never pushes a week onto a second sheet.
-    fn content_height(self) -> String {
-        format!(
-            "{:.1}mm",
-            self.height_mm() - MARGIN_TOP_MM - MARGIN_BOTTOM_MM - 3.0
-        )
-    }
+/// How a week sheet is laid out on paper, in millimetres. planner.css sets the same sizes
+/// (`--row`, `--text-line`), so what is counted here is what prints.
+mod layout {
+    /// The week's title, its dates and the row of days.
+    pub const HEADER: f64 = 24.0;
+    /// A group's heading ("Every week").
+    pub const HEADING: f64 = 8.0;
+    /// One line of an entry's text (9.5 pt type on 4.4 mm lines).
+    pub const TEXT_LINE: f64 = 4.4;
+    /// An entry's padding above and below its text.
+    pub const ENTRY_PAD: f64 = 3.6;
+    /// A character's average width at 9.5 pt, generously (so an estimate never falls short).
+    pub const CHAR: f64 = 1.85;
+    /// The notes' heading and at least this many ruled lines close the last sheet of a week.
+    pub const MIN_NOTE_LINES: u32 = 4;
+    /// Left for rounding, so a full sheet never spills onto another.
+    pub const SLACK: f64 = 8.0;
 }
 
 /// What `planner.html` sees as `planner`.
@@ -50,11 +43,16 @@ pub struct PlannerView<'a> {
     end: DateView,
     paper: Paper,
     page_size: &'static str,
-    /// The `@page` margin: `14mm 14mm 16mm`.
+    /// The `@page` margin: `15mm`.
     page_margin: String,
-    /// The height a week page fills (`264.0mm`).
+    /// The height a week sheet fills (`267mm`).
     week_height: String,
+    /// The writing row's height (`8mm`).
+    row: String,
+    /// Weeks in the planner (a week may take more than one sheet).
+    week_count: u32,
     worksheets: Vec<SheetView<'a>>,
+    /// One entry per sheet: a week too full for one sheet continues on the next.
     weeks: Vec<WeekView<'a>>,
 }
 
@@ -71,6 +69,12 @@ struct SheetView<'a> {
 pub struct WeekView<'a> {
     /// 1-based position in the planner.
     number: u32,
+    /// The sheet's id: `week-3`, then `week-3-2` for its continuation.
+    id: String,
+    /// A continuation sheet of the week ("Week 49 · continued").
+    continued: bool,
+    /// Whether the week goes on to another sheet (which holds the notes).
+    continues: bool,
     iso_week: u32,
     iso_year: i32,
     start: Option<DateView>,
@@ -82,7 +86,7 @@ pub struct WeekView<'a> {
     yearly: Vec<Entry<'a>>,
     blocks: Vec<BlockEntry<'a>>,
     contacts: Vec<ContactEntry<'a>>,
-    /// Ruled lines for notes (more than fit: the page clips the rest).
+    /// Ruled lines for notes: as many as fit under the entries of the week's last sheet.
     lines: u32,
 }
 
@@ -131,6 +135,7 @@ pub fn view<'a>(planner: &Planner, config: &'a Config, lib: &'a Library) -> Plan
             worksheet: view::view(w, place(config, page, w)),
         })
         .collect();
+    let paper = Size::portrait(planner.paper);
     let weeks = (0..planner.weeks)
         .filter_map(|n| {
             let monday = planner
@@ -138,6 +143,7 @@ pub fn view<'a>(planner: &Planner, config: &'a Config, lib: &'a Library) -> Plan
                 .checked_add_days(Days::new(u64::from(n) * 7))?;
             Some(week(planner, config.today, n + 1, monday, &sheets))
         })
+        .flat_map(|w| paginate(w, paper))
         .collect();
     let last_day = planner
         .start
@@ -148,8 +154,10 @@ pub fn view<'a>(planner: &Planner, config: &'a Config, lib: &'a Library) -> Plan
         end: view::date(last_day),
         paper: planner.paper,
         page_size: planner.paper.css(),
-        page_margin: format!("{MARGIN_TOP_MM}mm {MARGIN_SIDE_MM}mm {MARGIN_BOTTOM_MM}mm"),
-        week_height: planner.paper.content_height(),
+        page_margin: format!("{MARGIN_MM}mm"),
+        week_height: format!("{:.1}mm", paper.content_height() - layout::SLACK),
+        row: format!("{ROW_MM}mm"),
+        week_count: planner.weeks,
         worksheets,
         weeks,
     }
@@ -175,6 +183,7 @@ fn week<'a>(
     }
     let mut w = WeekView {
         number,
+        id: format!("week-{number}"),
         iso_week: monday.iso_week().week(),
         iso_year: monday.iso_week().year(),
         start: Some(view::date(monday)),
@@ -185,7 +194,7 @@ fn week<'a>(
     for (_, sheet) in sheets {
         match &sheet.data {
             Data::Checklist(c) => {
-                for item in &c.weekly {
+                for item in c.weekly.iter().filter(|i| !i.example) {
                     let v = view::item(item);
                     w.weekly.push(Entry {
                         text: v.text,
@@ -193,7 +202,7 @@ fn week<'a>(
                         date: None,
                     });
                 }
-                for item in &c.monthly {
+                for item in c.monthly.iter().filter(|i| !i.example) {
                     for &(y, m) in &months {
                         let date = match &item.when {
                             Some(when) => when.slot.date_in(y, m),
@@ -202,7 +211,7 @@ fn week<'a>(
                         push_dated(&mut w.monthly, item, date.filter(in_week));
                     }
                 }
-                for item in &c.quarterly {
+                for item in c.quarterly.iter().filter(|i| !i.example) {
                     for &(y, m) in months.iter().filter(|(_, m)| m % 3 == 1) {
                         let date = match &item.when {
                             Some(when) => when.slot.date_in(y, m),
@@ -211,7 +220,7 @@ fn week<'a>(
                         push_dated(&mut w.quarterly, item, date.filter(in_week));
                     }
                 }
-                for item in &c.yearly {
+                for item in c.yearly.iter().filter(|i| !i.example) {
                     for &y in &years {
                         let date = match &item.when {
                             Some(when) => when.slot.date_in(y),
@@ -227,7 +236,7 @@ fn week<'a>(
                 }
             }
             Data::Schedule(s) => {
-                for b in &s.blocks {
+                for b in s.blocks.iter().filter(|b| !b.example) {
                     for d in b.occurrences_between(monday, sunday) {
                         w.blocks.push(BlockEntry {
                             title: &b.title,
@@ -240,7 +249,7 @@ fn week<'a>(
                 }
             }
             Data::Stakeholders(s) => {
-                for p in &s.people {
+                for p in s.people.iter().filter(|p| !p.example) {
                     let entry = |d: NaiveDate, overdue: bool| ContactEntry {
                         name: &p.name,
                         role_label: p.role.map_or("", |r| r.label()),
@@ -270,8 +279,136 @@ fn week<'a>(
         .sort_by(|a, b| (&a.date.iso, &a.start).cmp(&(&b.date.iso, &b.start)));
     w.contacts
         .sort_by(|a, b| (&a.date.iso, a.name).cmp(&(&b.date.iso, b.name)));
-    w.lines = NOTE_LINES;
     w
+}
+
+/// A sheet of paper in millimetres.
+#[derive(Debug, Clone, Copy)]
+pub struct Size {
+    pub width: f64,
+    pub height: f64,
+}
+
+impl Size {
+    pub fn portrait(paper: Paper) -> Size {
+        let (width, height) = paper.size_mm(false);
+        Size { width, height }
+    }
+
+    /// The width inside the margins.
+    pub fn content_width(self) -> f64 {
+        self.width - 2.0 * MARGIN_MM
+    }
+
+    pub fn content_height(self) -> f64 {
+        self.height - 2.0 * MARGIN_MM
+    }
+}
+
+/// The height an entry of `chars` characters takes on a sheet `width` mm wide.
+fn entry_height(chars: usize, width: f64) -> f64 {
+    // The check box takes the first 6 mm of the line.
+    let per_line = (((width - 6.0) / layout::CHAR).floor() as usize).max(1);
+    let lines = chars.div_ceil(per_line).max(1) as f64;
+    (lines * layout::TEXT_LINE + layout::ENTRY_PAD).max(ROW_MM)
+}
+
+/// Splits a week into sheets that each fit the paper: entries in their order (habits, the
+/// month's and quarter's items, blocks, contacts), a group's heading again on the sheet it
+/// continues on, and the notes on the last sheet, with as many ruled lines as fit there.
+/// No entry is split across sheets.
+fn paginate(week: WeekView<'_>, paper: Size) -> Vec<WeekView<'_>> {
+    let budget = paper.content_height() - layout::SLACK - layout::HEADER;
+    let width = paper.content_width();
+    let notes_min = layout::HEADING + f64::from(layout::MIN_NOTE_LINES) * ROW_MM;
+    let mut sheets = vec![WeekView {
+        number: week.number,
+        id: week.id.clone(),
+        iso_week: week.iso_week,
+        iso_year: week.iso_year,
+        start: week.start.clone(),
+        end: week.end.clone(),
+        days: week.days.clone(),
+        ..Default::default()
+    }];
+    let mut used = 0.0;
+    // Which group the last entry went into, so a new sheet repeats the group's heading.
+    let mut open: Option<u8> = None;
+    macro_rules! place {
+        ($group:ident, $key:expr, $chars:expr, $entry:expr) => {{
+            let heading = if open == Some($key) {
+                0.0
+            } else {
+                layout::HEADING
+            };
+            let h = entry_height($chars, width);
+            if used + heading + h > budget && used > 0.0 {
+                let n = sheets.len() + 1;
+                let last = sheets.last_mut().expect("a sheet");
+                last.continues = true;
+                let next = WeekView {
+                    number: week.number,
+                    id: format!("{}-{n}", week.id),
+                    continued: true,
+                    iso_week: week.iso_week,
+                    iso_year: week.iso_year,
+                    start: week.start.clone(),
+                    end: week.end.clone(),
+                    ..Default::default()
+                };
+                sheets.push(next);
+                used = layout::HEADING;
+            } else {
+                used += heading;
+            }
+            used += h;
+            open = Some($key);
+            sheets.last_mut().expect("a sheet").$group.push($entry);
+        }};
+    }
+    for e in week.weekly {
+        place!(weekly, 0, e.text.len() + e.when.len(), e);
+    }
+    // Monthly, quarterly and yearly items share the heading "Also this week".
+    for e in week.monthly {
+        place!(monthly, 1, e.text.len() + e.when.len() + 20, e);
+    }
+    for e in week.quarterly {
+        place!(quarterly, 1, e.text.len() + e.when.len() + 20, e);
+    }
+    for e in week.yearly {
+        place!(yearly, 1, e.text.len() + e.when.len() + 20, e);
+    }
+    for b in week.blocks {
+        let chars = b.title.len() + b.location.map_or(0, str::len) + 24;
+        place!(blocks, 2, chars, b);
+    }
+    for c in week.contacts {
+        let chars = c.name.len()
+            + c.role_label.len()
+            + c.organization.map_or(0, str::len)
+            + c.next_step.map_or(0, str::len)
+            + 30;
+        place!(contacts, 3, chars, c);
+    }
+    if used + notes_min > budget {
+        let n = sheets.len() + 1;
+        sheets.last_mut().expect("a sheet").continues = true;
+        sheets.push(WeekView {
+            number: week.number,
+            id: format!("{}-{n}", week.id),
+            continued: true,
+            iso_week: week.iso_week,
+            iso_year: week.iso_year,
+            start: week.start.clone(),
+            end: week.end.clone(),
+            ..Default::default()
+        });
+        used = 0.0;
+    }
+    let left = budget - used - layout::HEADING;
+    sheets.last_mut().expect("a sheet").lines = (left / ROW_MM).floor().max(0.0) as u32;
+    sheets
 }
 
 fn push_dated<'a, W>(

@@ -49,6 +49,10 @@ pub struct View<'a> {
     title: &'a str,
     description: &'a str,
     intro: &'a str,
+    /// Printed instead of `intro` when set.
+    print_intro: &'a str,
+    /// Marked `private: true` (shown only because this run includes private worksheets).
+    private: bool,
     url: String,
     source: String,
     print: &'a Print,
@@ -77,7 +81,12 @@ pub fn view<'a>(w: &'a Worksheet, place: Place<'a>) -> View<'a> {
         Data::Schedule(s) => DataView::Schedule(schedule(s, today, place.calendar_url)),
         Data::Table(t) => DataView::Table(TableView {
             columns: &t.columns,
-            rows: &t.rows,
+            rows: t
+                .rows
+                .iter()
+                .zip(&t.examples)
+                .map(|(cells, &example)| RowView { cells, example })
+                .collect(),
             blank_rows: t.blank_rows,
         }),
     };
@@ -86,6 +95,12 @@ pub fn view<'a>(w: &'a Worksheet, place: Place<'a>) -> View<'a> {
         title: place.title,
         description: place.description,
         intro: w.header.intro.as_ref().map_or("", |m| m.html.as_str()),
+        print_intro: w
+            .header
+            .print_intro
+            .as_ref()
+            .map_or("", |m| m.html.as_str()),
+        private: w.header.private,
         url: place.url,
         source: place.source,
         print: &w.header.print,
@@ -109,6 +124,7 @@ fn live(w: &Worksheet, today: NaiveDate) -> String {
             .iter()
             .map(|p| match (p.cadence, p.last_contact()) {
                 (None, _) => "null".to_string(),
+                _ if p.example => "null".to_string(),
                 // Never contacted: due on whatever day the reader looks.
                 (Some(_), None) => "\"today\"".to_string(),
                 (Some(_), Some(_)) => p.next_due(today).map_or("null".into(), iso),
@@ -222,6 +238,139 @@ struct StakeholdersView<'a> {
     people: Vec<PersonView<'a>>,
     groups: Vec<GroupView<'a>>,
     summary: Summary,
+    grid: GridView<'a>,
+}
+
+/// The influence × relationship grid: nine boxes in an SVG `viewBox` of
+/// [`GRID_W`] × [`GRID_H`], each listing the people placed in it.
+#[derive(Serialize)]
+pub struct GridView<'a> {
+    cells: Vec<CellView<'a>>,
+    /// People without an influence or a relationship, listed under the grid.
+    unplaced: Vec<&'a str>,
+    /// Axis labels with their positions.
+    columns: Vec<AxisLabel>,
+    rows: Vec<AxisLabel>,
+    width: u32,
+    height: u32,
+    /// Where the axes' titles are drawn.
+    x_title: (u32, u32),
+    y_title: (u32, u32),
+}
+
+#[derive(Serialize)]
+struct CellView<'a> {
+    influence: &'static str,
+    relationship: &'static str,
+    x: u32,
+    y: u32,
+    w: u32,
+    h: u32,
+    text_x: u32,
+    /// Names, each with the baseline it is drawn on.
+    names: Vec<NameView<'a>>,
+    /// Everyone in the box, for the text alternative.
+    all: Vec<&'a str>,
+    /// Names that did not fit in the box ("+2 more").
+    more: usize,
+    more_y: u32,
+}
+
+#[derive(Serialize)]
+struct NameView<'a> {
+    text: &'a str,
+    y: u32,
+    example: bool,
+}
+
+#[derive(Serialize)]
+struct AxisLabel {
+    text: &'static str,
+    x: u32,
+    y: u32,
+}
+
+const GRID_W: u32 = 720;
+const GRID_H: u32 = 480;
+const GRID_LEFT: u32 = 112;
+const GRID_BOTTOM: u32 = 48;
+const NAME_LINE: u32 = 19;
+
+fn grid(people: &[Person]) -> GridView<'_> {
+    use Influence as I;
+    use Relationship as R;
+    let (cw, ch) = ((GRID_W - GRID_LEFT) / 3, (GRID_H - GRID_BOTTOM) / 3);
+    let influences = [(I::High, "High"), (I::Medium, "Medium"), (I::Low, "Low")];
+    let relationships = [(R::New, "New"), (R::Warm, "Warm"), (R::Strong, "Strong")];
+    let mut cells = Vec::new();
+    for (row, (inf, inf_label)) in influences.iter().enumerate() {
+        for (col, (rel, rel_label)) in relationships.iter().enumerate() {
+            let x = GRID_LEFT + col as u32 * cw;
+            let y = row as u32 * ch;
+            let here: Vec<&Person> = people
+                .iter()
+                .filter(|p| p.influence == Some(*inf) && p.relationship == Some(*rel))
+                .collect();
+            let fit = ((ch - 14) / NAME_LINE) as usize;
+            let shown = if here.len() > fit {
+                fit - 1
+            } else {
+                here.len()
+            };
+            let names = here[..shown]
+                .iter()
+                .enumerate()
+                .map(|(i, p)| NameView {
+                    text: &p.name,
+                    y: y + 24 + i as u32 * NAME_LINE,
+                    example: p.example,
+                })
+                .collect();
+            cells.push(CellView {
+                influence: inf_label,
+                relationship: rel_label,
+                x,
+                y,
+                w: cw,
+                h: ch,
+                text_x: x + 8,
+                names,
+                all: here.iter().map(|p| p.name.as_str()).collect(),
+                more: here.len() - shown,
+                more_y: y + 24 + shown as u32 * NAME_LINE,
+            });
+        }
+    }
+    GridView {
+        cells,
+        unplaced: people
+            .iter()
+            .filter(|p| p.influence.is_none() || p.relationship.is_none())
+            .map(|p| p.name.as_str())
+            .collect(),
+        columns: relationships
+            .iter()
+            .enumerate()
+            .map(|(i, (_, l))| AxisLabel {
+                text: l,
+                x: GRID_LEFT + i as u32 * cw + cw / 2,
+                y: GRID_H - GRID_BOTTOM + 22,
+            })
+            .collect(),
+        rows: influences
+            .iter()
+            .enumerate()
+            .map(|(i, (_, l))| AxisLabel {
+                text: l,
+                x: GRID_LEFT - 10,
+                y: i as u32 * ch + ch / 2 + 5,
+            })
+            .collect(),
+        width: GRID_W,
+        height: GRID_H,
+        x_title: (GRID_LEFT + (GRID_W - GRID_LEFT) / 2, GRID_H - 4),
+        y_title: (18, (GRID_H - GRID_BOTTOM) / 2),
+    }
 }
 
 #[derive(Serialize, Clone)]
@@ -246,6 +395,8 @@ pub struct PersonView<'a> {
     notes: &'a str,
     /// Newest first.
     interactions: Vec<InteractionView<'a>>,
+    /// An example to replace (no due date, not counted).
+    example: bool,
 }
 
 #[derive(Serialize, Clone)]
@@ -263,7 +414,10 @@ struct GroupView<'a> {
 
 #[derive(Serialize)]
 struct Summary {
+    /// People other than examples; the counts below leave examples out too.
     total: usize,
+    /// Example entries, shown but not counted.
+    examples: usize,
     overdue: usize,
     due: usize,
     ok: usize,
@@ -307,6 +461,7 @@ pub fn person<'a>(p: &'a Person, index: usize, today: NaiveDate) -> PersonView<'
         contact: p.contact.as_deref(),
         notes: p.notes.as_ref().map_or("", |m| m.html.as_str()),
         interactions,
+        example: p.example,
     }
 }
 
@@ -335,12 +490,19 @@ fn stakeholders(s: &crate::worksheet::Stakeholders, today: NaiveDate) -> Stakeho
     .filter(|g| !g.people.is_empty())
     .collect();
     let mut roles: BTreeMap<Option<Role>, usize> = BTreeMap::new();
-    for p in &s.people {
+    for p in s.people.iter().filter(|p| !p.example) {
         *roles.entry(p.role).or_default() += 1;
     }
-    let count = |st: Status| people.iter().filter(|p| p.status == st).count();
+    let count = |st: Status| {
+        people
+            .iter()
+            .filter(|p| !p.example && p.status == st)
+            .count()
+    };
+    let examples = people.iter().filter(|p| p.example).count();
     let summary = Summary {
-        total: people.len(),
+        total: people.len() - examples,
+        examples,
         overdue: count(Status::Overdue),
         due: count(Status::Due),
         ok: count(Status::Ok),
@@ -357,6 +519,7 @@ fn stakeholders(s: &crate::worksheet::Stakeholders, today: NaiveDate) -> Stakeho
         people,
         groups,
         summary,
+        grid: grid(&s.people),
     }
 }
 
@@ -379,6 +542,7 @@ pub struct ItemView<'a> {
     /// As written, with weekdays and months capitalised.
     pub when: String,
     pub notes: &'a str,
+    pub example: bool,
 }
 
 pub fn item<W>(i: &Item<W>) -> ItemView<'_> {
@@ -389,6 +553,7 @@ pub fn item<W>(i: &Item<W>) -> ItemView<'_> {
             .as_ref()
             .map_or(String::new(), |w: &When<W>| capitalise_dates(&w.raw)),
         notes: i.notes.as_ref().map_or("", |m| m.html.as_str()),
+        example: i.example,
     }
 }
 
@@ -445,6 +610,8 @@ pub struct BlockView<'a> {
     notes: &'a str,
     /// The next few occurrences from the build date.
     next: Vec<DateView>,
+    /// An example to replace: in no calendar file and no planner week.
+    example: bool,
 }
 
 /// How many upcoming dates a schedule page lists per block.
@@ -469,6 +636,7 @@ pub fn block(b: &crate::worksheet::Block, today: NaiveDate) -> BlockView<'_> {
             .into_iter()
             .map(date)
             .collect(),
+        example: b.example,
     }
 }
 
@@ -486,8 +654,14 @@ fn schedule(
 #[derive(Serialize)]
 struct TableView<'a> {
     columns: &'a [crate::worksheet::Column],
-    rows: &'a [Vec<String>],
+    rows: Vec<RowView<'a>>,
     blank_rows: u32,
+}
+
+#[derive(Serialize)]
+struct RowView<'a> {
+    cells: &'a [String],
+    example: bool,
 }
 
 #[cfg(test)]

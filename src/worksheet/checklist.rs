@@ -25,6 +25,8 @@ pub struct Item<W> {
     pub text: String,
     pub when: Option<When<W>>,
     pub notes: Option<Markdown>,
+    /// An example to replace: shown on the page, labelled, and put in no planner week.
+    pub example: bool,
 }
 
 /// A parsed `when`, with the words as written (shown on the page).
@@ -60,6 +62,8 @@ struct ItemMap<W> {
     text: String,
     when: Option<When<W>>,
     notes: Option<Markdown>,
+    #[serde(default)]
+    example: bool,
 }
 
 impl<'de, W: FromStr<Err = Invalid>> Deserialize<'de> for Item<W> {
@@ -68,13 +72,16 @@ impl<'de, W: FromStr<Err = Invalid>> Deserialize<'de> for Item<W> {
         impl<'de, W: FromStr<Err = Invalid>> Visitor<'de> for V<W> {
             type Value = Item<W>;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string, or a mapping with `text` and optional `when` and `notes`")
+                f.write_str(
+                    "a string, or a mapping with `text` and optional `when`, `notes` and `example`",
+                )
             }
             fn visit_str<E: de::Error>(self, s: &str) -> Result<Item<W>, E> {
                 Ok(Item {
                     text: s.to_string(),
                     when: None,
                     notes: None,
+                    example: false,
                 })
             }
             fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Item<W>, A::Error> {
@@ -83,6 +90,7 @@ impl<'de, W: FromStr<Err = Invalid>> Deserialize<'de> for Item<W> {
                     text: m.text,
                     when: m.when,
                     notes: m.notes,
+                    example: m.example,
                 })
             }
         }

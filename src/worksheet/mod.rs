@@ -132,8 +132,12 @@ pub struct Header {
     pub title: Option<String>,
     pub description: Option<String>,
     pub intro: Option<Markdown>,
+    /// What prints instead of `intro` (which may speak of the screen: buttons, downloads).
+    pub print_intro: Option<Markdown>,
     pub weight: Option<i64>,
     pub draft: bool,
+    /// Personal: served and printed, never published by `build`.
+    pub private: bool,
     pub print: Print,
 }
 
@@ -164,9 +168,12 @@ macro_rules! worksheet_file {
             title: Option<String>,
             description: Option<String>,
             intro: Option<super::Markdown>,
+            print_intro: Option<super::Markdown>,
             weight: Option<i64>,
             #[serde(default)]
             draft: bool,
+            #[serde(default)]
+            private: bool,
             #[serde(default)]
             print: super::Print,
             $( $(#[$attr])* $field: $ty, )*
@@ -178,8 +185,10 @@ macro_rules! worksheet_file {
                     title: self.title.take(),
                     description: self.description.take(),
                     intro: self.intro.take(),
+                    print_intro: self.print_intro.take(),
                     weight: self.weight,
                     draft: self.draft,
+                    private: self.private,
                     print: std::mem::take(&mut self.print),
                 }
             }
@@ -232,7 +241,12 @@ pub(crate) fn diag(
 impl Worksheet {
     /// Every Markdown field, for rendering once URLs are known.
     pub fn markdown_mut(&mut self) -> Vec<&mut Markdown> {
-        let mut out: Vec<&mut Markdown> = self.header.intro.iter_mut().collect();
+        let mut out: Vec<&mut Markdown> = self
+            .header
+            .intro
+            .iter_mut()
+            .chain(self.header.print_intro.iter_mut())
+            .collect();
         match &mut self.data {
             Data::Stakeholders(s) => {
                 out.extend(s.people.iter_mut().filter_map(|p| p.notes.as_mut()))
@@ -246,7 +260,12 @@ impl Worksheet {
 
     /// Every Markdown field, in the same order as `markdown_mut`.
     pub fn markdown(&self) -> Vec<&Markdown> {
-        let mut out: Vec<&Markdown> = self.header.intro.iter().collect();
+        let mut out: Vec<&Markdown> = self
+            .header
+            .intro
+            .iter()
+            .chain(self.header.print_intro.iter())
+            .collect();
         match &self.data {
             Data::Stakeholders(s) => out.extend(s.people.iter().filter_map(|p| p.notes.as_ref())),
             Data::Checklist(c) => out.extend(c.notes()),

@@ -5,8 +5,9 @@
 use super::{Data, Header, Markdown, diag, worksheet_file};
 use crate::dates::{Cadence, Date, Duration, Time, WeekdayOfMonth};
 use crate::error::Diagnostic;
+use crate::recurrence::{On, Recurrence};
 use crate::yaml::{self, Node};
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::NaiveDate;
 use serde::Deserialize;
 use std::path::Path;
 
@@ -17,93 +18,109 @@ pub struct Block {
     pub every: Cadence,
     /// The first occurrence; the block repeats from it.
     pub from: Date,
-    /// For monthly and quarterly blocks: a weekday of the month instead of `from`'s day.
-    pub on: Option<WeekdayOfMonth>,
+    /// For monthly and quarterly blocks: a weekday of the month instead of `from`'s day; for
+    /// yearly ones, a weekday of a named month.
+    pub on: Option<BlockOn>,
     pub start: Time,
     pub duration: Duration,
     pub until: Option<Date>,
     pub count: Option<u32>,
     pub location: Option<String>,
     pub notes: Option<Markdown>,
+    /// An example to replace: listed on the page, labelled, but in no calendar or planner.
+    #[serde(default)]
+    pub example: bool,
+}
+
+/// `on:` of a block: a weekday of the month (`first tuesday`) for monthly and quarterly
+/// blocks, of a named month (`second monday of november`) for yearly ones.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BlockOn {
+    pub weekday: WeekdayOfMonth,
+    pub month: Option<u32>,
+}
+
+impl std::str::FromStr for BlockOn {
+    type Err = crate::error::Invalid;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let lower = s.trim().to_ascii_lowercase();
+        match lower.split_once(" of ") {
+            Some((day, month)) => Ok(BlockOn {
+                weekday: day.parse()?,
+                month: Some(crate::dates::parse_month(month.trim())?),
+            }),
+            None => Ok(BlockOn {
+                weekday: lower.parse()?,
+                month: None,
+            }),
+        }
+    }
+}
+
+impl std::fmt::Display for BlockOn {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(f, "{}", self.weekday)?;
+        if let Some(m) = self.month {
+            write!(f, " of {}", crate::dates::month_name(m))?;
+        }
+        Ok(())
+    }
+}
+
+impl<'de> Deserialize<'de> for BlockOn {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = BlockOn;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a weekday of the month such as `first tuesday`")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<BlockOn, E> {
+                s.parse().map_err(crate::error::de_error)
+            }
+        }
+        d.deserialize_str(V)
+    }
 }
 
 impl Block {
+    /// The block's dates as one recurrence; `None` only past the end of the calendar.
+    pub fn recurrence(&self) -> Option<Recurrence> {
+        let on = match self.on {
+            None => On::Day,
+            Some(BlockOn {
+                weekday,
+                month: Some(m),
+            }) => On::WeekdayOfYear(weekday, m),
+            Some(BlockOn { weekday, .. }) => On::Weekday(weekday),
+        };
+        let mut r = Recurrence::starting(self.every, self.from.0, on)?;
+        r.count = self.count;
+        r.until = self.until.map(|u| u.0);
+        Some(r)
+    }
+
     /// The first occurrence: `from`, or with `on`, the first matching day on or after it.
     pub fn first(&self) -> Option<NaiveDate> {
-        let from = self.from.0;
-        let Some(on) = self.on else {
-            return Some(from);
-        };
-        let step = self.every.months().unwrap_or(1);
-        let this_month = on.in_month(from.year(), from.month())?;
-        if this_month >= from {
-            return Some(this_month);
-        }
-        let later = first_of_month(from)?.checked_add_months(Months::new(step))?;
-        on.in_month(later.year(), later.month())
-    }
-
-    /// The `n`th occurrence (0 is the first), ignoring `until` and `count`.
-    fn nth(&self, n: u32) -> Option<NaiveDate> {
-        let first = self.first()?;
-        match self.on {
-            None => self.every.nth_after(first, n),
-            Some(on) => {
-                let step = self.every.months().unwrap_or(1);
-                let month = first_of_month(first)?.checked_add_months(Months::new(step * n))?;
-                on.in_month(month.year(), month.month())
-            }
-        }
-    }
-
-    fn within_limits(&self, n: u32, date: NaiveDate) -> bool {
-        self.count.is_none_or(|c| n < c) && self.until.is_none_or(|u| date <= u.0)
+        self.recurrence().map(|r| r.first)
     }
 
     /// Every occurrence in `from..=to`, in order.
     pub fn occurrences_between(&self, from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
-        let Some(first) = self.first() else {
-            return vec![];
-        };
-        // Skip whole steps that surely end before `from` (a step is never longer than this).
-        let longest_step = match self.every.months() {
-            Some(m) => m * 31,
-            None if self.every == Cadence::Biweekly => 14,
-            None => 7,
-        };
-        let gap = u32::try_from((from - first).num_days()).unwrap_or(0);
-        let mut n = gap / longest_step;
-        let mut out = Vec::new();
-        while let Some(d) = self.nth(n) {
-            if d > to || !self.within_limits(n, d) {
-                break;
-            }
-            if d >= from {
-                out.push(d);
-            }
-            n += 1;
-        }
-        out
+        self.recurrence()
+            .map_or_else(Vec::new, |r| r.between(from, to))
     }
 
     /// Up to `max` occurrences on or after `today`.
     pub fn next_occurrences(&self, today: NaiveDate, max: usize) -> Vec<NaiveDate> {
-        // A year per date asked for: a yearly block lists as many dates as a weekly one.
-        let years = u32::try_from(max.max(1)).unwrap_or(u32::MAX);
-        let horizon = today
-            .checked_add_months(Months::new(years.saturating_mul(12)))
-            .unwrap_or(today);
-        let mut v = self.occurrences_between(today, horizon);
-        v.truncate(max);
-        v
+        self.recurrence()
+            .map_or_else(Vec::new, |r| r.next(today, max))
     }
 
-    /// Number of occurrences up to `until` (for calendars that need a count).
+    /// Number of occurrences up to `until`.
     pub fn count_until(&self, until: NaiveDate) -> u32 {
-        let Some(first) = self.first() else {
-            return 0;
-        };
-        self.occurrences_between(first, until).len() as u32
+        self.recurrence()
+            .map_or(0, |r| r.between(r.first, until).len() as u32)
     }
 
     /// The end time, and whether it falls on a later day.
@@ -129,15 +146,12 @@ impl Block {
                     .unwrap_or_default();
                 match self.every {
                     Cadence::Quarterly => format!("{cap} of every third month"),
+                    Cadence::Yearly => format!("Every year, on the {on}"),
                     _ => format!("{cap} of every month"),
                 }
             }
         }
     }
-}
-
-fn first_of_month(d: NaiveDate) -> Option<NaiveDate> {
-    d.with_day(1)
 }
 
 #[derive(Debug, Clone)]
@@ -170,17 +184,38 @@ pub(super) fn parse(
 /// Rules that involve more than one key of a block.
 fn check_block(path: &Path, text: &str, item: &Node, b: &Block, diags: &mut Vec<Diagnostic>) {
     let at = |key| item.key_pos(key);
-    if b.on.is_some() && b.every.months().is_none_or(|m| m == 12) {
-        diags.push(diag(
+    match (b.on, b.every) {
+        (None, _) => {}
+        (Some(BlockOn { month: None, .. }), Cadence::Monthly | Cadence::Quarterly) => {}
+        (Some(BlockOn { month: Some(_), .. }), Cadence::Yearly) => {}
+        (Some(on), Cadence::Yearly) => diags.push(diag(
+            path,
+            text,
+            at("on"),
+            format!("a yearly block needs the month in `on`: `{on}` names none"),
+            format!("write e.g. `on: {on} of november`"),
+        )),
+        (Some(BlockOn { month: Some(_), .. }), Cadence::Monthly | Cadence::Quarterly) => diags
+            .push(diag(
+                path,
+                text,
+                at("on"),
+                format!(
+                    "a {} block repeats every month it is due: `on` names a month",
+                    b.every.name()
+                ),
+                "leave out `of <month>`, or use `every: yearly`",
+            )),
+        (Some(_), _) => diags.push(diag(
             path,
             text,
             at("on"),
             format!(
-                "`on` applies to monthly and quarterly blocks, not to {} ones",
+                "`on` applies to monthly, quarterly and yearly blocks, not to {} ones",
                 b.every.name()
             ),
-            "remove `on` (the block repeats on `from`'s weekday or date), or use `every: monthly`",
-        ));
+            "remove `on` (the block repeats on `from`'s weekday), or use `every: monthly`",
+        )),
     }
     if b.until.is_some() && b.count.is_some() {
         diags.push(diag(
@@ -237,6 +272,7 @@ mod tests {
             count: None,
             location: None,
             notes: None,
+            example: false,
         }
     }
 
@@ -285,5 +321,33 @@ mod tests {
         assert_eq!(b.end().0.to_string(), "00:30");
         assert!(b.end().1);
         assert_eq!(b.rule_label(), "First Tuesday of every month");
+    }
+
+    #[test]
+    fn a_yearly_block_takes_a_weekday_of_a_named_month() {
+        let b = block(
+            Cadence::Yearly,
+            "2026-01-01",
+            Some("second Monday of November"),
+        );
+        assert_eq!(b.first(), Some(d("2026-11-09")));
+        assert_eq!(
+            b.rule_label(),
+            "Every year, on the second Monday of november"
+        );
+        let parse = |t: &str| super::super::parse(Path::new("s.yaml"), t).err();
+        let yaml = |every: &str, on: &str| {
+            format!(
+                "kind: schedule\nblocks:\n  - title: x\n    every: {every}\n    on: {on}\n    from: 2026-01-01\n    start: \"08:00\"\n    duration: 1h\n"
+            )
+        };
+        assert!(parse(&yaml("yearly", "second monday of november")).is_none());
+        let e = parse(&yaml("yearly", "second monday")).unwrap();
+        assert_eq!((e[0].line, e[0].col), (5, 5));
+        assert!(e[0].message.contains("needs the month"), "{}", e[0].message);
+        let e = parse(&yaml("monthly", "first tuesday of may")).unwrap();
+        assert!(e[0].message.contains("names a month"), "{}", e[0].message);
+        let e = parse(&yaml("yearly", "second monday of brumaire")).unwrap();
+        assert!(e[0].message.contains("not a month"), "{}", e[0].message);
     }
 }

@@ -3,6 +3,7 @@
 use super::{Data, Header, Markdown, worksheet_file};
 use crate::dates::{Cadence, Date, week_start};
 use crate::error::Diagnostic;
+use crate::recurrence::Recurrence;
 use crate::yaml::{self, Node};
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
@@ -78,6 +79,9 @@ pub struct Person {
     pub contact: Option<String>,
     #[serde(default)]
     pub interactions: Vec<Interaction>,
+    /// An example to replace: shown on the page, labelled, and never due.
+    #[serde(default)]
+    pub example: bool,
 }
 
 /// Where a person stands relative to the build date.
@@ -115,11 +119,14 @@ impl Person {
             .max()
     }
 
-    /// Last contact plus cadence; someone never contacted is due today.
+    /// Last contact plus cadence; someone never contacted is due today; an example never.
     pub fn next_due(&self, today: NaiveDate) -> Option<NaiveDate> {
+        if self.example {
+            return None;
+        }
         let cadence = self.cadence?;
         match self.last_contact() {
-            Some(last) => cadence.next_after(last),
+            Some(last) => Recurrence::new(cadence, last).nth(1),
             None => Some(today),
         }
     }
@@ -141,33 +148,18 @@ impl Person {
     /// Every date in `from..=to` on which a contact falls due, rolling the cadence forward from
     /// the last contact (or from today for someone never contacted).
     pub fn due_dates(&self, today: NaiveDate, from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
-        let Some(cadence) = self.cadence else {
+        let Some(cadence) = self.cadence.filter(|_| !self.example) else {
             return vec![];
         };
-        let (base, first_n) = match self.last_contact() {
-            Some(last) => (last, 1),
-            None => (today, 0),
-        };
-        // Skip ahead to just before `from` instead of stepping through years of history. A step
-        // is never longer than this many days, so the skipped occurrences all fall before `from`.
-        let longest_step = match (cadence, cadence.months()) {
-            (_, Some(m)) => m * 31,
-            (Cadence::Biweekly, None) => 14,
-            _ => 7,
-        };
-        let gap = u32::try_from((from - base).num_days()).unwrap_or(0);
-        let mut n = (gap / longest_step).max(first_n);
-        let mut out = Vec::new();
-        while let Some(d) = cadence.nth_after(base, n) {
-            if d > to {
-                break;
-            }
-            if d >= from {
-                out.push(d);
-            }
-            n += 1;
+        match self.last_contact() {
+            // The last contact itself is not a due date; every step after it is.
+            Some(last) => Recurrence::new(cadence, last)
+                .between(from, to)
+                .into_iter()
+                .filter(|d| *d > last)
+                .collect(),
+            None => Recurrence::new(cadence, today).between(from, to),
         }
-        out
     }
 }
 
@@ -217,7 +209,19 @@ mod tests {
             notes: None,
             contact: None,
             interactions: vec![],
+            example: false,
         }
+    }
+
+    #[test]
+    fn an_example_is_never_due() {
+        let mut p = person(None, Some(Cadence::Weekly));
+        let today = d("2026-03-11");
+        assert_eq!(p.next_due(today), Some(today));
+        p.example = true;
+        assert_eq!(p.next_due(today), None);
+        assert_eq!(p.status(today), Status::None);
+        assert!(p.due_dates(today, today, d("2026-12-31")).is_empty());
     }
 
     #[test]

@@ -163,6 +163,8 @@ pub struct Table {
     pub columns: Vec<Column>,
     /// Every row with one cell per column.
     pub rows: Vec<Vec<String>>,
+    /// Which rows are examples to replace (`example: true` in a row written as a mapping).
+    pub examples: Vec<bool>,
     pub blank_rows: u32,
 }
 
@@ -208,8 +210,10 @@ pub(super) fn parse(
         }
     }
     let mut rows = Vec::with_capacity(f.rows.len());
+    let mut examples = Vec::with_capacity(f.rows.len());
     for (i, row) in f.rows.iter().enumerate() {
         let mut cells = vec![String::new(); names.len()];
+        let mut example = false;
         match row {
             RawRow::List(list) => {
                 if list.len() > names.len() {
@@ -234,6 +238,18 @@ pub(super) fn parse(
                 for (k, v) in map {
                     match names.iter().position(|n| n == k) {
                         Some(j) => cells[j].clone_from(v),
+                        // `example` marks the row, unless a column has that name.
+                        None if k == "example" => match v.as_str() {
+                            "yes" => example = true,
+                            "no" => {}
+                            _ => diags.push(diag(
+                                path,
+                                text,
+                                row_at(i).map_or(node.pos_of("rows"), |r| r.key_pos(k)),
+                                format!("`example` is `{v}`"),
+                                "write `example: true` for an example row, or leave it out",
+                            )),
+                        },
                         None => {
                             let hint = match closest(k, &names) {
                                 Some(n) => {
@@ -254,6 +270,7 @@ pub(super) fn parse(
             }
         }
         rows.push(cells);
+        examples.push(example);
     }
     if !diags.is_empty() {
         return Err(diags);
@@ -263,6 +280,7 @@ pub(super) fn parse(
         Data::Table(Table {
             columns: f.columns,
             rows,
+            examples,
             blank_rows: f.blank_rows,
         }),
     ))
@@ -287,7 +305,14 @@ mod tests {
         )
         .unwrap();
         assert_eq!(t.rows, vec![vec!["2026-01-05", "3"], vec!["", "big"]]);
+        assert_eq!(t.examples, vec![false, false]);
         assert_eq!(t.columns[1].width.as_deref(), Some("40%"));
+        let t = table("kind: table\ncolumns: [A]\nrows:\n  - A: x\n    example: true\n  - [y]\n")
+            .unwrap();
+        assert_eq!(t.examples, vec![true, false]);
+        let e =
+            table("kind: table\ncolumns: [A]\nrows:\n  - A: x\n    example: maybe\n").unwrap_err();
+        assert_eq!((e[0].line, e[0].col), (5, 5));
     }
 
     #[test]

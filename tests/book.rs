@@ -1,0 +1,185 @@
+//! The handbook as one book: `/book/` in every build, and `rapport print --book` through
+//! Chromium into a PDF whose contents name the right pages, read back with poppler and qpdf.
+
+mod common;
+
+use common::Site;
+use std::path::Path;
+use std::process::Command;
+
+/// The text of each page of a PDF (`pdftotext -layout`), from page 1.
+fn pages(pdf: &Path) -> Vec<String> {
+    let info = Command::new("pdfinfo").arg(pdf).output().expect("pdfinfo");
+    let n: usize = String::from_utf8_lossy(&info.stdout)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:"))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("a page count");
+    (1..=n)
+        .map(|i| {
+            let o = Command::new("pdftotext")
+                .args(["-layout", "-f", &i.to_string(), "-l", &i.to_string()])
+                .arg(pdf)
+                .arg("-")
+                .output()
+                .expect("pdftotext (poppler-utils)");
+            String::from_utf8_lossy(&o.stdout).into_owned()
+        })
+        .collect()
+}
+
+/// The bundled handbook's book, built once per test.
+fn bundled_book() -> (Site, String) {
+    let site = Site::bundled("2026-03-04", &[]);
+    let html = site.output("book/index.html");
+    (site, html)
+}
+
+#[test]
+fn the_book_holds_every_page_in_reading_order_with_links_inside_it() {
+    let (site, html) = bundled_book();
+    // Each chapter once, in the order of the sidebar: section, then its pages.
+    let ids: Vec<&str> = html
+        .split(r#"<article class="book-chapter"#)
+        .skip(1)
+        .map(|a| {
+            a.split(r#" id=""#)
+                .nth(1)
+                .unwrap()
+                .split('"')
+                .next()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(ids.len(), 53 + 7, "{ids:?}");
+    let pos = |id: &str| {
+        ids.iter()
+            .position(|i| *i == id)
+            .unwrap_or_else(|| panic!("{id}"))
+    };
+    assert!(pos("book-people") < pos("book-people-stakeholder-map"));
+    assert!(pos("book-skills-contact-tracker") < pos("book-time"));
+    // The contents link every chapter but the home page.
+    for id in &ids[1..] {
+        assert!(html.contains(&format!(r##"<a href="#{id}">"##)), "{id}");
+    }
+    // A link between pages points into the book; links to other sites stay.
+    let body = html.split(r#"id="book-home""#).nth(1).unwrap();
+    assert!(!body.contains(r#"href="/people/stakeholder-map/""#));
+    assert!(body.contains(r##"href="#book-people-stakeholder-map""##));
+    // Worksheets are in the book with their tables and the grid.
+    assert!(body.contains("stakeholders-table") && body.contains("<svg viewBox"));
+    // Each top-level section is a named page with its title as the running header.
+    assert!(
+        html.contains(r#"@top-center { content: "Who Manages Your Career"; }"#),
+        "{html}"
+    );
+    assert!(site.output_exists("book/index.html"));
+}
+
+#[test]
+fn a_page_at_the_books_path_is_a_collision() {
+    let site = Site::minimal();
+    site.write("content/book.md", "---\ntitle: Book\n---\nMine.\n");
+    let run = site.build_fails();
+    run.stderr_has(&["book/index.html", "the handbook as a book"]);
+}
+
+#[test]
+#[ignore = "needs chromium"]
+fn the_printed_book_has_contents_with_the_right_pages_and_an_outline() {
+    let site = Site::bare();
+    let pdf = site.path("handbook.pdf");
+    let run = site.run(&[
+        "print",
+        "--book",
+        "--root",
+        common::repo().to_str().unwrap(),
+        "--today",
+        "2026-03-04",
+        "--output",
+        pdf.to_str().unwrap(),
+    ]);
+    let run = run.success();
+    assert!(
+        run.stdout.starts_with("Printed the handbook ("),
+        "{}",
+        run.stdout
+    );
+    let text = pages(&pdf);
+    assert!(text.len() > 40, "{} pages", text.len());
+    // No blank page; the cover names the handbook; page numbers at the foot from page 2.
+    for (i, t) in text.iter().enumerate() {
+        assert!(!t.trim().is_empty(), "page {} is blank", i + 1);
+    }
+    assert!(text[0].contains("The Networking Handbook"));
+    for (i, t) in text.iter().enumerate().skip(1) {
+        let last = t.lines().rev().find(|l| !l.trim().is_empty()).unwrap();
+        assert_eq!(last.trim(), (i + 1).to_string(), "page {}", i + 1);
+    }
+    // The contents: every entry's number is the first page (after the contents) on which
+    // its title stands on a line of its own (the chapter's heading, or the running header).
+    let toc_end = text
+        .iter()
+        .position(|t| t.contains("Own Your Career") && !t.contains("Contents"))
+        .unwrap();
+    let entries: Vec<(String, usize)> = text[1..toc_end]
+        .iter()
+        .flat_map(|t| t.lines())
+        .filter_map(|l| {
+            let (title, n) = l.trim().rsplit_once(' ')?;
+            Some((title.trim().to_string(), n.parse().ok()?))
+        })
+        .collect();
+    assert!(entries.len() >= 59, "{entries:?}");
+    let mut last = 0;
+    for (title, n) in &entries {
+        let first = text
+            .iter()
+            .enumerate()
+            .skip(toc_end)
+            .find(|(_, t)| t.lines().any(|l| l.trim() == title))
+            .map(|(i, _)| i + 1);
+        assert_eq!(first, Some(*n), "{title}");
+        assert!(*n >= last, "{title}: pages in reading order");
+        last = *n;
+    }
+    // Running headers: a page of the people section carries its name at the top.
+    let map = entries
+        .iter()
+        .find(|(t, _)| t == "Your Stakeholder Map")
+        .unwrap()
+        .1;
+    let top = text[map - 1]
+        .lines()
+        .find(|l| !l.trim().is_empty())
+        .unwrap();
+    assert_eq!(top.trim(), "Who Manages Your Career");
+    // The outline (bookmarks) lists every section.
+    let o = Command::new("qpdf")
+        .args(["--json", "--json-key=outlines"])
+        .arg(&pdf)
+        .output()
+        .expect("qpdf");
+    let outline = String::from_utf8_lossy(&o.stdout);
+    for section in [
+        "Own Your Career",
+        "The Core Skills",
+        "Making Time for It",
+        "Who Manages Your Career",
+        "Performance and Visibility",
+        "Inside and Outside the Company",
+    ] {
+        assert!(
+            outline.contains(&format!("\"title\": \"{section}\"")),
+            "{section}: {outline}"
+        );
+    }
+    // Links between pages are links inside the PDF (named destinations).
+    let dests = Command::new("pdfinfo")
+        .arg("-dests")
+        .arg(&pdf)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&dests.stdout).contains("book-people-stakeholder-map"));
+}
