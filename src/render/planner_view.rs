@@ -343,20 +343,7 @@ fn paginate(week: WeekView<'_>, paper: Size) -> Vec<WeekView<'_>> {
             };
             let h = entry_height($chars, width);
             if used + heading + h > budget && used > 0.0 {
-                let n = sheets.len() + 1;
-                let last = sheets.last_mut().expect("a sheet");
-                last.continues = true;
-                let next = WeekView {
-                    number: week.number,
-                    id: format!("{}-{n}", week.id),
-                    continued: true,
-                    iso_week: week.iso_week,
-                    iso_year: week.iso_year,
-                    start: week.start.clone(),
-                    end: week.end.clone(),
-                    ..Default::default()
-                };
-                sheets.push(next);
+                continue_week(&mut sheets);
                 used = layout::HEADING;
             } else {
                 used += heading;
@@ -392,18 +379,7 @@ fn paginate(week: WeekView<'_>, paper: Size) -> Vec<WeekView<'_>> {
         place!(contacts, 3, chars, c);
     }
     if used + notes_min > budget {
-        let n = sheets.len() + 1;
-        sheets.last_mut().expect("a sheet").continues = true;
-        sheets.push(WeekView {
-            number: week.number,
-            id: format!("{}-{n}", week.id),
-            continued: true,
-            iso_week: week.iso_week,
-            iso_year: week.iso_year,
-            start: week.start.clone(),
-            end: week.end.clone(),
-            ..Default::default()
-        });
+        continue_week(&mut sheets);
         used = 0.0;
     }
     let left = budget - used - layout::HEADING;
@@ -424,4 +400,22 @@ fn push_dated<'a, W>(
             date: Some(view::date(d)),
         });
     }
+}
+
+/// Ends the last sheet of a week and starts its "continued" sheet, dated like the first.
+fn continue_week(sheets: &mut Vec<WeekView<'_>>) {
+    let n = sheets.len() + 1;
+    let first = &sheets[0];
+    let next = WeekView {
+        number: first.number,
+        id: format!("{}-{n}", first.id),
+        continued: true,
+        iso_week: first.iso_week,
+        iso_year: first.iso_year,
+        start: first.start.clone(),
+        end: first.end.clone(),
+        ..Default::default()
+    };
+    sheets.last_mut().expect("a sheet").continues = true;
+    sheets.push(next);
 }
