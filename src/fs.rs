@@ -96,6 +96,20 @@ pub fn write(path: &Path, bytes: impl AsRef<[u8]>) -> Result<()> {
     std::fs::write(path, bytes).map_err(|e| Error::io("write", path, e))
 }
 
+/// Writes a file that `fill` produces piece by piece, through one buffer.
+pub fn write_from(
+    path: &Path,
+    fill: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>,
+) -> Result<()> {
+    use std::io::Write;
+    refuse_if_interrupted("write", path)?;
+    let file = std::fs::File::create(path).map_err(|e| Error::io("write", path, e))?;
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, file);
+    fill(&mut out)
+        .and_then(|()| out.flush())
+        .map_err(|e| Error::io("write", path, e))
+}
+
 pub fn copy(from: &Path, to: &Path) -> Result<()> {
     refuse_if_interrupted("write", to)?;
     std::fs::copy(from, to)

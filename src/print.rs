@@ -120,14 +120,21 @@ fn print_book(
     let file = site_dir.join(book::PATH).join("index.html");
     let mut numbers = book::Numbers::new();
     for pass in 1..=MAX_PASSES {
-        let ctx = book::context(&site.config, &site.library, &numbers);
-        let html = site.theme.tera.render("book.html", &ctx).map_err(|e| {
+        let splice = site.theme.book_splice();
+        let html = book::render(
+            &site.config,
+            &site.library,
+            &site.theme.tera,
+            splice,
+            &numbers,
+        );
+        let html = html.map_err(|e| {
             Error::refused(
                 format!("the template `book.html` failed: {e}"),
                 "fix the template, or remove your copy to use the built-in one",
             )
         })?;
-        fs::write(&file, html.as_bytes())?;
+        fs::write_from(&file, &|out| html.write_to(out))?;
         run_browser(browser, tmp, pdf, &format!("file://{}", file.display()))?;
         let read = read_pdf(pdf)?;
         let found: book::Numbers = numbers

@@ -183,3 +183,31 @@ fn the_printed_book_has_contents_with_the_right_pages_and_an_outline() {
         .unwrap();
     assert!(String::from_utf8_lossy(&dests.stdout).contains("book-people-stakeholder-map"));
 }
+
+/// The built-in `book.html` gets the chapters spliced into its output; a copy of it in the
+/// site's `templates/` gets them in its context like any template of the site's own. Both must
+/// write the same book, byte for byte.
+#[test]
+fn a_site_copy_of_the_book_template_writes_the_same_book() {
+    let (_bundled, spliced) = bundled_book();
+    let site = Site::bare();
+    for entry in walkdir::WalkDir::new(common::repo().join("content")) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(common::repo()).unwrap();
+        if entry.file_type().is_file() {
+            let bytes = std::fs::read(entry.path()).unwrap();
+            site.write_bytes(rel.to_str().unwrap(), &bytes);
+        }
+    }
+    let config = std::fs::read_to_string(common::repo().join("handbook.yaml")).unwrap();
+    site.write("handbook.yaml", &config);
+    let builtin = common::repo().join("themes/default/templates/book.html");
+    site.write(
+        "templates/book.html",
+        &std::fs::read_to_string(builtin).unwrap(),
+    );
+    site.build_on("2026-03-04", &[]);
+    let in_context = site.output("book/index.html");
+    assert!(spliced.len() > 100_000 && spliced.contains("book-people-stakeholder-map"));
+    assert!(in_context == spliced, "the two books differ");
+}

@@ -75,8 +75,105 @@ pub fn anchor(path: &str) -> String {
     }
 }
 
-/// The context of `book.html`.
-pub fn context(config: &Config, lib: &Library, numbers: &Numbers) -> tera::Context {
+/// How the chapters' HTML reaches the output.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Splice {
+    /// In the template's context, for a `book.html` of the site's or theme's own, which may do
+    /// anything with it.
+    InContext,
+    /// Left out of the context and written into the template's output afterwards, chapter by
+    /// chapter: for the built-in `book.html`, which prints `c.html | safe` once per chapter. A
+    /// book holds every page again (60 MB at 10,000 pages), so it is never held whole, nor
+    /// copied into template values.
+    AfterRender,
+}
+
+/// Where a chapter's HTML goes in the frame when it is spliced in after rendering: `\u{1}7\u{1}`
+/// (chapter 7). Control characters never reach the frame from the sources (YAML refuses them),
+/// so the frame holds no other.
+const MARK: char = '\u{1}';
+
+/// The book, rendered: the template's output (the frame) and what writes each chapter into it.
+pub struct Book<'a> {
+    frame: String,
+    splice: Splice,
+    sources: Vec<Source<'a>>,
+    targets: HashMap<String, String>,
+    numbers: &'a Numbers,
+}
+
+/// A chapter's HTML as the page has it, and how it changes in the book.
+struct Source<'a> {
+    html: &'a str,
+    /// Headings one level down (pages and subsections).
+    demote: bool,
+    /// The page's URL, which relative links start from.
+    base: String,
+    anchor: String,
+}
+
+/// Renders `book.html` for `lib`, with the page `numbers` of a print (empty: none yet).
+pub fn render<'a>(
+    config: &Config,
+    lib: &'a Library,
+    tera: &tera::Tera,
+    splice: Splice,
+    numbers: &'a Numbers,
+) -> Result<Book<'a>, tera::Error> {
+    let (ctx, book) = context(config, lib, splice, numbers);
+    let frame = tera.render("book.html", &ctx)?;
+    Ok(Book { frame, ..book })
+}
+
+impl Book<'_> {
+    /// Writes the whole book to `out`.
+    pub fn write_to(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        if self.splice == Splice::InContext {
+            return out.write_all(self.frame.as_bytes());
+        }
+        let mut rest = self.frame.as_str();
+        let mut html = String::new();
+        while let Some((head, tail)) = rest.split_once(MARK) {
+            out.write_all(head.as_bytes())?;
+            let (number, tail) = tail.split_once(MARK).unwrap_or((tail, ""));
+            if let Some(source) = number.parse().ok().and_then(|n: usize| self.sources.get(n)) {
+                html.clear();
+                self.chapter_html(source, &mut html);
+                out.write_all(html.as_bytes())?;
+            }
+            rest = tail;
+        }
+        out.write_all(rest.as_bytes())
+    }
+
+    fn chapter_html(&self, s: &Source, out: &mut String) {
+        into_book(
+            s.html,
+            s.demote,
+            &s.base,
+            &s.anchor,
+            &self.targets,
+            self.numbers,
+            out,
+        );
+    }
+
+    /// The whole book in memory.
+    pub fn into_string(self) -> String {
+        let mut out = Vec::with_capacity(self.frame.len());
+        // Writing into a Vec cannot fail, and every piece is UTF-8.
+        let _ = self.write_to(&mut out);
+        String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into())
+    }
+}
+
+/// The context of `book.html`, and the book's chapters to splice in.
+fn context<'a>(
+    config: &Config,
+    lib: &'a Library,
+    splice: Splice,
+    numbers: &'a Numbers,
+) -> (tera::Context, Book<'a>) {
     // Every page's and section's URL → its anchor in the book.
     let targets: HashMap<String, String> = lib
         .order
@@ -98,6 +195,13 @@ pub fn context(config: &Config, lib: &Library, numbers: &Numbers) -> tera::Conte
     let part_of = |item: ItemRef| match item {
         ItemRef::Section(s) => top(s),
         ItemRef::Page(p) => top(lib.pages[p].section),
+    };
+    let mut book = Book {
+        frame: String::new(),
+        splice,
+        sources: Vec::new(),
+        targets,
+        numbers,
     };
     let mut parts = Vec::new();
     let mut chapters = Vec::new();
@@ -126,19 +230,24 @@ pub fn context(config: &Config, lib: &Library, numbers: &Numbers) -> tera::Conte
             }
         };
         let anchor = anchor(lib.path_of(item));
-        let html = into_book(
-            &absolute(
-                &if level == 1 {
-                    html.to_string()
-                } else {
-                    demote_headings(html)
-                },
-                &config.url(lib.path_of(item)),
-                &anchor,
-            ),
-            &targets,
-            numbers,
-        );
+        let source = Source {
+            html,
+            demote: level != 1,
+            base: config.url(lib.path_of(item)),
+            anchor: anchor.clone(),
+        };
+        // The built-in template shows a worksheet's chapter as the worksheet, not its page's
+        // HTML.
+        let html = match (splice, &worksheet) {
+            (Splice::AfterRender, Some(_)) => String::new(),
+            (Splice::InContext, _) => {
+                let mut html = String::new();
+                book.chapter_html(&source, &mut html);
+                html
+            }
+            (Splice::AfterRender, None) => format!("{MARK}{}{MARK}", book.sources.len()),
+        };
+        book.sources.push(source);
         chapters.push(Chapter {
             page: numbers.get(&anchor).copied(),
             anchor,
@@ -174,81 +283,108 @@ pub fn context(config: &Config, lib: &Library, numbers: &Numbers) -> tera::Conte
     );
     ctx.insert_value("page", tera::Value::from(page));
     ctx.insert_value("breadcrumbs", tera::Value::from(Vec::<tera::Value>::new()));
-    ctx
+    (ctx, book)
 }
 
-/// `h2`…`h5` become `h3`…`h6`, so a page's own headings nest under its title in the book's
-/// outline.
-fn demote_headings(html: &str) -> String {
-    let mut out = html.to_string();
-    for n in (2..=5).rev() {
-        out = out
-            .replace(&format!("<h{n}"), &format!("<h{}", n + 1))
-            .replace(&format!("</h{n}>"), &format!("</h{}>", n + 1));
-    }
-    out
-}
-
-/// Links to pages of the handbook (`href="/time/rhythm/#blocks"`) become links to their
-/// chapter (`href="#book-time-rhythm"`), followed on paper by the chapter's page ("p. 12")
-/// once the numbers are known; other links stay.
-fn into_book(html: &str, targets: &HashMap<String, String>, numbers: &Numbers) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some(i) = rest.find("href=\"") {
-        let (head, tail) = rest.split_at(i + 6);
-        out.push_str(head);
-        let end = tail.find('"').unwrap_or(tail.len());
-        let href = &tail[..end];
-        let url = href.split('#').next().unwrap_or(href);
-        let Some(a) = targets.get(url) else {
-            out.push_str(href);
-            rest = &tail[end..];
+/// A page's HTML as a chapter, in one pass:
+/// - with `demote`, `h2`…`h5` become `h3`…`h6`, so a page's own headings nest under its title
+///   in the book's outline;
+/// - its element ids, and links to them, get the chapter's anchor in front
+///   (`book-why-cost--intro`), so that the ids of all pages stay unique in the book;
+/// - relative `src` and `href` values start from the page's URL `base` (`/why/cost/`), so
+///   images and links beside a page still work from `/book/`;
+/// - links to pages of the handbook (`href="/time/rhythm/#blocks"`) become links to their
+///   chapter (`href="#book-time-rhythm"`), followed on paper by the chapter's page ("p. 12")
+///   once the numbers are known; other links stay.
+fn into_book(
+    html: &str,
+    demote: bool,
+    base: &str,
+    chapter: &str,
+    targets: &HashMap<String, String>,
+    numbers: &Numbers,
+    out: &mut String,
+) {
+    out.reserve(html.len() + html.len() / 8);
+    let bytes = html.as_bytes();
+    // Where the link that gets a page number ends (the position of its `</a>`), and the number.
+    let mut pending: Option<(usize, u32)> = None;
+    let mut copied = 0;
+    let mut value = String::new();
+    for at in memchr::memchr2_iter(b'<', b'"', bytes) {
+        if at < copied {
             continue;
-        };
-        out.push('#');
-        out.push_str(a);
-        rest = &tail[end..];
-        if let (Some(n), Some(close)) = (numbers.get(a), rest.find("</a>")) {
-            out.push_str(&rest[..close + 4]);
-            out.push_str(&format!(
-                "<span class=\"page-ref print-only\"> (p. {n})</span>"
-            ));
-            rest = &rest[close + 4..];
+        }
+        let before = &bytes[..at];
+        if bytes[at] == b'<' {
+            if let Some((close, n)) = pending
+                && close == at
+            {
+                out.push_str(&html[copied..at + 4]);
+                out.push_str(&format!(
+                    "<span class=\"page-ref print-only\"> (p. {n})</span>"
+                ));
+                copied = at + 4;
+                pending = None;
+            } else if let Some(digit) = heading_digit(&bytes[at..]).filter(|_| demote) {
+                let digit = at + digit;
+                out.push_str(&html[copied..digit]);
+                out.push(char::from(bytes[digit] + 1));
+                copied = digit + 1;
+            }
+        } else if before.ends_with(b" id=") {
+            out.push_str(&html[copied..=at]);
+            out.push_str(chapter);
+            out.push_str("--");
+            copied = at + 1;
+        } else if before.ends_with(b"src=") || before.ends_with(b"href=") {
+            let start = at + 1;
+            let end = html[start..].find('"').map_or(html.len(), |e| start + e);
+            let raw = &html[start..end];
+            value.clear();
+            let is_href = before.ends_with(b"href=");
+            if let Some(fragment) = raw.strip_prefix('#').filter(|_| is_href) {
+                value.push('#');
+                value.push_str(chapter);
+                value.push_str("--");
+                value.push_str(fragment);
+            } else {
+                let relative = !(raw.starts_with('/')
+                    || raw.starts_with('#')
+                    || raw.is_empty()
+                    || raw.contains(':'));
+                if relative {
+                    value.push_str(base);
+                }
+                value.push_str(raw);
+            }
+            out.push_str(&html[copied..start]);
+            copied = end;
+            let url = value.split('#').next().unwrap_or(&value);
+            // Inside a link that gets a page number, further links stay as they are.
+            let anchor = targets.get(url).filter(|_| is_href && pending.is_none());
+            let Some(a) = anchor else {
+                out.push_str(&value);
+                continue;
+            };
+            out.push('#');
+            out.push_str(a);
+            if let Some(&n) = numbers.get(a) {
+                pending = memchr::memmem::find(&bytes[end..], b"</a>").map(|c| (end + c, n));
+            }
         }
     }
-    out.push_str(rest);
-    out
+    out.push_str(&html[copied..]);
 }
 
-/// Relative `src` and `href` values made absolute from the page's URL `base` (`/why/cost/`), so
-/// images and links beside a page still work from `/book/`; the page's element ids, and links
-/// to them, get the chapter's anchor in front (`book-why-cost--intro`), so that the ids of
-/// all pages stay unique in the book.
-fn absolute(html: &str, base: &str, chapter: &str) -> String {
-    let html = html.replace(" id=\"", &format!(" id=\"{chapter}--"));
-    let html = html.replace("href=\"#", &format!("href=\"#{chapter}--"));
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html.as_str();
-    loop {
-        let next = ["src=\"", "href=\""]
-            .iter()
-            .filter_map(|a| rest.find(a).map(|i| i + a.len()))
-            .min();
-        let Some(i) = next else { break };
-        let (head, tail) = rest.split_at(i);
-        out.push_str(head);
-        let relative = !(tail.starts_with('/')
-            || tail.starts_with('#')
-            || tail.starts_with('"')
-            || tail[..tail.find('"').unwrap_or(tail.len())].contains(':'));
-        if relative {
-            out.push_str(base);
-        }
-        rest = tail;
-    }
-    out.push_str(rest);
-    out
+/// For `<h2`…`<h5` and `</h2>`…`</h5>` at the start of `tag`, the position of the digit.
+fn heading_digit(tag: &[u8]) -> Option<usize> {
+    let digit = match tag {
+        [b'<', b'h', d, ..] => (2, *d),
+        [b'<', b'/', b'h', d, b'>', ..] => (3, *d),
+        _ => return None,
+    };
+    (b'2'..=b'5').contains(&digit.1).then_some(digit.0)
 }
 
 /// A CSS string literal for `content:`, safe inside `<style>`.
@@ -273,38 +409,67 @@ fn css_string(s: &str) -> String {
 mod tests {
     use super::*;
 
+    fn chapter(html: &str, demote: bool, targets: &[&str], numbers: &Numbers) -> String {
+        let targets = targets
+            .iter()
+            .map(|t| (format!("/{t}"), anchor(t)))
+            .collect();
+        let mut out = String::new();
+        into_book(
+            html, demote, "/why/", "book-why", &targets, numbers, &mut out,
+        );
+        out
+    }
+
     #[test]
     fn links_into_the_handbook_become_chapter_links() {
-        let targets = HashMap::from([("/time/rhythm/".to_string(), anchor("time/rhythm/"))]);
+        let none = Numbers::new();
         assert_eq!(
-            into_book(
+            chapter(
                 r#"<a href="/time/rhythm/#blocks">x</a> <a href="https://a.b/">y</a>"#,
-                &targets,
-                &Numbers::new()
+                false,
+                &["time/rhythm/"],
+                &none
             ),
             r##"<a href="#book-time-rhythm">x</a> <a href="https://a.b/">y</a>"##
         );
         let numbers = Numbers::from([(anchor("time/rhythm/"), 7)]);
         assert_eq!(
-            into_book(r#"<a href="/time/rhythm/">x</a>."#, &targets, &numbers),
-            r##"<a href="#book-time-rhythm">x</a><span class="page-ref print-only"> (p. 7)</span>."##
+            chapter(
+                r#"<a href="/time/rhythm/">x <a href="/time/rhythm/">y</a>.</a>"#,
+                false,
+                &["time/rhythm/"],
+                &numbers
+            ),
+            concat!(
+                r##"<a href="#book-time-rhythm">x <a href="/time/rhythm/">y</a>"##,
+                r#"<span class="page-ref print-only"> (p. 7)</span>.</a>"#
+            ),
+            "the number follows the first `</a>`; links before it stay"
         );
         assert_eq!(anchor(""), "book-home");
         assert_eq!(
-            absolute(
-                r##"<h3 id="f">F</h3><img src="a.png"> <a href="https://x.y/">x</a> <a href="#f">f</a>"##,
-                "/why/",
-                "book-why"
+            chapter(
+                r##"<h3 id="f">F</h3><img src="a.png"> <img src="#x"> <a href="https://x.y/">x</a> <a href="#f">f</a> <a href="cost/">c</a>"##,
+                false,
+                &["why/cost/"],
+                &none
             ),
-            r##"<h3 id="book-why--f">F</h3><img src="/why/a.png"> <a href="https://x.y/">x</a> <a href="#book-why--f">f</a>"##
+            r##"<h3 id="book-why--f">F</h3><img src="/why/a.png"> <img src="#x"> <a href="https://x.y/">x</a> <a href="#book-why--f">f</a> <a href="#book-why-cost">c</a>"##
         );
     }
 
     #[test]
     fn headings_move_down_and_titles_quote_for_css() {
+        let none = Numbers::new();
+        let html = "<h2 id=\"a\">A</h2><h3>B</h3><h5>E</h5><h6>F</h6><hr><header>";
         assert_eq!(
-            demote_headings("<h2 id=\"a\">A</h2><h3>B</h3>"),
-            "<h3 id=\"a\">A</h3><h4>B</h4>"
+            chapter(html, true, &[], &none),
+            "<h3 id=\"book-why--a\">A</h3><h4>B</h4><h6>E</h6><h6>F</h6><hr><header>"
+        );
+        assert_eq!(
+            chapter(html, false, &[], &none),
+            html.replace("id=\"", "id=\"book-why--")
         );
         assert_eq!(css_string("a \"b\" </style>"), r#""a \"b\" \3c /style>""#);
     }

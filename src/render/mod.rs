@@ -27,6 +27,17 @@ pub trait Sink: Sync {
         let bytes = std::fs::read(from).map_err(|e| Error::io("read", from, e))?;
         self.write(path, &bytes)
     }
+    /// Writes a file that `fill` produces piece by piece; sinks that keep files whole collect
+    /// the pieces.
+    fn write_from(
+        &self,
+        path: &str,
+        fill: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<(), Error> {
+        let mut bytes = Vec::new();
+        fill(&mut bytes).map_err(|e| Error::io("write", Path::new(path), e))?;
+        self.write(path, &bytes)
+    }
 }
 
 /// Writes into a folder, creating sub-folders as needed.
@@ -47,6 +58,18 @@ impl Sink for DirSink {
             crate::fs::create_dir_all(parent)?;
         }
         crate::fs::copy(from, &dest)
+    }
+
+    fn write_from(
+        &self,
+        path: &str,
+        fill: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>,
+    ) -> Result<(), Error> {
+        let dest = self.0.join(path);
+        if let Some(parent) = dest.parent() {
+            crate::fs::create_dir_all(parent)?;
+        }
+        crate::fs::write_from(&dest, fill)
     }
 }
 
@@ -189,6 +212,21 @@ impl<'a> Pass<'a> {
     }
 }
 
+fn render_planner_and_book(pass: &Pass, planner: &crate::planner::Planner) -> Result<(), Error> {
+    let (config, lib, theme, sink) = (pass.config, pass.lib, pass.theme, pass.sink);
+    let planner_ctx = worksheets::planner_context(config, lib, planner);
+    match theme.tera.render("planner.html", &planner_ctx) {
+        Ok(html) => sink.write(&index_file(crate::planner::PATH), html.as_bytes())?,
+        Err(e) => pass.report(e),
+    }
+    let numbers = book::Numbers::new();
+    match book::render(config, lib, &theme.tera, theme.book_splice(), &numbers) {
+        Ok(book) => sink.write_from(&index_file(book::PATH), &|out| book.write_to(out))?,
+        Err(e) => pass.report(e),
+    }
+    Ok(())
+}
+
 /// Renders every page and section and copies static files. Template errors are collected;
 /// an I/O error stops the build.
 pub fn render_site(
@@ -204,20 +242,18 @@ pub fn render_site(
     (0..lib.sections.len())
         .into_par_iter()
         .try_for_each(|i| pass.section(i))?;
-    (0..lib.pages.len())
-        .into_par_iter()
-        .try_for_each(|i| pass.page(i))?;
+    // The planner and the book are one file each, long ones: written beside the pages.
+    let (pages, long) = rayon::join(
+        || {
+            (0..lib.pages.len())
+                .into_par_iter()
+                .try_for_each(|i| pass.page(i))
+        },
+        || render_planner_and_book(&pass, planner),
+    );
+    pages?;
+    long?;
     pass.not_found()?;
-    let planner_ctx = worksheets::planner_context(config, lib, planner);
-    match theme.tera.render("planner.html", &planner_ctx) {
-        Ok(html) => sink.write(&index_file(crate::planner::PATH), html.as_bytes())?,
-        Err(e) => pass.report(e),
-    }
-    let book_ctx = book::context(config, lib, &book::Numbers::new());
-    match theme.tera.render("book.html", &book_ctx) {
-        Ok(html) => sink.write(&index_file(book::PATH), html.as_bytes())?,
-        Err(e) => pass.report(e),
-    }
     let calendars = worksheets::calendars(config, lib);
     for (path, text) in &calendars {
         sink.write(path, text.as_bytes())?;
