@@ -934,6 +934,9 @@ fn a_body_edit_renders_that_page_alone() {
     assert_eq!(wait_rebuilds(&serve, 1), ["rebuilt 1 page"]);
     // The search index follows the edit.
     wait_page(&serve.url("/search-index.json"), 200, "zanzibar");
+    // So does the book, which holds every page.
+    let book = wait_page(&serve.url("/book/"), 200, "A body edit about zanzibar.");
+    assert!(book.contains("The second page"), "{book}");
     // The other pages are still served, unchanged.
     wait_page(&serve.url("/guide/second/"), 200, "The second page");
 
@@ -944,6 +947,22 @@ fn a_body_edit_renders_that_page_alone() {
         "---\ntitle: \"The guide\"\ndescription: \"Two pages to edit\"\n---\n\nA new introduction.\n",
     );
     wait_page(&serve.url("/guide/"), 200, "A new introduction.");
+    let served = wait_page(&serve.url("/book/"), 200, "A new introduction.");
+    // The book as served after two edits is the book a build of the edited site writes.
+    let out = tempfile::tempdir().unwrap();
+    let build = Command::new(env!("CARGO_BIN_EXE_rapport"))
+        .args(["build", "-q", "-u", &serve.url("/")])
+        .arg("--root")
+        .arg(root)
+        .arg("--output")
+        .arg(out.path().join("site"))
+        .status()
+        .unwrap();
+    assert!(build.success());
+    let built = std::fs::read_to_string(out.path().join("site/book/index.html")).unwrap();
+    let script = served.find("<script data-rapport-live-reload>").unwrap();
+    let end = served[script..].find("</script>\n").unwrap() + script + "</script>\n".len();
+    assert_eq!(format!("{}{}", &served[..script], &served[end..]), built);
     assert_eq!(
         wait_rebuilds(&serve, 2),
         ["rebuilt 1 page", "rebuilt 3 pages"]

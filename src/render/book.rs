@@ -12,6 +12,7 @@ use crate::config::Config;
 use crate::content::{ItemRef, Library};
 use serde::Serialize;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// The book's URL path below the base path.
 pub const PATH: &str = crate::planner::BOOK_PATH;
@@ -167,6 +168,121 @@ impl Book<'_> {
     }
 }
 
+/// The book in pieces, for serve: the frame cut where the chapters go, and each chapter's HTML,
+/// so that an edited page's chapter can be replaced alone (the frame shows titles only, which an
+/// edit of a page's body leaves as they were).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Parts {
+    /// One more piece than `chapters`.
+    frame: Vec<Arc<str>>,
+    /// Each chapter's index in `lib.order`, and its HTML.
+    chapters: Vec<(usize, Arc<str>)>,
+    targets: Arc<HashMap<String, String>>,
+}
+
+impl Book<'_> {
+    /// The book cut into [`Parts`] (a book of a template of one's own is one piece).
+    pub fn into_parts(self) -> Parts {
+        let mut parts = Parts::default();
+        let mut rest = self.frame.as_str();
+        let mut piece = String::new();
+        while let Some((head, tail)) = rest
+            .split_once(MARK)
+            .filter(|_| self.splice == Splice::AfterRender)
+        {
+            let (number, tail) = tail.split_once(MARK).unwrap_or((tail, ""));
+            piece.push_str(head);
+            let n: Option<usize> = number.parse().ok();
+            if let Some((n, source)) = n.and_then(|n| Some((n, self.sources.get(n)?))) {
+                let mut html = String::new();
+                self.chapter_html(source, &mut html);
+                parts.frame.push(std::mem::take(&mut piece).into());
+                parts.chapters.push((n, html.into()));
+            }
+            rest = tail;
+        }
+        piece.push_str(rest);
+        let rest = piece;
+        parts.frame.push(rest.into());
+        parts.targets = Arc::new(self.targets);
+        parts
+    }
+}
+
+impl Parts {
+    /// The whole book.
+    pub fn bytes(&self) -> Vec<u8> {
+        let len = self.frame.iter().chain(self.chapters.iter().map(|c| &c.1));
+        let mut out = Vec::with_capacity(len.map(|p| p.len()).sum());
+        for (i, piece) in self.frame.iter().enumerate() {
+            out.extend_from_slice(piece.as_bytes());
+            if let Some((_, html)) = self.chapters.get(i) {
+                out.extend_from_slice(html.as_bytes());
+            }
+        }
+        out
+    }
+
+    /// Takes the chapters of `items` again from `lib`, whose bodies (not titles) changed.
+    pub fn update(&mut self, config: &Config, lib: &Library, items: &[ItemRef]) {
+        let numbers = Numbers::new();
+        for (n, html) in &mut self.chapters {
+            let item = lib.order[*n];
+            if items.contains(&item) {
+                let (source, _) = source(config, lib, item);
+                let mut out = String::new();
+                into_book(
+                    source.html,
+                    source.demote,
+                    &source.base,
+                    &source.anchor,
+                    &self.targets,
+                    &numbers,
+                    &mut out,
+                );
+                *html = out.into();
+            }
+        }
+    }
+}
+
+/// What a chapter of `item` is made from, and the top-level section it belongs to.
+fn source<'a>(config: &Config, lib: &'a Library, item: ItemRef) -> (Source<'a>, Option<usize>) {
+    let top = top_section(
+        lib,
+        match item {
+            ItemRef::Section(s) => s,
+            ItemRef::Page(p) => lib.pages[p].section,
+        },
+    );
+    let (html, level) = match item {
+        ItemRef::Section(s) => {
+            let top_level = lib.sections[s].parent.is_some() && top == Some(s);
+            (&lib.sections[s].html, if top_level { 1 } else { 2 })
+        }
+        ItemRef::Page(p) => (&lib.pages[p].html, 2),
+    };
+    let source = Source {
+        html,
+        demote: level != 1,
+        base: config.url(lib.path_of(item)),
+        anchor: anchor(lib.path_of(item)),
+    };
+    (source, top)
+}
+
+/// The top-level section that section `s` is in (itself, if it is one); `None` for the home
+/// section.
+fn top_section(lib: &Library, mut s: usize) -> Option<usize> {
+    while let Some(p) = lib.sections[s].parent {
+        if lib.sections[p].parent.is_none() {
+            return Some(s);
+        }
+        s = p;
+    }
+    None
+}
+
 /// The context of `book.html`, and the book's chapters to splice in.
 fn context<'a>(
     config: &Config,
@@ -183,19 +299,6 @@ fn context<'a>(
             (config.url(path), anchor(path))
         })
         .collect();
-    let top = |mut s: usize| {
-        while let Some(p) = lib.sections[s].parent {
-            if lib.sections[p].parent.is_none() {
-                return Some(s);
-            }
-            s = p;
-        }
-        None
-    };
-    let part_of = |item: ItemRef| match item {
-        ItemRef::Section(s) => top(s),
-        ItemRef::Page(p) => top(lib.pages[p].section),
-    };
     let mut book = Book {
         frame: String::new(),
         splice,
@@ -206,36 +309,29 @@ fn context<'a>(
     let mut parts = Vec::new();
     let mut chapters = Vec::new();
     for &item in &lib.order {
-        let part = part_of(item).map_or(String::new(), |s| format!("part-{s}"));
-        let (title, description, html, worksheet, level) = match item {
+        let (source, top) = source(config, lib, item);
+        let part = top.map_or(String::new(), |s| format!("part-{s}"));
+        let level = if source.demote { 2 } else { 1 };
+        let (title, description, worksheet) = match item {
             ItemRef::Section(s) => {
                 let sec = &lib.sections[s];
-                let level = if sec.parent.is_some() && top(s) == Some(s) {
+                if level == 1 {
                     parts.push(Part {
                         name: part.clone(),
                         header_css: css_string(&sec.title),
                     });
-                    1
-                } else {
-                    2
-                };
-                (&sec.title, &sec.description, &sec.html, None, level)
+                }
+                (&sec.title, &sec.description, None)
             }
             ItemRef::Page(i) => {
                 let page = &lib.pages[i];
                 let w = lib
                     .worksheet(i)
                     .map(|w| view::view(w, view::place(config, page, w)));
-                (&page.title, &page.description, &page.html, w, 2)
+                (&page.title, &page.description, w)
             }
         };
-        let anchor = anchor(lib.path_of(item));
-        let source = Source {
-            html,
-            demote: level != 1,
-            base: config.url(lib.path_of(item)),
-            anchor: anchor.clone(),
-        };
+        let anchor = source.anchor.clone();
         // The built-in template shows a worksheet's chapter as the worksheet, not its page's
         // HTML.
         let html = match (splice, &worksheet) {

@@ -38,6 +38,10 @@ pub trait Sink: Sync {
         fill(&mut bytes).map_err(|e| Error::io("write", Path::new(path), e))?;
         self.write(path, &bytes)
     }
+    /// Writes the book; sinks that update it per page keep it in [`book::Parts`].
+    fn write_book(&self, path: &str, book: book::Book) -> Result<(), Error> {
+        self.write_from(path, &|out| book.write_to(out))
+    }
 }
 
 /// Writes into a folder, creating sub-folders as needed.
@@ -221,7 +225,7 @@ fn render_planner_and_book(pass: &Pass, planner: &crate::planner::Planner) -> Re
     }
     let numbers = book::Numbers::new();
     match book::render(config, lib, &theme.tera, theme.book_splice(), &numbers) {
-        Ok(book) => sink.write_from(&index_file(book::PATH), &|out| book.write_to(out))?,
+        Ok(book) => sink.write_book(&index_file(book::PATH), book)?,
         Err(e) => pass.report(e),
     }
     Ok(())

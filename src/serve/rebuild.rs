@@ -8,7 +8,7 @@
 //! Sources changed since the last good build are remembered until a build succeeds, so a fast
 //! rebuild after a failed one still accounts for every change since the site it starts from.
 
-use super::store::{Store, StoreSink};
+use super::store::{Store, StoreSink, Stored};
 use crate::config::{BuildOptions, Config};
 use crate::content::update::{self, Update};
 use crate::error::{Error, Result};
@@ -110,7 +110,40 @@ impl Builder {
         render::render_items(&site.config, &site.library, &site.theme, &pages, &sink)?;
         site.update_search_index(&pages, &sink)?;
         good.files.extend(sink.into_store());
+        update_book(site, &mut good.files, &pages)?;
         self.dirty.clear();
         Ok(Some((good.files.clone(), Rebuilt::Pages(pages.len()))))
     }
+}
+
+/// The book holds every page: the chapters of the pages rendered again are replaced. A book of a
+/// template of the site's own, which may show a page anywhere, is rendered again whole.
+fn update_book(site: &Site, files: &mut Store, pages: &[crate::content::ItemRef]) -> Result<()> {
+    use render::book;
+    let path = render::index_file(book::PATH);
+    if site.theme.book_splice() == book::Splice::AfterRender
+        && let Some(Stored::Book(parts)) = files.get(&path)
+    {
+        let mut parts = (**parts).clone();
+        parts.update(&site.config, &site.library, pages);
+        files.insert(path, Stored::Book(std::sync::Arc::new(parts)));
+        return Ok(());
+    }
+    let numbers = book::Numbers::new();
+    let splice = site.theme.book_splice();
+    let book = book::render(
+        &site.config,
+        &site.library,
+        &site.theme.tera,
+        splice,
+        &numbers,
+    );
+    let book = book.map_err(|e| {
+        let d = render::theme::template_error(&e, &site.theme.origins, &site.theme.sources);
+        Error::content(vec![d])
+    })?;
+    let sink = StoreSink::default();
+    render::Sink::write_book(&sink, &path, book)?;
+    files.extend(sink.into_store());
+    Ok(())
 }

@@ -100,7 +100,9 @@ fn file(app: &App, path: &str, query: Option<&str>) -> Response<Body> {
                     }
                     // The build's own bytes, shared: no copy per request.
                     Stored::Plain(bytes) => Bytes::from_owner(bytes.clone()),
-                    Stored::Deflated(..) => Bytes::from(stored.bytes().into_owned()),
+                    Stored::Deflated(..) | Stored::Book(_) => {
+                        Bytes::from(stored.bytes().into_owned())
+                    }
                 };
                 response(StatusCode::OK, ct, body)
             }

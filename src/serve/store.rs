@@ -18,6 +18,8 @@ pub enum Stored {
     Plain(Arc<[u8]>),
     /// Raw deflate, and the length once inflated.
     Deflated(Arc<[u8]>, usize),
+    /// The book, in pieces that a page's edit replaces (every page is in it).
+    Book(Arc<crate::render::book::Parts>),
 }
 
 /// Output path (`why/cost/index.html`) → file.
@@ -50,6 +52,7 @@ impl Stored {
                 let _ = flate2::read::DeflateDecoder::new(&data[..]).read_to_end(&mut out);
                 std::borrow::Cow::Owned(out)
             }
+            Stored::Book(parts) => std::borrow::Cow::Owned(parts.bytes()),
         }
     }
 }
@@ -68,6 +71,15 @@ impl Sink for StoreSink {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Error> {
         // Deflated outside the lock, on the build's own threads.
         let stored = Stored::new(path, bytes);
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(path.to_string(), stored);
+        Ok(())
+    }
+
+    fn write_book(&self, path: &str, book: crate::render::book::Book) -> Result<(), Error> {
+        let stored = Stored::Book(Arc::new(book.into_parts()));
         self.0
             .lock()
             .unwrap_or_else(|e| e.into_inner())
