@@ -66,7 +66,9 @@ pub fn render(
         source
     };
     let mut out = Rendered::default();
-    let mut events: Vec<Event> = Vec::new();
+    // About one event per 16 bytes of prose, and text nearly as long as the source.
+    let mut events: Vec<Event> = Vec::with_capacity(source.len() / 16);
+    out.text.reserve(source.len());
     let mut used_ids: HashMap<String, usize> = HashMap::new();
     let mut headings: Vec<(u8, String, String)> = Vec::new();
     let mut heading: Option<HeadingBuf> = None;
