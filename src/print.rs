@@ -120,14 +120,7 @@ fn print_book(
     let file = site_dir.join(book::PATH).join("index.html");
     let mut numbers = book::Numbers::new();
     for pass in 1..=MAX_PASSES {
-        let splice = site.theme.book_splice();
-        let html = book::render(
-            &site.config,
-            &site.library,
-            &site.theme.tera,
-            splice,
-            &numbers,
-        );
+        let html = site.book(&numbers);
         let html = html.map_err(|e| {
             Error::refused(
                 format!("the template `book.html` failed: {e}"),

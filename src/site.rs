@@ -39,6 +39,21 @@ pub struct Site {
 }
 
 impl Site {
+    /// The book of this site, with the page numbers of a print (empty: none yet).
+    pub fn book<'a>(
+        &'a self,
+        numbers: &'a render::book::Numbers,
+    ) -> std::result::Result<render::book::Book<'a>, tera::Error> {
+        let splice = self.theme.book_splice();
+        render::book::render(
+            &self.config,
+            &self.library,
+            &self.theme.tera,
+            splice,
+            numbers,
+        )
+    }
+
     /// Loads config, content and theme and runs every check of the whole site (planner
     /// settings, templates, output paths), reporting all their diagnostics together.
     pub fn load(opts: &BuildOptions) -> Result<Site> {

@@ -130,14 +130,7 @@ fn update_book(site: &Site, files: &mut Store, pages: &[crate::content::ItemRef]
         return Ok(());
     }
     let numbers = book::Numbers::new();
-    let splice = site.theme.book_splice();
-    let book = book::render(
-        &site.config,
-        &site.library,
-        &site.theme.tera,
-        splice,
-        &numbers,
-    );
+    let book = site.book(&numbers);
     let book = book.map_err(|e| {
         let d = render::theme::template_error(&e, &site.theme.origins, &site.theme.sources);
         Error::content(vec![d])
