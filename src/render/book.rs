@@ -126,25 +126,41 @@ pub fn render<'a>(
     Ok(Book { frame, ..book })
 }
 
+/// A piece of the book in writing order: frame text, or chapter `n`'s place.
+enum Piece<'b> {
+    Frame(&'b str),
+    Chapter(usize),
+}
+
 impl Book<'_> {
-    /// Writes the whole book to `out`.
-    pub fn write_to(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-        if self.splice == Splice::InContext {
-            return out.write_all(self.frame.as_bytes());
-        }
+    /// Calls `each` with the frame's text and the chapters' places, in order.
+    fn pieces<E>(&self, mut each: impl FnMut(Piece) -> Result<(), E>) -> Result<(), E> {
         let mut rest = self.frame.as_str();
-        let mut html = String::new();
-        while let Some((head, tail)) = rest.split_once(MARK) {
-            out.write_all(head.as_bytes())?;
+        while let Some((head, tail)) = rest
+            .split_once(MARK)
+            .filter(|_| self.splice == Splice::AfterRender)
+        {
             let (number, tail) = tail.split_once(MARK).unwrap_or((tail, ""));
-            if let Some(source) = number.parse().ok().and_then(|n: usize| self.sources.get(n)) {
-                html.clear();
-                self.chapter_html(source, &mut html);
-                out.write_all(html.as_bytes())?;
+            each(Piece::Frame(head))?;
+            if let Some(n) = number.parse().ok().filter(|n| *n < self.sources.len()) {
+                each(Piece::Chapter(n))?;
             }
             rest = tail;
         }
-        out.write_all(rest.as_bytes())
+        each(Piece::Frame(rest))
+    }
+
+    /// Writes the whole book to `out`.
+    pub fn write_to(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+        let mut html = String::new();
+        self.pieces(|piece| match piece {
+            Piece::Frame(text) => out.write_all(text.as_bytes()),
+            Piece::Chapter(n) => {
+                html.clear();
+                self.chapter_html(&self.sources[n], &mut html);
+                out.write_all(html.as_bytes())
+            }
+        })
     }
 
     fn chapter_html(&self, s: &Source, out: &mut String) {
@@ -157,14 +173,6 @@ impl Book<'_> {
             self.numbers,
             out,
         );
-    }
-
-    /// The whole book in memory.
-    pub fn into_string(self) -> String {
-        let mut out = Vec::with_capacity(self.frame.len());
-        // Writing into a Vec cannot fail, and every piece is UTF-8.
-        let _ = self.write_to(&mut out);
-        String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into())
     }
 }
 
@@ -184,26 +192,21 @@ impl Book<'_> {
     /// The book cut into [`Parts`] (a book of a template of one's own is one piece).
     pub fn into_parts(self) -> Parts {
         let mut parts = Parts::default();
-        let mut rest = self.frame.as_str();
         let mut piece = String::new();
-        while let Some((head, tail)) = rest
-            .split_once(MARK)
-            .filter(|_| self.splice == Splice::AfterRender)
-        {
-            let (number, tail) = tail.split_once(MARK).unwrap_or((tail, ""));
-            piece.push_str(head);
-            let n: Option<usize> = number.parse().ok();
-            if let Some((n, source)) = n.and_then(|n| Some((n, self.sources.get(n)?))) {
-                let mut html = String::new();
-                self.chapter_html(source, &mut html);
-                parts.frame.push(std::mem::take(&mut piece).into());
-                parts.chapters.push((n, html.into()));
+        // Collecting into memory cannot fail.
+        let Ok(()) = self.pieces(|p| -> Result<(), std::convert::Infallible> {
+            match p {
+                Piece::Frame(text) => piece.push_str(text),
+                Piece::Chapter(n) => {
+                    let mut html = String::new();
+                    self.chapter_html(&self.sources[n], &mut html);
+                    parts.frame.push(std::mem::take(&mut piece).into());
+                    parts.chapters.push((n, html.into()));
+                }
             }
-            rest = tail;
-        }
-        piece.push_str(rest);
-        let rest = piece;
-        parts.frame.push(rest.into());
+            Ok(())
+        });
+        parts.frame.push(piece.into());
         parts.targets = Arc::new(self.targets);
         parts
     }
