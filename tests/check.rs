@@ -167,3 +167,33 @@ fn a_path_only_base_url_is_a_warning_about_the_sitemap() {
         "{stdout}{stderr}"
     );
 }
+
+/// Links into the book reach its chapters and the headings inside them (`#book-a-page--intro`);
+/// a heading the page does not have is a broken link like any other.
+#[test]
+fn links_into_the_book_are_checked_against_its_chapters() {
+    let site = Site::with_files(&[
+        (
+            "handbook.yaml",
+            "title: T\nbase_url: https://example.org/\n",
+        ),
+        (
+            "content/_index.md",
+            "---\ntitle: Home\n---\n\nPrint [the page](/book/#book-a-page--intro), [its chapter](/book/#book-a-page), [the contents](/book/#book-contents) or [nothing](/book/#book-a-page--outro).\n",
+        ),
+        ("content/01-a/_index.md", "---\ntitle: A\n---\n"),
+        (
+            "content/01-a/page.md",
+            "---\ntitle: Page\n---\n\n## Intro\n\nText.\n",
+        ),
+    ]);
+    let (code, stdout, stderr) = check(&site, &[]);
+    assert_eq!(code, Some(1), "{stdout}{stderr}");
+    assert!(
+        stderr.contains("no element with id `book-a-page--outro`"),
+        "{stderr}"
+    );
+    for fine in ["book-a-page--intro`", "book-a-page`", "book-contents`"] {
+        assert!(!stderr.contains(fine), "{fine} reported: {stderr}");
+    }
+}

@@ -9,7 +9,7 @@
 mod scan;
 
 use crate::config::Config;
-use crate::content::{ExternalLink, Library};
+use crate::content::{ExternalLink, ItemRef, Library};
 use crate::error::{Diagnostic, Error, line_col};
 use crate::render::{Sink, index_file};
 use rayon::prelude::*;
@@ -86,6 +86,19 @@ impl Sink for LinkSink {
         Ok(())
     }
 
+    /// The book holds every page again: only its frame is scanned (the chapters' ids are
+    /// found from their pages when a link needs one, see [`in_book_chapter`]), and its links
+    /// are each checked on their page.
+    fn write_book(&self, path: &str, book: crate::render::book::Book) -> Result<(), Error> {
+        match book.splice() {
+            crate::render::book::Splice::AfterRender => self.record(path, book.frame().as_bytes()),
+            crate::render::book::Splice::InContext => {
+                self.write_from(path, &|out| book.write_to(out))?
+            }
+        }
+        Ok(())
+    }
+
     fn copy(&self, path: &str, from: &Path) -> Result<(), Error> {
         if path.ends_with(".css") || path.ends_with(".html") {
             let bytes = std::fs::read(from).map_err(|e| Error::io("read", from, e))?;
@@ -119,6 +132,11 @@ pub fn verify(config: &Config, lib: &Library, files: &HashMap<String, Facts>) ->
     // Resolving is most of the work and independent per file: in parallel, each file giving
     // its broken links (link, why) and the pages it leads to, then gathered in file order.
     let book = index_file(crate::render::book::PATH);
+    let anchors: HashMap<String, ItemRef> = lib
+        .order
+        .iter()
+        .map(|&item| (crate::render::book::anchor(lib.path_of(item)), item))
+        .collect();
     let per_file: Vec<FileLinks> = names
         .par_iter()
         .map(|from| {
@@ -132,7 +150,9 @@ pub fn verify(config: &Config, lib: &Library, files: &HashMap<String, Facts>) ->
                     Target::Skip => {}
                     Target::File(to, fragment) => {
                         let missing_anchor = fragment.as_ref().is_some_and(|f| {
-                            to.ends_with(".html") && !files[&to].ids.iter().any(|id| id == f)
+                            to.ends_with(".html")
+                                && !files[&to].ids.iter().any(|id| id == f)
+                                && !(to == book && in_book_chapter(lib, &anchors, f))
                         });
                         if missing_anchor {
                             let f = fragment.unwrap_or_default();
@@ -183,6 +203,22 @@ pub fn verify(config: &Config, lib: &Library, files: &HashMap<String, Facts>) ->
         (&a.source, a.line, a.col, &a.url).cmp(&(&b.source, b.line, b.col, &b.url))
     });
     findings
+}
+
+/// Whether `id` is one of a chapter's own ids in the book (`book-why-cost--intro`: the chapter
+/// `book-why-cost`, and `intro` in its page's HTML).
+fn in_book_chapter(lib: &Library, anchors: &HashMap<String, ItemRef>, id: &str) -> bool {
+    id.match_indices("--").any(|(at, _)| {
+        let Some(&item) = anchors.get(&id[..at]) else {
+            return false;
+        };
+        let html = match item {
+            ItemRef::Page(p) => &lib.pages[p].html,
+            ItemRef::Section(s) => &lib.sections[s].html,
+        };
+        let own = &id[at + 2..];
+        scan::scan_html(html).ids.iter().any(|i| i == own)
+    })
 }
 
 /// Of one output file: its broken links (the link as written, why), and the pages it leads to.

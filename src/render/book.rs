@@ -150,6 +150,15 @@ impl Book<'_> {
         each(Piece::Frame(rest))
     }
 
+    pub fn splice(&self) -> Splice {
+        self.splice
+    }
+
+    /// The template's output, with a marker where each spliced chapter goes.
+    pub fn frame(&self) -> &str {
+        &self.frame
+    }
+
     /// Writes the whole book to `out`.
     pub fn write_to(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
         let mut html = String::new();
