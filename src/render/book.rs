@@ -122,7 +122,13 @@ pub fn render<'a>(
     numbers: &'a Numbers,
 ) -> Result<Book<'a>, tera::Error> {
     let (ctx, book) = context(config, lib, splice, numbers);
-    let frame = tera.render("book.html", &ctx)?;
+    // The frame of a large book is megabytes (an entry in the contents and an article around
+    // each chapter): grown by doubling, its last copy held twice that at once. Reserved
+    // generously instead: pages of it never written are never resident.
+    let mut frame = Vec::with_capacity((1 << 20) + 2048 * book.sources.len());
+    tera.render_to("book.html", &ctx, &mut frame)?;
+    drop(ctx);
+    let frame = String::from_utf8(frame).map_err(|e| tera::Error::message(e.to_string()))?;
     Ok(Book { frame, ..book })
 }
 
