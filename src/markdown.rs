@@ -56,11 +56,12 @@ pub fn render(
     strip_leading_h1: bool,
     resolve: &mut dyn FnMut(LinkSite) -> Option<String>,
 ) -> Rendered {
-    // CommonMark replaces NUL with U+FFFD; pulldown-cmark passes it through. The replacement
-    // has the same length in characters, so columns of later diagnostics stay right.
+    // CommonMark replaces NUL with U+FFFD, and HTML allows no other control character but
+    // white space; pulldown-cmark passes them through. The replacement has the same length in
+    // characters, so columns of later diagnostics stay right.
     let replaced;
-    let source = if source.contains('\0') {
-        replaced = source.replace('\0', "\u{FFFD}");
+    let source = if has_control(source) {
+        replaced = replace_controls(source);
         replaced.as_str()
     } else {
         source
@@ -350,6 +351,39 @@ fn rewrite_link<'a>(
     event
 }
 
+/// A control character HTML does not allow in text: C0 but tab, line feed, form feed and
+/// carriage return; DEL; C1.
+pub fn is_forbidden_control(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\u{c}' | '\r')
+}
+
+/// `text` with every [`is_forbidden_control`] character replaced by U+FFFD.
+pub fn replace_controls(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if is_forbidden_control(c) {
+                '\u{FFFD}'
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
+/// Whether `text` holds a character [`replace_controls`] replaces. Checked for every page, so
+/// by bytes in blocks the compiler vectorises: C0 and DEL, then C1 (`C2 80`…`C2 9F` in UTF-8).
+fn has_control(text: &str) -> bool {
+    const WHITE: u32 = 1 << b'\t' | 1 << b'\n' | 1 << 0x0c | 1 << b'\r';
+    let bad = |b: u8| (b < 0x20 && (WHITE >> b) & 1 == 0) | (b == 0x7f);
+    let bytes = text.as_bytes();
+    let blocks = bytes.chunks(64);
+    let c0 = blocks
+        .into_iter()
+        .any(|block| block.iter().fold(false, |acc, &b| acc | bad(b)));
+    c0 || memchr::memchr_iter(0xc2, bytes)
+        .any(|i| bytes.get(i + 1).is_some_and(|b| (0x80..=0x9f).contains(b)))
+}
+
 fn push_text(buf: &mut String, t: &str) {
     buf.push_str(t);
 }
@@ -441,6 +475,37 @@ pub fn escape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_html_refuses_are_replaced() {
+        for clean in [
+            "tab\tnew\nline\r\u{c}",
+            "café © 100° \u{a0}",
+            "",
+            "a".repeat(200).as_str(),
+        ] {
+            assert!(!has_control(clean), "{clean:?}");
+        }
+        let long = format!("{}\u{1}", "x".repeat(130));
+        for dirty in [
+            "\0",
+            "a\u{1}b",
+            "\u{7f}",
+            "x\u{85}y",
+            "\u{9f}",
+            long.as_str(),
+        ] {
+            assert!(has_control(dirty), "{dirty:?}");
+        }
+        assert_eq!(replace_controls("a\u{1}\tb\u{85}"), "a\u{FFFD}\tb\u{FFFD}");
+        let r = render("# T\u{1}tle\n\nBe\u{7f}ll\n", false, &mut |_| None);
+        assert_eq!(r.toc[0].title, "T\u{FFFD}tle");
+        assert!(
+            r.html.contains("Be\u{FFFD}ll") && !r.html.contains('\u{7f}'),
+            "{}",
+            r.html
+        );
+    }
 
     fn plain(src: &str) -> Rendered {
         render(src, true, &mut |_| None)

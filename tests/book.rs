@@ -211,3 +211,50 @@ fn a_site_copy_of_the_book_template_writes_the_same_book() {
     assert!(spliced.len() > 100_000 && spliced.contains("book-people-stakeholder-map"));
     assert!(in_context == spliced, "the two books differ");
 }
+
+/// A control character in a title (from a page's opening heading, or a folder's name) is
+/// replaced like any HTML refuses: the book's chapters, spliced in where the template marks
+/// them, stay whole and in place.
+#[test]
+fn control_characters_in_titles_leave_the_book_whole() {
+    let site = Site::with_files(&[
+        (
+            "handbook.yaml",
+            "title: T\nbase_url: https://example.org/\n",
+        ),
+        (
+            "content/_index.md",
+            "---\ntitle: Home\n---\n\nThe home text.\n",
+        ),
+        (
+            "content/01-a\u{1}b/_index.md",
+            "---\ntitle: A\n---\n\nThe section text.\n",
+        ),
+        (
+            "content/01-a\u{1}b/page.md",
+            "# Tab\u{1}le \u{85}x\n\nThe page text.\n",
+        ),
+        (
+            "content/01-a\u{1}b/after.md",
+            "---\ntitle: After\n---\n\nThe last text.\n",
+        ),
+    ]);
+    site.build(&[]);
+    let book = site.output("book/index.html");
+    assert!(!book.contains(['\u{1}', '\u{85}']), "{book}");
+    assert!(book.contains("Tab\u{FFFD}le \u{FFFD}x"), "{book}");
+    let at = |text: &str| book.find(text).unwrap_or_else(|| panic!("{text}: {book}"));
+    assert!(at("The home text.") < at("The section text."));
+    assert!(at("The section text.") < at("The page text."));
+    assert!(at("The section text.") < at("The last text."));
+    let tree = site.tree("public");
+    let (name, page) = tree
+        .iter()
+        .find(|(name, _)| name.ends_with("/page/index.html"))
+        .expect("the page");
+    let page = String::from_utf8_lossy(page);
+    assert!(
+        page.contains("<title>Tab\u{FFFD}le \u{FFFD}x"),
+        "{name}: {page}"
+    );
+}

@@ -534,6 +534,8 @@ fn is_url_safe(c: char) -> bool {
 
 /// A readable title for a folder without `_index.md`: `02-time-blocks` → `Time blocks`.
 pub(super) fn title_from_name(name: &str) -> String {
+    // A file name may hold any character but `/`: none that HTML refuses reaches a title.
+    let name = &markdown::replace_controls(name);
     let words = strip_order_prefix(name).replace(['-', '_'], " ");
     let mut chars = words.chars();
     match chars.next() {

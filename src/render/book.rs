@@ -101,6 +101,8 @@ pub struct Book<'a> {
     sources: Vec<Source<'a>>,
     targets: HashMap<String, String>,
     numbers: &'a Numbers,
+    /// How many chapters have a marker in the frame.
+    marked: usize,
 }
 
 /// A chapter's HTML as the page has it, and how it changes in the book.
@@ -122,6 +124,7 @@ pub fn render<'a>(
     numbers: &'a Numbers,
 ) -> Result<Book<'a>, tera::Error> {
     let (ctx, book) = context(config, lib, splice, numbers);
+    let marks = book.marked;
     // The frame of a large book is megabytes (an entry in the contents and an article around
     // each chapter): grown by doubling, its last copy held twice that at once. Reserved
     // generously instead: pages of it never written are never resident.
@@ -129,6 +132,11 @@ pub fn render<'a>(
     tera.render_to("book.html", &ctx, &mut frame)?;
     drop(ctx);
     let frame = String::from_utf8(frame).map_err(|e| tera::Error::message(e.to_string()))?;
+    // Should a character of the sources have made a marker of its own after all, the frame is
+    // not cut: the chapters go through the context instead, as for a template of one's own.
+    if splice == Splice::AfterRender && frame.matches(MARK).count() != 2 * marks {
+        return render(config, lib, tera, Splice::InContext, numbers);
+    }
     Ok(Book { frame, ..book })
 }
 
@@ -323,6 +331,7 @@ fn context<'a>(
         sources: Vec::new(),
         targets,
         numbers,
+        marked: 0,
     };
     let mut parts = Vec::new();
     let mut chapters = Vec::new();
@@ -359,7 +368,10 @@ fn context<'a>(
                 book.chapter_html(&source, &mut html);
                 html
             }
-            (Splice::AfterRender, None) => format!("{MARK}{}{MARK}", book.sources.len()),
+            (Splice::AfterRender, None) => {
+                book.marked += 1;
+                format!("{MARK}{}{MARK}", book.sources.len())
+            }
         };
         book.sources.push(source);
         chapters.push(Chapter {
