@@ -151,6 +151,8 @@ impl Site {
 pub fn build(opts: &BuildOptions) -> Result<Summary> {
     let start = Instant::now();
     let mut site = Site::load(opts)?;
+    // Kept for serve's fast rebuilds only (every page's front matter, 3.5 MB at 10,000 pages).
+    site.library.front_matter = Default::default();
     release_freed_memory();
     let output = site.config.output_dir.clone();
     fs::check_output_dir(&output, &site.config.root, &site.config.content_dir)?;
