@@ -376,9 +376,8 @@ fn has_control(text: &str) -> bool {
     const WHITE: u32 = 1 << b'\t' | 1 << b'\n' | 1 << 0x0c | 1 << b'\r';
     let bad = |b: u8| (b < 0x20 && (WHITE >> b) & 1 == 0) | (b == 0x7f);
     let bytes = text.as_bytes();
-    let blocks = bytes.chunks(64);
-    let c0 = blocks
-        .into_iter()
+    let c0 = bytes
+        .chunks(64)
         .any(|block| block.iter().fold(false, |acc, &b| acc | bad(b)));
     c0 || memchr::memchr_iter(0xc2, bytes)
         .any(|i| bytes.get(i + 1).is_some_and(|b| (0x80..=0x9f).contains(b)))

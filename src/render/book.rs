@@ -90,8 +90,9 @@ pub enum Splice {
 }
 
 /// Where a chapter's HTML goes in the frame when it is spliced in after rendering: `\u{1}7\u{1}`
-/// (chapter 7). Control characters never reach the frame from the sources (YAML refuses them),
-/// so the frame holds no other.
+/// (chapter 7). No control character reaches the frame from the sources (YAML refuses them;
+/// Markdown and titles from file names have them replaced), so the frame holds no other;
+/// [`render`] counts them all the same.
 const MARK: char = '\u{1}';
 
 /// The book, rendered: the template's output (the frame) and what writes each chapter into it.
@@ -187,15 +188,7 @@ impl Book<'_> {
     }
 
     fn chapter_html(&self, s: &Source, out: &mut String) {
-        into_book(
-            s.html,
-            s.demote,
-            &s.base,
-            &s.anchor,
-            &self.targets,
-            self.numbers,
-            out,
-        );
+        s.html_into(&self.targets, self.numbers, out);
     }
 }
 
@@ -257,18 +250,18 @@ impl Parts {
             if items.contains(&item) {
                 let (source, _) = source(config, lib, item);
                 let mut out = String::new();
-                into_book(
-                    source.html,
-                    source.demote,
-                    &source.base,
-                    &source.anchor,
-                    &self.targets,
-                    &numbers,
-                    &mut out,
-                );
+                source.html_into(&self.targets, &numbers, &mut out);
                 *html = out.into();
             }
         }
+    }
+}
+
+impl Source<'_> {
+    /// The chapter's HTML (see [`into_book`]), appended to `out`.
+    fn html_into(&self, targets: &HashMap<String, String>, numbers: &Numbers, out: &mut String) {
+        let (demote, base, anchor) = (self.demote, &self.base, &self.anchor);
+        into_book(self.html, demote, base, anchor, targets, numbers, out);
     }
 }
 
@@ -281,16 +274,18 @@ fn source<'a>(config: &Config, lib: &'a Library, item: ItemRef) -> (Source<'a>, 
             ItemRef::Page(p) => lib.pages[p].section,
         },
     );
-    let (html, level) = match item {
+    // A top-level section's chapter starts a part with an `h1`; every other chapter's headings
+    // move one level down.
+    let (html, demote) = match item {
         ItemRef::Section(s) => {
             let top_level = lib.sections[s].parent.is_some() && top == Some(s);
-            (&lib.sections[s].html, if top_level { 1 } else { 2 })
+            (&lib.sections[s].html, !top_level)
         }
-        ItemRef::Page(p) => (&lib.pages[p].html, 2),
+        ItemRef::Page(p) => (&lib.pages[p].html, true),
     };
     let source = Source {
         html,
-        demote: level != 1,
+        demote,
         base: config.url(lib.path_of(item)),
         anchor: anchor(lib.path_of(item)),
     };

@@ -47,20 +47,25 @@ pub trait Sink: Sync {
 /// Writes into a folder, creating sub-folders as needed.
 pub struct DirSink(pub PathBuf);
 
-impl Sink for DirSink {
-    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Error> {
+impl DirSink {
+    /// Where `path` goes, its folder created.
+    fn dest(&self, path: &str) -> Result<PathBuf, Error> {
         let dest = self.0.join(path);
         if let Some(parent) = dest.parent() {
             crate::fs::create_dir_all(parent)?;
         }
+        Ok(dest)
+    }
+}
+
+impl Sink for DirSink {
+    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Error> {
+        let dest = self.dest(path)?;
         crate::fs::write(&dest, bytes)
     }
 
     fn copy(&self, path: &str, from: &Path) -> Result<(), Error> {
-        let dest = self.0.join(path);
-        if let Some(parent) = dest.parent() {
-            crate::fs::create_dir_all(parent)?;
-        }
+        let dest = self.dest(path)?;
         crate::fs::copy(from, &dest)
     }
 
@@ -69,10 +74,7 @@ impl Sink for DirSink {
         path: &str,
         fill: &dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()>,
     ) -> Result<(), Error> {
-        let dest = self.0.join(path);
-        if let Some(parent) = dest.parent() {
-            crate::fs::create_dir_all(parent)?;
-        }
+        let dest = self.dest(path)?;
         crate::fs::write_from(&dest, fill)
     }
 }

@@ -62,6 +62,11 @@ impl Stored {
 pub struct StoreSink(Mutex<Store>);
 
 impl StoreSink {
+    fn insert(&self, path: &str, stored: Stored) {
+        let mut store = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        store.insert(path.to_string(), stored);
+    }
+
     pub fn into_store(self) -> Store {
         self.0.into_inner().unwrap_or_else(|p| p.into_inner())
     }
@@ -71,19 +76,12 @@ impl Sink for StoreSink {
     fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Error> {
         // Deflated outside the lock, on the build's own threads.
         let stored = Stored::new(path, bytes);
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(path.to_string(), stored);
+        self.insert(path, stored);
         Ok(())
     }
 
     fn write_book(&self, path: &str, book: crate::render::book::Book) -> Result<(), Error> {
-        let stored = Stored::Book(Arc::new(book.into_parts()));
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(path.to_string(), stored);
+        self.insert(path, Stored::Book(Arc::new(book.into_parts())));
         Ok(())
     }
 }
