@@ -258,3 +258,27 @@ fn control_characters_in_titles_leave_the_book_whole() {
         "{name}: {page}"
     );
 }
+
+/// A site's own `partials/book-chapters.html` (the built-in `book.html` around it) gets each
+/// chapter's HTML itself in `c.html`, as a whole `book.html` of its own does, never a marker
+/// of the built-in one's.
+#[test]
+fn a_site_chapter_partial_gets_the_chapters_html() {
+    let site = Site::with_files(&[
+        (
+            "handbook.yaml",
+            "title: T\nbase_url: https://example.org/\n",
+        ),
+        ("content/_index.md", "# Home\n\nThe home text.\n"),
+        ("content/a.md", "# A\n\nThe *page* text.\n"),
+        (
+            "templates/partials/book-chapters.html",
+            "{% for c in book.chapters %}<p class=\"mine\">{{ c.html | upper | safe }}</p>{% endfor %}",
+        ),
+    ]);
+    site.build(&[]);
+    let book = site.output("book/index.html");
+    assert!(!book.contains('\u{1}'), "{book}");
+    assert!(book.contains("<p class=\"mine\">"), "{book}");
+    assert!(book.contains("THE <EM>PAGE</EM> TEXT."), "{book}");
+}

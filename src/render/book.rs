@@ -28,6 +28,15 @@ struct BookView<'a> {
     /// The build date, as `1 December 2026`.
     date: String,
     numbered: bool,
+    /// Set when rapport renders the chapters itself, a batch at a time (the built-in
+    /// template): what marks the places of the contents' entries and of the chapters.
+    slots: Option<Slots>,
+}
+
+#[derive(Serialize)]
+struct Slots {
+    contents: String,
+    chapters: String,
 }
 
 #[derive(Serialize)]
@@ -53,6 +62,8 @@ struct Chapter<'a> {
     worksheet: Option<View<'a>>,
     /// Its page in the printed book, once known.
     page: Option<u32>,
+    /// The home section's chapter, the book's first.
+    home: bool,
 }
 
 /// The anchor of a page or section with URL path `path` (`time/weekly-rhythm/`).
@@ -82,10 +93,13 @@ pub enum Splice {
     /// In the template's context, for a `book.html` of the site's or theme's own, which may do
     /// anything with it.
     InContext,
-    /// Left out of the context and written into the template's output afterwards, chapter by
-    /// chapter: for the built-in `book.html`, which prints `c.html | safe` once per chapter. A
-    /// book holds every page again (60 MB at 10,000 pages), so it is never held whole, nor
-    /// copied into template values.
+    /// For the built-in `book.html`, which prints `c.html | safe` once per chapter. A book
+    /// holds every page again (60 MB at 10,000 pages), so it is never held whole, nor copied
+    /// into template values: the template renders the frame (cover, contents, the chapters'
+    /// titles and worksheets) with a marker where each chapter's HTML goes, and the chapters
+    /// are written in as the file is. Nor are all chapters' template values (2 KB each) held
+    /// at once: the contents' entries and the chapters are rendered a batch at a time
+    /// (`partials/book-contents.html`, `partials/book-chapters.html`).
     AfterRender,
 }
 
@@ -102,8 +116,6 @@ pub struct Book<'a> {
     sources: Vec<Source<'a>>,
     targets: HashMap<String, String>,
     numbers: &'a Numbers,
-    /// How many chapters have a marker in the frame.
-    marked: usize,
 }
 
 /// A chapter's HTML as the page has it, and how it changes in the book.
@@ -114,7 +126,13 @@ struct Source<'a> {
     /// The page's URL, which relative links start from.
     base: String,
     anchor: String,
+    /// The top-level section it is in; `None` for the home section.
+    top: Option<usize>,
 }
+
+/// Chapters per render of the built-in book's partials: few enough that their template
+/// values stay small, enough that rendering costs no more than one loop over them all.
+const BATCH: usize = 256;
 
 /// Renders `book.html` for `lib`, with the page `numbers` of a print (empty: none yet).
 pub fn render<'a>(
@@ -124,21 +142,123 @@ pub fn render<'a>(
     splice: Splice,
     numbers: &'a Numbers,
 ) -> Result<Book<'a>, tera::Error> {
-    let (ctx, book) = context(config, lib, splice, numbers);
-    let marks = book.marked;
+    let mut book = Book {
+        frame: String::new(),
+        splice,
+        sources: lib.order.iter().map(|&i| source(config, lib, i)).collect(),
+        targets: targets(config, lib),
+        numbers,
+    };
+    let frame = match splice {
+        Splice::InContext => whole(config, lib, tera, &book)?,
+        // Should a character of the sources have made a marker of its own after all, the
+        // frame is not cut: the chapters go through the context instead, as for a template
+        // of one's own.
+        Splice::AfterRender => match batched(config, lib, tera, &book)? {
+            Some(frame) => frame,
+            None => return render(config, lib, tera, Splice::InContext, numbers),
+        },
+    };
+    book.frame = String::from_utf8(frame).map_err(|e| tera::Error::message(e.to_string()))?;
+    Ok(book)
+}
+
+/// `book.html` with every chapter in its context.
+fn whole(
+    config: &Config,
+    lib: &Library,
+    tera: &tera::Tera,
+    book: &Book,
+) -> Result<Vec<u8>, tera::Error> {
+    let chapters = (0..lib.order.len())
+        .map(|n| chapter(config, lib, book, n, true))
+        .collect();
+    let ctx = context(config, book, chapters, parts(lib), None);
+    tera.render("book.html", &ctx).map(String::into_bytes)
+}
+
+/// The built-in `book.html` with the contents' entries and the chapters rendered a batch at a
+/// time into its slots; `None` if a marker turned up where none was put.
+fn batched(
+    config: &Config,
+    lib: &Library,
+    tera: &tera::Tera,
+    book: &Book,
+) -> Result<Option<Vec<u8>>, tera::Error> {
+    let slot = |name: &str| format!("{MARK}{name}{MARK}");
+    let slots = Slots {
+        contents: slot("contents"),
+        chapters: slot("chapters"),
+    };
+    let (contents, chapters) = (slots.contents.clone(), slots.chapters.clone());
+    let shell = tera.render(
+        "book.html",
+        &context(config, book, Vec::new(), parts(lib), Some(slots)),
+    )?;
+    let Some((head, rest)) = shell.split_once(&contents) else {
+        return Ok(None);
+    };
+    let Some((middle, tail)) = rest.split_once(&chapters) else {
+        return Ok(None);
+    };
+    if [head, middle, tail].iter().any(|t| t.contains(MARK)) {
+        return Ok(None);
+    }
     // The frame of a large book is megabytes (an entry in the contents and an article around
     // each chapter): grown by doubling, its last copy held twice that at once. Reserved
     // generously instead: pages of it never written are never resident.
-    let mut frame = Vec::with_capacity((1 << 20) + 2048 * book.sources.len());
-    tera.render_to("book.html", &ctx, &mut frame)?;
-    drop(ctx);
-    let frame = String::from_utf8(frame).map_err(|e| tera::Error::message(e.to_string()))?;
-    // Should a character of the sources have made a marker of its own after all, the frame is
-    // not cut: the chapters go through the context instead, as for a template of one's own.
-    if splice == Splice::AfterRender && frame.matches(MARK).count() != 2 * marks {
-        return render(config, lib, tera, Splice::InContext, numbers);
+    let mut frame = Vec::with_capacity(shell.len() + (1 << 20) + 2048 * book.sources.len());
+    let mut ok = true;
+    frame.extend_from_slice(head.as_bytes());
+    ok &= in_batches(
+        config,
+        lib,
+        tera,
+        book,
+        "partials/book-contents.html",
+        &mut frame,
+    )?;
+    frame.extend_from_slice(middle.as_bytes());
+    ok &= in_batches(
+        config,
+        lib,
+        tera,
+        book,
+        "partials/book-chapters.html",
+        &mut frame,
+    )?;
+    frame.extend_from_slice(tail.as_bytes());
+    Ok(ok.then_some(frame))
+}
+
+/// Renders `template` for every chapter, [`BATCH`] at a time, onto `frame`; false if a batch
+/// holds other markers than its chapters'. The contents' entries need no chapter bodies.
+fn in_batches(
+    config: &Config,
+    lib: &Library,
+    tera: &tera::Tera,
+    book: &Book,
+    template: &str,
+    frame: &mut Vec<u8>,
+) -> Result<bool, tera::Error> {
+    let bodies = template.ends_with("chapters.html");
+    let mut start = 0;
+    while start < book.sources.len() {
+        let end = (start + BATCH).min(book.sources.len());
+        let chapters: Vec<Chapter> = (start..end)
+            .map(|n| chapter(config, lib, book, n, bodies))
+            .collect();
+        let marked = chapters.iter().filter(|c| c.html.starts_with(MARK)).count();
+        let mut ctx = context(config, book, chapters, Vec::new(), None);
+        ctx.insert("in_planner", &false);
+        let from = frame.len();
+        tera.render_to(template, &ctx, &mut *frame)?;
+        if memchr::memchr_iter(MARK as u8, &frame[from..]).count() != 2 * marked {
+            return Ok(false);
+        }
+        start = end;
     }
-    Ok(Book { frame, ..book })
+    Ok(true)
 }
 
 /// A piece of the book in writing order: frame text, or chapter `n`'s place.
@@ -248,7 +368,7 @@ impl Parts {
         for (n, html) in &mut self.chapters {
             let item = lib.order[*n];
             if items.contains(&item) {
-                let (source, _) = source(config, lib, item);
+                let source = source(config, lib, item);
                 let mut out = String::new();
                 source.html_into(&self.targets, &numbers, &mut out);
                 *html = out.into();
@@ -265,8 +385,8 @@ impl Source<'_> {
     }
 }
 
-/// What a chapter of `item` is made from, and the top-level section it belongs to.
-fn source<'a>(config: &Config, lib: &'a Library, item: ItemRef) -> (Source<'a>, Option<usize>) {
+/// What a chapter of `item` is made from.
+fn source<'a>(config: &Config, lib: &'a Library, item: ItemRef) -> Source<'a> {
     let top = top_section(
         lib,
         match item {
@@ -283,13 +403,13 @@ fn source<'a>(config: &Config, lib: &'a Library, item: ItemRef) -> (Source<'a>, 
         }
         ItemRef::Page(p) => (&lib.pages[p].html, true),
     };
-    let source = Source {
+    Source {
         html,
         demote,
         base: config.url(lib.path_of(item)),
         anchor: anchor(lib.path_of(item)),
-    };
-    (source, top)
+        top,
+    }
 }
 
 /// The top-level section that section `s` is in (itself, if it is one); `None` for the home
@@ -304,82 +424,85 @@ fn top_section(lib: &Library, mut s: usize) -> Option<usize> {
     None
 }
 
-/// The context of `book.html`, and the book's chapters to splice in.
-fn context<'a>(
-    config: &Config,
-    lib: &'a Library,
-    splice: Splice,
-    numbers: &'a Numbers,
-) -> (tera::Context, Book<'a>) {
-    // Every page's and section's URL → its anchor in the book.
-    let targets: HashMap<String, String> = lib
-        .order
+/// Every page's and section's URL → its anchor in the book.
+fn targets(config: &Config, lib: &Library) -> HashMap<String, String> {
+    lib.order
         .iter()
         .map(|&item| {
             let path = lib.path_of(item);
             (config.url(path), anchor(path))
         })
-        .collect();
-    let mut book = Book {
-        frame: String::new(),
-        splice,
-        sources: Vec::new(),
-        targets,
-        numbers,
-        marked: 0,
+        .collect()
+}
+
+/// Chapter `n` of the book; with `body`, its worksheet or the HTML for it (a marker when it
+/// is spliced in after rendering), else titles only.
+fn chapter<'a>(
+    config: &Config,
+    lib: &'a Library,
+    book: &Book,
+    n: usize,
+    body: bool,
+) -> Chapter<'a> {
+    let source = &book.sources[n];
+    let (title, description, worksheet) = match lib.order[n] {
+        ItemRef::Section(s) => (&lib.sections[s].title, &lib.sections[s].description, None),
+        ItemRef::Page(i) => {
+            let page = &lib.pages[i];
+            let w = lib
+                .worksheet(i)
+                .filter(|_| body)
+                .map(|w| view::view(w, view::place(config, page, w)));
+            (&page.title, &page.description, w)
+        }
     };
-    let mut parts = Vec::new();
-    let mut chapters = Vec::new();
-    for &item in &lib.order {
-        let (source, top) = source(config, lib, item);
-        let part = top.map_or(String::new(), |s| format!("part-{s}"));
-        let level = if source.demote { 2 } else { 1 };
-        let (title, description, worksheet) = match item {
-            ItemRef::Section(s) => {
-                let sec = &lib.sections[s];
-                if level == 1 {
-                    parts.push(Part {
-                        name: part.clone(),
-                        header_css: css_string(&sec.title),
-                    });
-                }
-                (&sec.title, &sec.description, None)
-            }
-            ItemRef::Page(i) => {
-                let page = &lib.pages[i];
-                let w = lib
-                    .worksheet(i)
-                    .map(|w| view::view(w, view::place(config, page, w)));
-                (&page.title, &page.description, w)
-            }
-        };
-        let anchor = source.anchor.clone();
-        // The built-in template shows a worksheet's chapter as the worksheet, not its page's
-        // HTML.
-        let html = match (splice, &worksheet) {
-            (Splice::AfterRender, Some(_)) => String::new(),
-            (Splice::InContext, _) => {
-                let mut html = String::new();
-                book.chapter_html(&source, &mut html);
-                html
-            }
-            (Splice::AfterRender, None) => {
-                book.marked += 1;
-                format!("{MARK}{}{MARK}", book.sources.len())
-            }
-        };
-        book.sources.push(source);
-        chapters.push(Chapter {
-            page: numbers.get(&anchor).copied(),
-            anchor,
-            title,
-            description,
-            level,
-            part,
-            html,
-            worksheet,
-        });
+    // The built-in template shows a worksheet's chapter as the worksheet, not its page's HTML.
+    let html = match (book.splice, &worksheet) {
+        _ if !body => String::new(),
+        (Splice::AfterRender, Some(_)) => String::new(),
+        (Splice::InContext, _) => {
+            let mut html = String::new();
+            book.chapter_html(source, &mut html);
+            html
+        }
+        (Splice::AfterRender, None) => format!("{MARK}{n}{MARK}"),
+    };
+    Chapter {
+        anchor: source.anchor.clone(),
+        title,
+        description,
+        level: if source.demote { 2 } else { 1 },
+        part: source.top.map_or(String::new(), |s| format!("part-{s}")),
+        html,
+        worksheet,
+        page: book.numbers.get(&source.anchor).copied(),
+        home: n == 0,
     }
+}
+
+/// The top-level sections, for the named pages and running headers.
+fn parts(lib: &Library) -> Vec<Part> {
+    let part = |s: usize| Part {
+        name: format!("part-{s}"),
+        header_css: css_string(&lib.sections[s].title),
+    };
+    lib.order
+        .iter()
+        .filter_map(|&item| match item {
+            ItemRef::Section(s) if top_section(lib, s) == Some(s) => Some(part(s)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The context of `book.html`, or of a batch of its chapters (no `parts`).
+fn context(
+    config: &Config,
+    book: &Book,
+    chapters: Vec<Chapter>,
+    parts: Vec<Part>,
+    slots: Option<Slots>,
+) -> tera::Context {
     let mut ctx = tera::Context::new();
     ctx.insert(
         "book",
@@ -387,7 +510,8 @@ fn context<'a>(
             chapters,
             parts,
             date: config.today.format("%-d %B %Y").to_string(),
-            numbered: !numbers.is_empty(),
+            numbered: !book.numbers.is_empty(),
+            slots,
         },
     );
     ctx.insert("current_path", &config.url(PATH));
@@ -404,7 +528,7 @@ fn context<'a>(
     );
     ctx.insert_value("page", tera::Value::from(page));
     ctx.insert_value("breadcrumbs", tera::Value::from(Vec::<tera::Value>::new()));
-    (ctx, book)
+    ctx
 }
 
 /// A page's HTML as a chapter, in one pass:
@@ -578,6 +702,72 @@ mod tests {
             ),
             r##"<h3 id="book-why--f">F</h3><img src="/why/a.png"> <img src="#x"> <a href="https://x.y/">x</a> <a href="#book-why--f">f</a> <a href="#book-why-cost">c</a>"##
         );
+    }
+
+    /// A site of more chapters than a batch, with a worksheet, a page number and a link between
+    /// pages, loaded with the built-in theme.
+    fn large_site() -> (tempfile::TempDir, Config, Library, super::super::Theme) {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |rel: &str, text: &str| {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write(
+            "handbook.yaml",
+            "title: T\nbase_url: https://example.org/\n",
+        );
+        write("content/_index.md", "# Home\n\nThe home text.\n");
+        for s in 0..3 {
+            write(
+                &format!("content/s{s}/_index.md"),
+                "# Part\n\n## About\n\nA section.\n",
+            );
+            for p in 0..BATCH {
+                let text =
+                    format!("# Page {p}\n\n## On {p}\n\nSee [the first](../s0/p0.md#on-0).\n");
+                write(&format!("content/s{s}/p{p}.md"), &text);
+            }
+        }
+        let checklist = "kind: checklist\ntitle: Habits\nweekly:\n  - text: Call <Ana>\n    when: Tuesday 16:30\n  - Write [notes](p1.md)\nmonthly:\n  - One event\n";
+        write("content/s1/checklist.yaml", checklist);
+        let opts = crate::config::BuildOptions {
+            root: dir.path().to_path_buf(),
+            ..Default::default()
+        };
+        let config = Config::load(&opts).unwrap();
+        let opts = crate::content::LoadOptions {
+            theme_files: Default::default(),
+            words_kept: |_| 100,
+        };
+        let (lib, diags) = crate::content::load(&config, opts);
+        assert!(diags.is_empty(), "{diags:?}");
+        let mut theme = super::super::Theme::load(&config).unwrap();
+        *theme.tera.global_context() = super::super::context::SharedContext::globals(&config, &lib);
+        (dir, config, lib, theme)
+    }
+
+    #[test]
+    fn a_book_rendered_in_batches_is_the_book_rendered_whole() {
+        let (_dir, config, lib, theme) = large_site();
+        assert!(lib.order.len() > 2 * BATCH);
+        let numbers = Numbers::from([(anchor("s0/p0/"), 7)]);
+        let write = |splice| {
+            let book = render(&config, &lib, &theme.tera, splice, &numbers).unwrap();
+            let mut out = Vec::new();
+            book.write_to(&mut out).unwrap();
+            (book.splice(), String::from_utf8(out).unwrap())
+        };
+        let (splice, batched) = write(Splice::AfterRender);
+        assert_eq!(
+            splice,
+            Splice::AfterRender,
+            "no fallback to the whole render"
+        );
+        let (_, whole) = write(Splice::InContext);
+        assert!(batched.contains("(p. 7)") && batched.contains("worksheet-checklist"));
+        assert_eq!(batched.matches("<article ").count(), lib.order.len());
+        assert!(batched == whole, "the two books differ");
     }
 
     #[test]

@@ -39,21 +39,29 @@ const THEME_PREFIX: &str = "theme/";
 const BUILTIN_PREFIX: &str = "builtin/";
 
 impl Theme {
-    /// Loads every template layer. Site templates are registered under their bare names, the
-    /// theme's under `theme/`, the built-in ones under `builtin/`; Tera's fallback prefixes make
-    /// `page.html` find the first of the three, and an override can still extend the original.
     /// How the book's chapters reach `book.html`: spliced in after rendering when the template
-    /// is the built-in one, which prints them unchanged; in the context for a template of the
-    /// site's or theme's own.
+    /// and its chapter partials are the built-in ones, which print them unchanged; in the
+    /// context when any is the site's or theme's own.
     pub fn book_splice(&self) -> super::book::Splice {
-        let own = ["book.html", "theme/book.html"];
-        if own.iter().any(|name| self.origins.contains_key(*name)) {
+        let built_in = [
+            "book.html",
+            "partials/book-contents.html",
+            "partials/book-chapters.html",
+        ];
+        let own = |name: &str| {
+            let theme = format!("{THEME_PREFIX}{name}");
+            self.origins.contains_key(name) || self.origins.contains_key(theme.as_str())
+        };
+        if built_in.iter().any(|name| own(name)) {
             super::book::Splice::InContext
         } else {
             super::book::Splice::AfterRender
         }
     }
 
+    /// Loads every template layer. Site templates are registered under their bare names, the
+    /// theme's under `theme/`, the built-in ones under `builtin/`; Tera's fallback prefixes make
+    /// `page.html` find the first of the three, and an override can still extend the original.
     pub fn load(config: &Config) -> Result<Theme, Vec<Diagnostic>> {
         let mut tera = Tera::new();
         let mut origins = HashMap::new();
