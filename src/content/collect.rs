@@ -69,6 +69,9 @@ pub fn load(config: &Config, opts: LoadOptions) -> (Library, Vec<Diagnostic>) {
     // Pass 2: metadata, drafts and URLs.
     let mut bodies: Vec<(ItemRef, Parsed)> = Vec::with_capacity(parsed.len());
     let mut drafts: HashMap<PathBuf, ()> = HashMap::new();
+    // Grown by doubling, the pages (about 400 bytes each) would hold up to twice their room.
+    lib.pages.reserve_exact(parsed.len());
+    lib.by_source.reserve(parsed.len());
     for (src, res) in sources.into_iter().zip(parsed) {
         let mut p = match res {
             Ok(p) => p,
