@@ -8,6 +8,7 @@ pub fn run(args: BuildArgs, ui: &mut Ui) -> Result<()> {
     let mut opts = args.site.options();
     opts.output = args.output;
     opts.base_url = args.base_url;
+    opts.exit_after = true;
     let s = site::build(&opts)?;
     for w in &s.warnings {
         ui.warning(w);

@@ -8,6 +8,7 @@ use rapport::{Error, Result, site};
 pub fn run(args: CheckArgs, ui: &mut Ui) -> Result<()> {
     let mut opts = args.site.options();
     opts.base_url = args.base_url;
+    opts.exit_after = true;
     let r = site::check(&opts)?;
     let f = &r.findings;
     if !ui.quiet() {

@@ -85,6 +85,9 @@ pub struct BuildOptions {
     /// Planner settings given for one run (`rapport print --start --weeks --paper`), over
     /// handbook.yaml's.
     pub planner: PlannerOverride,
+    /// The process exits when the command is done (the CLI's `build` and `check`): the loaded
+    /// site is left for the system to take back rather than freed allocation by allocation.
+    pub exit_after: bool,
 }
 
 /// `rapport print --start DATE --weeks N --paper A4|Letter`.
