@@ -17,6 +17,7 @@ pub use partial::{affected, render_items};
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 pub use theme::{StaticSource, Theme};
 
 /// Where rendered files go. Paths are relative to the output root, with `/` separators.
@@ -129,9 +130,11 @@ struct Pass<'a> {
     lib: &'a Library,
     theme: &'a Theme,
     shared: SharedContext,
-    sidebars: Option<Vec<String>>,
+    sidebars: Option<Vec<sidebar::Sidebar>>,
     sink: &'a dyn Sink,
     errors: Mutex<Vec<Diagnostic>>,
+    /// A little over the largest page rendered so far, in bytes.
+    largest: AtomicUsize,
 }
 
 impl<'a> Pass<'a> {
@@ -155,6 +158,7 @@ impl<'a> Pass<'a> {
             sidebars,
             sink,
             errors,
+            largest: AtomicUsize::new(16 << 10),
         }
     }
 
@@ -178,7 +182,7 @@ impl<'a> Pass<'a> {
         let default = if i == 0 { "index.html" } else { "section.html" };
         let template = s.template.as_deref().unwrap_or(default);
         let mut ctx = self.shared.for_section(config, lib, i);
-        sidebar::insert(&mut ctx, &self.sidebars, config, lib, i, None);
+        sidebar::insert(&mut ctx, &self.sidebars, config, i, None);
         self.write(template, &ctx, &index_file(&s.path))
     }
 
@@ -190,14 +194,7 @@ impl<'a> Pass<'a> {
             .as_deref()
             .unwrap_or_else(|| worksheets::default_template(p));
         let mut ctx = self.shared.for_page(config, lib, i);
-        sidebar::insert(
-            &mut ctx,
-            &self.sidebars,
-            config,
-            lib,
-            p.section,
-            Some(&p.path),
-        );
+        sidebar::insert(&mut ctx, &self.sidebars, config, p.section, Some(&p.path));
         self.write(template, &ctx, &index_file(&p.path))
     }
 
@@ -208,8 +205,15 @@ impl<'a> Pass<'a> {
     }
 
     fn write(&self, template: &str, ctx: &tera::Context, path: &str) -> Result<(), Error> {
-        match self.theme.tera.render(template, ctx) {
-            Ok(html) => self.sink.write(path, html.as_bytes()),
+        // Rendered into bytes as large as the largest page so far: Tera's own buffer starts at
+        // the template's size and doubles, and its `String` is checked for UTF-8 once more.
+        let mut html = Vec::with_capacity(self.largest.load(Ordering::Relaxed));
+        match self.theme.tera.render_to(template, ctx, &mut html) {
+            Ok(()) => {
+                self.largest
+                    .fetch_max(html.len() + html.len() / 8, Ordering::Relaxed);
+                self.sink.write(path, &html)
+            }
             Err(e) => {
                 self.report(e);
                 Ok(())
