@@ -242,6 +242,21 @@ fn excerpt(text: &str, words: usize) -> String {
 }
 
 /// A JSON string literal. `<` is escaped as well, so the JSON is safe inside HTML too.
+/// The bytes [`json_string`] looks at: what it escapes, and the first byte of U+2028/U+2029.
+const SPECIAL: [bool; 256] = {
+    let mut special = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        special[b] = true;
+        b += 1;
+    }
+    special[b'"' as usize] = true;
+    special[b'\\' as usize] = true;
+    special[b'<' as usize] = true;
+    special[0xE2] = true;
+    special
+};
+
 pub fn json_string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
@@ -250,7 +265,8 @@ pub fn json_string(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut plain_from = 0;
     let mut i = 0;
-    while i < bytes.len() {
+    while let Some(at) = bytes[i..].iter().position(|&b| SPECIAL[usize::from(b)]) {
+        i += at;
         let b = bytes[i];
         let (escaped, len): (std::borrow::Cow<str>, usize) = match b {
             b'"' => ("\\\"".into(), 1),

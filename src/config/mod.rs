@@ -252,21 +252,13 @@ impl Config {
     /// URL of the site is spelled by this function or [`Config::permalink`], percent-encoded,
     /// so a page's links, canonical URL, sitemap entry and search entry agree.
     pub fn url(&self, path: &str) -> String {
-        format!(
-            "{}{}",
-            self.site.base_path,
-            encode_path(path.trim_start_matches('/'))
-        )
+        joined(&self.site.base_path, "", path)
     }
 
     /// The full URL of `path` (`https://me.github.io/handbook/why/`); site-absolute when
     /// `base_url` has no scheme and host.
     pub fn permalink(&self, path: &str) -> String {
-        format!(
-            "{}/{}",
-            self.site.base_url,
-            encode_path(path.trim_start_matches('/'))
-        )
+        joined(&self.site.base_url, "/", path)
     }
 
     /// Whether `base_url` names a host, so that permalinks are absolute URLs (as sitemaps and
@@ -276,19 +268,50 @@ impl Config {
     }
 }
 
+/// `start`, `sep`, then `path` without its leading slashes, percent-encoded. Built without
+/// `format!`: every page asks for a dozen URLs.
+fn joined(start: &str, sep: &str, path: &str) -> String {
+    let path = encode_path(path.trim_start_matches('/'));
+    let mut url = String::with_capacity(start.len() + sep.len() + path.len());
+    url.push_str(start);
+    url.push_str(sep);
+    url.push_str(&path);
+    url
+}
+
+/// The bytes a URL path keeps as they are: `/` and the unreserved characters.
+const KEEP: [bool; 256] = {
+    let mut keep = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        keep[b] = (b as u8).is_ascii_alphanumeric();
+        b += 1;
+    }
+    let marks = b"/-._~!$&'()*+,;=:@%";
+    let mut i = 0;
+    while i < marks.len() {
+        keep[marks[i] as usize] = true;
+        i += 1;
+    }
+    keep
+};
+
 /// Percent-encodes what may not appear raw in a URL path (non-ASCII, spaces, quotes), leaving
 /// `/` and the unreserved characters alone.
 pub fn encode_path(path: &str) -> std::borrow::Cow<'_, str> {
-    let keep = |b: u8| b.is_ascii_alphanumeric() || b"/-._~!$&'()*+,;=:@%".contains(&b);
+    let keep = |b: u8| KEEP[usize::from(b)];
     if path.bytes().all(keep) {
         return std::borrow::Cow::Borrowed(path);
     }
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut out = String::with_capacity(path.len() + 8);
     for b in path.bytes() {
         if keep(b) {
-            out.push(b as char);
+            out.push(char::from(b));
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
         }
     }
     std::borrow::Cow::Owned(out)

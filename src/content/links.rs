@@ -155,11 +155,11 @@ impl<'a> Resolver<'a> {
         }
         if let Some(rest) = path_part.strip_prefix('/') {
             // Site-absolute: honour the base path so the link works under a project site.
-            return Some(format!("{}{}", self.config.url(rest), frag(fragment)));
+            return Some(with_fragment(self.config.url(rest), fragment));
         }
         let decoded = percent_decode(path_part);
         let base = source.parent().unwrap_or(Path::new(""));
-        let Some(target) = normalize(&base.join(&decoded)) else {
+        let Some(target) = normalize(&base.join(&*decoded)) else {
             let mut d = here();
             d.message = format!("link `{dest}` leaves the handbook folder");
             errs.push(d.hint("link to files inside the handbook"));
@@ -171,7 +171,7 @@ impl<'a> Resolver<'a> {
                 checks.push(self.check(item, f, source, text, line, col));
             }
             let url = self.config.url(self.lib.path_of(item));
-            return Some(format!("{url}{}", frag(fragment)));
+            return Some(with_fragment(url, fragment));
         }
         let mut d = here();
         if self.lib.private.contains(&target) {
@@ -194,15 +194,11 @@ impl<'a> Resolver<'a> {
                 || self.lib.theme_files.contains(&name)
             {
                 let url = self.config.url(&in_static.to_string_lossy());
-                return Some(format!("{url}{}", frag(fragment)));
+                return Some(with_fragment(url, fragment));
             }
         } else if self.assets.contains(target.as_path()) {
             let asset = self.lib.assets.iter().find(|a| a.source == target)?;
-            return Some(format!(
-                "{}{}",
-                self.config.url(&asset.path),
-                frag(fragment)
-            ));
+            return Some(with_fragment(self.config.url(&asset.path), fragment));
         }
         let what = if site.is_image { "image" } else { "link" };
         d.message = format!(
@@ -232,7 +228,7 @@ impl<'a> Resolver<'a> {
     ) -> LinkCheck {
         LinkCheck {
             target,
-            fragment: percent_decode(fragment),
+            fragment: percent_decode(fragment).into_owned(),
             source: source.to_path_buf(),
             line,
             col,
@@ -245,11 +241,13 @@ impl<'a> Resolver<'a> {
     }
 }
 
-fn frag(f: Option<&str>) -> String {
-    match f {
-        Some(f) if !f.is_empty() => format!("#{f}"),
-        _ => String::new(),
+/// `url` with `#fragment` after it, if there is a fragment.
+fn with_fragment(mut url: String, f: Option<&str>) -> String {
+    if let Some(f) = f.filter(|f| !f.is_empty()) {
+        url.push('#');
+        url.push_str(f);
     }
+    url
 }
 
 /// Anything with a scheme (`https:`, `mailto:`, `tel:`) or protocol-relative.
@@ -289,7 +287,10 @@ fn normalize(path: &Path) -> Option<PathBuf> {
 }
 
 /// Decodes `%20` and friends in a link path; invalid sequences are kept as written.
-fn percent_decode(s: &str) -> String {
+fn percent_decode(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains('%') {
+        return s.into();
+    }
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -306,7 +307,7 @@ fn percent_decode(s: &str) -> String {
         out.push(bytes[i]);
         i += 1;
     }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+    String::from_utf8(out).map_or(s.into(), Into::into)
 }
 
 #[cfg(test)]
