@@ -14,6 +14,7 @@ pub mod content;
 pub mod dates;
 pub mod error;
 pub mod fs;
+pub mod hash;
 pub mod init;
 pub mod manifest;
 pub mod markdown;

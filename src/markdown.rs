@@ -1,11 +1,11 @@
 //! Markdown to HTML: heading ids with self-links, a table of contents, GitHub alerts, and link
 //! rewriting through a caller-supplied resolver (so this module knows nothing of the site).
 
+use crate::hash::HashMap;
 use pulldown_cmark::{
     BlockQuoteKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html,
 };
 use serde::Serialize;
-use std::collections::HashMap;
 
 /// One entry of a page's table of contents.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -70,8 +70,9 @@ pub fn render(
     // About one event per 16 bytes of prose, and text nearly as long as the source.
     let mut events: Vec<Event> = Vec::with_capacity(source.len() / 16);
     out.text.reserve(source.len());
-    let mut used_ids: HashMap<String, usize> = HashMap::new();
-    let mut headings: Vec<(u8, String, String)> = Vec::new();
+    let mut used_ids: HashMap<String, usize> = HashMap::default();
+    let mut headings: Vec<(u8, String, String)> = Vec::with_capacity(8);
+    out.ids.reserve(8);
     let mut heading: Option<HeadingBuf> = None;
     let mut first_block = true;
     let mut footnotes = Footnotes::default();
@@ -91,18 +92,8 @@ pub fn render(
                         }
                     }
                     let id = unique_id(h.id.unwrap_or_else(|| slugify(&title)), &mut used_ids);
-                    let mut inner = String::new();
-                    html::push_html(&mut inner, h.events.into_iter());
-                    let class = if h.classes.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" class=\"{}\"", escape(&h.classes.join(" ")))
-                    };
-                    let anchor_label = escape(&title);
-                    events.push(Event::Html(CowStr::from(format!(
-                        "<h{level} id=\"{id}\"{class}>{inner}<a class=\"heading-anchor\" href=\"#{id}\" aria-label=\"Link to “{anchor_label}”\">#</a></h{level}>\n",
-                        id = escape(&id)
-                    ))));
+                    let html = heading_html(level, &id, &h.classes, h.events, &title);
+                    events.push(Event::Html(CowStr::from(html)));
                     out.ids.push(id.clone());
                     headings.push((level, id, title));
                     push_text(&mut out.text, "\n");
@@ -139,7 +130,8 @@ pub fn render(
                     id: id.map(|s| s.to_string()),
                     classes: classes.iter().map(|c| c.to_string()).collect(),
                     was_first,
-                    ..Default::default()
+                    text: String::with_capacity(64),
+                    events: Vec::with_capacity(4),
                 });
             }
             Event::Start(Tag::BlockQuote(Some(kind))) => {
@@ -370,6 +362,40 @@ pub fn replace_controls(text: &str) -> String {
         .collect()
 }
 
+/// A heading with its id, classes and self-link: `<h2 id="x">Title<a …>#</a></h2>`. Pushed
+/// piece by piece, as every page has several.
+fn heading_html(
+    level: u8,
+    id: &str,
+    classes: &[String],
+    events: Vec<Event>,
+    title: &str,
+) -> String {
+    let digit = char::from(b'0' + level);
+    let id = escape(id);
+    let mut out = String::with_capacity(160 + 2 * id.len() + 3 * title.len());
+    out.push_str("<h");
+    out.push(digit);
+    out.push_str(" id=\"");
+    out.push_str(&id);
+    out.push('"');
+    if !classes.is_empty() {
+        out.push_str(" class=\"");
+        out.push_str(&escape(&classes.join(" ")));
+        out.push('"');
+    }
+    out.push('>');
+    html::push_html(&mut out, events.into_iter());
+    out.push_str("<a class=\"heading-anchor\" href=\"#");
+    out.push_str(&id);
+    out.push_str("\" aria-label=\"Link to “");
+    out.push_str(&escape(title));
+    out.push_str("”\">#</a></h");
+    out.push(digit);
+    out.push_str(">\n");
+    out
+}
+
 /// Whether `text` holds a character [`replace_controls`] replaces. Checked for every page, so
 /// by bytes in blocks the compiler vectorises: C0 and DEL, then C1 (`C2 80`…`C2 9F` in UTF-8).
 fn has_control(text: &str) -> bool {
@@ -432,10 +458,12 @@ fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
 pub fn slugify(text: &str) -> String {
     let mut s = String::with_capacity(text.len());
     for c in text.trim().chars() {
-        if c.is_alphanumeric() || c == '-' || c == '_' {
-            s.extend(c.to_lowercase());
+        if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+            s.push(c.to_ascii_lowercase());
         } else if c == ' ' {
             s.push('-');
+        } else if !c.is_ascii() && c.is_alphanumeric() {
+            s.extend(c.to_lowercase());
         }
     }
     if s.is_empty() {
@@ -494,6 +522,20 @@ pub fn escape(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn heading_ids_are_githubs() {
+        let cases = [
+            ("Why it matters", "why-it-matters"),
+            ("  Q&A: 1-on-1s_now!  ", "qa-1-on-1s_now"),
+            ("Straße Ünïcode ÉTÉ", "straße-ünïcode-été"),
+            ("İ", "i\u{307}"),
+            ("?!", "section"),
+        ];
+        for (text, id) in cases {
+            assert_eq!(slugify(text), id, "{text:?}");
+        }
+    }
 
     #[test]
     fn words_are_counted_as_split_ascii_whitespace_counts_them() {

@@ -19,8 +19,8 @@
 
 use crate::config::Config;
 use crate::content::{ItemRef, Library};
+use crate::hash::HashMap;
 use crate::markdown::TocEntry;
-use std::collections::HashMap;
 
 /// Where the index is written, below the output root.
 pub const INDEX_FILE: &str = "search-index.json";
@@ -54,9 +54,9 @@ impl SearchIndex {
         SearchIndex {
             words: words_per_entry(entries),
             sections: Vec::new(),
-            section_ids: HashMap::new(),
+            section_ids: HashMap::default(),
             pages: Vec::with_capacity(entries),
-            positions: HashMap::new(),
+            positions: HashMap::default(),
         }
     }
 
@@ -241,7 +241,6 @@ fn excerpt(text: &str, words: usize) -> String {
     out
 }
 
-/// A JSON string literal. `<` is escaped as well, so the JSON is safe inside HTML too.
 /// The bytes [`json_string`] looks at: what it escapes, and the first byte of U+2028/U+2029.
 const SPECIAL: [bool; 256] = {
     let mut special = [false; 256];
@@ -257,6 +256,7 @@ const SPECIAL: [bool; 256] = {
     special
 };
 
+/// A JSON string literal. `<` is escaped as well, so the JSON is safe inside HTML too.
 pub fn json_string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');

@@ -6,6 +6,7 @@ use std::path::Path;
 
 /// Lowest first. A module may use modules of lower layers only.
 const LAYERS: &[&[&str]] = &[
+    &["hash"],
     &["error", "value", "markdown"],
     &["dates", "fs", "yaml"],
     &["timezone", "recurrence"],

@@ -101,7 +101,7 @@ pub struct Library {
     pub pages: Vec<Page>,
     pub assets: Vec<Asset>,
     /// Source path (relative to the root) of every page, `_index.md` and content folder.
-    pub by_source: HashMap<PathBuf, ItemRef>,
+    pub by_source: crate::hash::HashMap<PathBuf, ItemRef>,
     /// Reading order: depth first, a section before its items.
     pub order: Vec<ItemRef>,
     /// Links to other sites, found while rendering (for `check`).
@@ -128,7 +128,7 @@ impl Library {
     /// the fragment links. Rendering needs none of it (11 MB of 580 at 50,000 pages).
     pub fn drop_load_state(&mut self) {
         self.front_matter = HashMap::new();
-        self.by_source = HashMap::new();
+        self.by_source = Default::default();
         self.link_checks = Vec::new();
         for ids in self.pages.iter_mut().map(|p| &mut p.ids) {
             *ids = Vec::new();
@@ -207,7 +207,7 @@ impl Library {
     }
 
     /// The position of every item in reading order, for previous / next links.
-    pub fn order_index(&self) -> HashMap<ItemRef, usize> {
+    pub fn order_index(&self) -> crate::hash::HashMap<ItemRef, usize> {
         self.order
             .iter()
             .enumerate()

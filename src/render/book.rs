@@ -10,15 +10,15 @@
 use super::view::{self, View};
 use crate::config::Config;
 use crate::content::{ItemRef, Library};
+use crate::hash::HashMap;
 use serde::Serialize;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The book's URL path below the base path.
 pub const PATH: &str = crate::planner::BOOK_PATH;
 
 /// The page each chapter starts on, by anchor (empty: no numbers yet).
-pub type Numbers = HashMap<String, u32>;
+pub type Numbers = std::collections::HashMap<String, u32>;
 
 #[derive(Serialize)]
 struct BookView<'a> {
@@ -584,7 +584,7 @@ fn into_book(
             copied = at + 1;
         } else if before.ends_with(b"src=") || before.ends_with(b"href=") {
             let start = at + 1;
-            let end = html[start..].find('"').map_or(html.len(), |e| start + e);
+            let end = memchr::memchr(b'"', &bytes[start..]).map_or(html.len(), |e| start + e);
             let raw = &html[start..end];
             value.clear();
             let is_href = before.ends_with(b"href=");

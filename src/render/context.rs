@@ -4,8 +4,8 @@
 
 use crate::config::Config;
 use crate::content::{ItemRef, Library, Page, Section};
+use crate::hash::HashMap;
 use serde::Serialize;
-use std::collections::HashMap;
 use tera::{Context, Map, Value};
 
 /// A link to a page or section, as listed in navigation.
@@ -76,11 +76,8 @@ impl SharedContext {
     pub fn for_page(&self, config: &Config, lib: &Library, index: usize) -> Context {
         let page = &lib.pages[index];
         let mut ctx = Context::new();
-        let mut map = page_map(config, page);
         let (prev, next) = self.neighbours(config, lib, ItemRef::Page(index));
-        map.insert("prev".into(), prev);
-        map.insert("next".into(), next);
-        ctx.insert_value("page", Value::from(map));
+        ctx.insert_value("page", page_value(config, page, prev, next));
         ctx.insert_value("section", self.sections[page.section].clone());
         ctx.insert_value("breadcrumbs", self.trails[page.section].clone());
         ctx.insert("current_path", &config.url(&page.path));
@@ -196,23 +193,44 @@ fn section_value(config: &Config, lib: &Library, index: usize) -> Value {
     Value::from(map)
 }
 
-fn page_map(config: &Config, p: &Page) -> Map {
-    let mut map = Map::new();
-    map.insert("title".into(), Value::from(p.title.as_str()));
-    map.insert("description".into(), Value::from(p.description.as_str()));
-    map.insert("url".into(), Value::from(config.url(&p.path)));
-    map.insert("permalink".into(), Value::from(config.permalink(&p.path)));
-    map.insert("path".into(), Value::from(p.path.as_str()));
-    map.insert(
-        "source".into(),
-        Value::from(p.source.to_string_lossy().replace('\\', "/")),
-    );
-    map.insert("content".into(), Value::safe_string(&p.html));
-    map.insert("toc".into(), Value::from_serializable(&p.toc));
-    map.insert("weight".into(), Value::from(p.weight));
-    map.insert("draft".into(), Value::from(p.draft));
-    map.insert("private".into(), Value::from(p.private));
-    map.insert("extra".into(), Value::from_serializable(&p.extra));
-    map.insert("word_count".into(), Value::from(p.word_count));
-    map
+/// What templates see as `page`. Serialised as one struct, so that its map is built once
+/// (a `Map` turned into a `Value` is hashed again entry by entry).
+#[derive(Serialize)]
+struct PageView<'a> {
+    title: &'a str,
+    description: &'a str,
+    url: String,
+    permalink: String,
+    path: &'a str,
+    source: String,
+    /// Safe HTML, passed through as a value.
+    content: Value,
+    toc: &'a [crate::markdown::TocEntry],
+    weight: Option<i64>,
+    draft: bool,
+    private: bool,
+    extra: &'a crate::value::Value,
+    word_count: usize,
+    prev: Value,
+    next: Value,
+}
+
+fn page_value(config: &Config, p: &Page, prev: Value, next: Value) -> Value {
+    Value::from_serializable(&PageView {
+        title: &p.title,
+        description: &p.description,
+        url: config.url(&p.path),
+        permalink: config.permalink(&p.path),
+        path: &p.path,
+        source: p.source.to_string_lossy().replace('\\', "/"),
+        content: Value::safe_string(&p.html),
+        toc: &p.toc,
+        weight: p.weight,
+        draft: p.draft,
+        private: p.private,
+        extra: &p.extra,
+        word_count: p.word_count,
+        prev,
+        next,
+    })
 }
