@@ -473,6 +473,26 @@ pub fn slugify(text: &str) -> String {
     }
 }
 
+/// Whether `id` is what [`slugify`] makes of the ASCII `text`, without making it: the search
+/// index asks for every heading.
+pub fn is_slug_of_ascii(id: &str, text: &str) -> bool {
+    let mut slug = text
+        .trim()
+        .bytes()
+        .filter_map(|b| match b {
+            b' ' => Some(b'-'),
+            b if b.is_ascii_alphanumeric() || b == b'-' || b == b'_' => {
+                Some(b.to_ascii_lowercase())
+            }
+            _ => None,
+        })
+        .peekable();
+    if slug.peek().is_none() {
+        return id == "section";
+    }
+    slug.eq(id.bytes())
+}
+
 fn unique_id(base: String, used: &mut HashMap<String, usize>) -> String {
     if !used.contains_key(&base) {
         used.insert(base.clone(), 0);
@@ -534,6 +554,11 @@ mod tests {
         ];
         for (text, id) in cases {
             assert_eq!(slugify(text), id, "{text:?}");
+            if text.is_ascii() {
+                assert!(is_slug_of_ascii(id, text), "{text:?}");
+                assert!(!is_slug_of_ascii(&format!("{id}-"), text), "{text:?}");
+                assert!(!is_slug_of_ascii(&id[1..], text), "{text:?}");
+            }
         }
     }
 

@@ -118,7 +118,7 @@ fn print_book(
     pdf: &Path,
 ) -> Result<(u32, u32)> {
     let file = site_dir.join(book::PATH).join("index.html");
-    let mut numbers = book::Numbers::new();
+    let mut numbers = book::Numbers::default();
     for pass in 1..=MAX_PASSES {
         let html = site.book(&numbers);
         let html = html.map_err(|e| {

@@ -102,7 +102,7 @@ impl SearchIndex {
             if i > 0 {
                 entry.push(',');
             }
-            if text.is_ascii() && *id == crate::markdown::slugify(text) {
+            if text.is_ascii() && crate::markdown::is_slug_of_ascii(id, text) {
                 entry.push('0');
             } else {
                 entry.push_str(&json_string(id));
@@ -232,9 +232,14 @@ fn flatten<'a>(toc: &'a [TocEntry], out: &mut Vec<(&'a str, &'a str)>) {
 
 /// The first `words` words of `text`, with an ellipsis when cut.
 fn excerpt(text: &str, words: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(words * 8) + 3);
     let mut it = text.split_whitespace();
-    let kept: Vec<&str> = it.by_ref().take(words).collect();
-    let mut out = kept.join(" ");
+    for word in it.by_ref().take(words) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
     if it.next().is_some() {
         out.push('…');
     }

@@ -270,7 +270,7 @@ fn is_external(dest: &str) -> bool {
 
 /// Lexically resolves `.` and `..`; `None` when the path climbs out of the root.
 fn normalize(path: &Path) -> Option<PathBuf> {
-    let mut out = PathBuf::new();
+    let mut out = PathBuf::with_capacity(path.as_os_str().len());
     for c in path.components() {
         match c {
             Component::Normal(n) => out.push(n),

@@ -18,7 +18,7 @@ use std::sync::Arc;
 pub const PATH: &str = crate::planner::BOOK_PATH;
 
 /// The page each chapter starts on, by anchor (empty: no numbers yet).
-pub type Numbers = std::collections::HashMap<String, u32>;
+pub type Numbers = HashMap<String, u32>;
 
 #[derive(Serialize)]
 struct BookView<'a> {
@@ -364,7 +364,7 @@ impl Parts {
 
     /// Takes the chapters of `items` again from `lib`, whose bodies (not titles) changed.
     pub fn update(&mut self, config: &Config, lib: &Library, items: &[ItemRef]) {
-        let numbers = Numbers::new();
+        let numbers = Numbers::default();
         for (n, html) in &mut self.chapters {
             let item = lib.order[*n];
             if items.contains(&item) {
@@ -668,7 +668,7 @@ mod tests {
 
     #[test]
     fn links_into_the_handbook_become_chapter_links() {
-        let none = Numbers::new();
+        let none = Numbers::default();
         assert_eq!(
             chapter(
                 r#"<a href="/time/rhythm/#blocks">x</a> <a href="https://a.b/">y</a>"#,
@@ -678,7 +678,7 @@ mod tests {
             ),
             r##"<a href="#book-time-rhythm">x</a> <a href="https://a.b/">y</a>"##
         );
-        let numbers = Numbers::from([(anchor("time/rhythm/"), 7)]);
+        let numbers = Numbers::from_iter([(anchor("time/rhythm/"), 7)]);
         assert_eq!(
             chapter(
                 r#"<a href="/time/rhythm/">x <a href="/time/rhythm/">y</a>.</a>"#,
@@ -751,7 +751,7 @@ mod tests {
     fn a_book_rendered_in_batches_is_the_book_rendered_whole() {
         let (_dir, config, lib, theme) = large_site();
         assert!(lib.order.len() > 2 * BATCH);
-        let numbers = Numbers::from([(anchor("s0/p0/"), 7)]);
+        let numbers = Numbers::from_iter([(anchor("s0/p0/"), 7)]);
         let write = |splice| {
             let book = render(&config, &lib, &theme.tera, splice, &numbers).unwrap();
             let mut out = Vec::new();
@@ -772,7 +772,7 @@ mod tests {
 
     #[test]
     fn headings_move_down_and_titles_quote_for_css() {
-        let none = Numbers::new();
+        let none = Numbers::default();
         let html = "<h2 id=\"a\">A</h2><h3>B</h3><h5>E</h5><h6>F</h6><hr><header>";
         assert_eq!(
             chapter(html, true, &[], &none),

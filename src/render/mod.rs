@@ -229,7 +229,7 @@ fn render_planner_and_book(pass: &Pass, planner: &crate::planner::Planner) -> Re
         Ok(html) => sink.write(&index_file(crate::planner::PATH), html.as_bytes())?,
         Err(e) => pass.report(e),
     }
-    let numbers = book::Numbers::new();
+    let numbers = book::Numbers::default();
     match book::render(config, lib, &theme.tera, theme.book_splice(), &numbers) {
         Ok(book) => sink.write_book(&index_file(book::PATH), book)?,
         Err(e) => pass.report(e),

@@ -129,7 +129,7 @@ fn update_book(site: &Site, files: &mut Store, pages: &[crate::content::ItemRef]
         files.insert(path, Stored::Book(std::sync::Arc::new(parts)));
         return Ok(());
     }
-    let numbers = book::Numbers::new();
+    let numbers = book::Numbers::default();
     let book = site.book(&numbers);
     let book = book.map_err(|e| {
         let d = render::theme::template_error(&e, &site.theme.origins, &site.theme.sources);
