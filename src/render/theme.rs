@@ -73,8 +73,12 @@ impl Theme {
         // Functions are resolved when templates are added, so register them first.
         let base_path = config.site.base_path.clone();
         tera.register_function("get_url", move |kwargs: tera::Kwargs, _: &tera::State| {
-            let path: String = kwargs.must_get("path")?;
-            Ok::<_, tera::Error>(format!("{base_path}{}", path.trim_start_matches('/')))
+            let path: &str = kwargs.must_get("path")?;
+            let path = path.trim_start_matches('/');
+            let mut url = String::with_capacity(base_path.len() + path.len());
+            url.push_str(&base_path);
+            url.push_str(path);
+            Ok::<_, tera::Error>(url)
         });
         let mut templates: Vec<(String, String)> = Vec::new();
         for (rel, bytes) in embedded::FILES {
