@@ -189,14 +189,30 @@ impl SearchIndex {
     /// The index as JSON, one page per line (diffs of the output stay readable).
     pub fn to_json(&self) -> String {
         let size: usize = self.pages.iter().map(|p| p.len() + 2).sum();
-        let mut out = String::with_capacity(size + 64);
-        out.push_str("{\"version\":1,\n\"sections\":[");
-        let sections: Vec<String> = self.sections.iter().map(|s| json_string(s)).collect();
-        out.push_str(&sections.join(","));
-        out.push_str("],\n\"pages\":[\n");
-        out.push_str(&self.pages.join(",\n"));
-        out.push_str("\n]}\n");
-        out
+        let mut out = Vec::with_capacity(size + 64);
+        // Writing into memory cannot fail, and writes only UTF-8.
+        self.write_json(&mut out).ok();
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    /// Writes the index's JSON to `out` entry by entry: at 50,000 pages it is 19 MB, which a
+    /// string made whole (and a joined copy of the entries) would hold twice more.
+    pub fn write_json<W: std::io::Write + ?Sized>(&self, out: &mut W) -> std::io::Result<()> {
+        out.write_all(b"{\"version\":1,\n\"sections\":[")?;
+        for (i, s) in self.sections.iter().enumerate() {
+            if i > 0 {
+                out.write_all(b",")?;
+            }
+            out.write_all(json_string(s).as_bytes())?;
+        }
+        out.write_all(b"],\n\"pages\":[\n")?;
+        for (i, p) in self.pages.iter().enumerate() {
+            if i > 0 {
+                out.write_all(b",\n")?;
+            }
+            out.write_all(p.as_bytes())?;
+        }
+        out.write_all(b"\n]}\n")
     }
 }
 

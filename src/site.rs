@@ -122,7 +122,7 @@ impl Site {
             return Ok(0);
         }
         let index = search::build(&self.config, &self.library);
-        sink.write(search::INDEX_FILE, index.to_json().as_bytes())?;
+        sink.write_from(search::INDEX_FILE, &|out| index.write_json(out))?;
         self.search_index = Some(index);
         Ok(1)
     }
@@ -141,7 +141,7 @@ impl Site {
             return Ok(0);
         }
         index.refresh(&self.config, &self.library, items);
-        sink.write(search::INDEX_FILE, index.to_json().as_bytes())?;
+        sink.write_from(search::INDEX_FILE, &|out| index.write_json(out))?;
         Ok(1)
     }
 }
