@@ -215,3 +215,29 @@ impl Library {
             .collect()
     }
 }
+
+/// A handbook of `files` (path, text) in a temporary folder, loaded without errors: for tests
+/// of the layers that work on a library.
+#[cfg(test)]
+pub(crate) fn load_for_test(
+    files: &[(&str, &str)],
+) -> (tempfile::TempDir, crate::config::Config, Library) {
+    let dir = tempfile::tempdir().unwrap();
+    for (rel, text) in files {
+        let path = dir.path().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    let opts = crate::config::BuildOptions {
+        root: dir.path().to_path_buf(),
+        ..Default::default()
+    };
+    let config = crate::config::Config::load(&opts).unwrap();
+    let opts = LoadOptions {
+        theme_files: Default::default(),
+        words_kept: |_| 100,
+    };
+    let (lib, diags) = load(&config, opts);
+    assert!(diags.is_empty(), "{diags:?}");
+    (dir, config, lib)
+}

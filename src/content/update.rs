@@ -175,42 +175,25 @@ fn problems(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::BuildOptions;
 
     /// A site of two pages, the second linking to a heading of the first, loaded.
     fn site() -> (tempfile::TempDir, Config, Library) {
-        let dir = tempfile::tempdir().unwrap();
-        let write = |rel: &str, text: &str| {
-            let path = dir.path().join(rel);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        };
-        write(
-            "handbook.yaml",
-            "title: \"T\"\nbase_url: \"https://example.org\"\n",
-        );
-        write("content/_index.md", "Home.\n");
-        write(
-            "content/a.md",
-            "---\ntitle: \"A\"\n---\n\n## Start\n\nOld text.\n",
-        );
-        write(
-            "content/b.md",
-            "---\ntitle: \"B\"\n---\n\n[A](a.md#start)\n",
-        );
-        write("content/chart.png", "png");
-        let opts = BuildOptions {
-            root: dir.path().to_path_buf(),
-            ..BuildOptions::default()
-        };
-        let config = Config::load(&opts).unwrap();
-        let opts = super::super::LoadOptions {
-            theme_files: Default::default(),
-            words_kept: |_| 100,
-        };
-        let (lib, diags) = super::super::load(&config, opts);
-        assert!(diags.is_empty(), "{diags:?}");
-        (dir, config, lib)
+        super::super::load_for_test(&[
+            (
+                "handbook.yaml",
+                "title: \"T\"\nbase_url: \"https://example.org\"\n",
+            ),
+            ("content/_index.md", "Home.\n"),
+            (
+                "content/a.md",
+                "---\ntitle: \"A\"\n---\n\n## Start\n\nOld text.\n",
+            ),
+            (
+                "content/b.md",
+                "---\ntitle: \"B\"\n---\n\n[A](a.md#start)\n",
+            ),
+            ("content/chart.png", "png"),
+        ])
     }
 
     fn edit(

@@ -208,25 +208,12 @@ fn batched(
     // each chapter): grown by doubling, its last copy held twice that at once. Reserved
     // generously instead: pages of it never written are never resident.
     let mut frame = Vec::with_capacity(shell.len() + (1 << 20) + 2048 * book.sources.len());
-    let mut ok = true;
+    let batches =
+        |template, frame: &mut Vec<u8>| in_batches(config, lib, tera, book, template, frame);
     frame.extend_from_slice(head.as_bytes());
-    ok &= in_batches(
-        config,
-        lib,
-        tera,
-        book,
-        "partials/book-contents.html",
-        &mut frame,
-    )?;
+    let mut ok = batches("partials/book-contents.html", &mut frame)?;
     frame.extend_from_slice(middle.as_bytes());
-    ok &= in_batches(
-        config,
-        lib,
-        tera,
-        book,
-        "partials/book-chapters.html",
-        &mut frame,
-    )?;
+    ok &= batches("partials/book-chapters.html", &mut frame)?;
     frame.extend_from_slice(tail.as_bytes());
     Ok(ok.then_some(frame))
 }
@@ -740,41 +727,32 @@ mod tests {
     /// A site of more chapters than a batch, with a worksheet, a page number and a link between
     /// pages, loaded with the built-in theme.
     fn large_site() -> (tempfile::TempDir, Config, Library, super::super::Theme) {
-        let dir = tempfile::tempdir().unwrap();
-        let write = |rel: &str, text: &str| {
-            let path = dir.path().join(rel);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, text).unwrap();
-        };
-        write(
-            "handbook.yaml",
-            "title: T\nbase_url: https://example.org/\n",
-        );
-        write("content/_index.md", "# Home\n\nThe home text.\n");
+        let mut files = vec![
+            (
+                "handbook.yaml".to_string(),
+                "title: T\nbase_url: https://example.org/\n".to_string(),
+            ),
+            (
+                "content/_index.md".into(),
+                "# Home\n\nThe home text.\n".into(),
+            ),
+        ];
         for s in 0..3 {
-            write(
-                &format!("content/s{s}/_index.md"),
-                "# Part\n\n## About\n\nA section.\n",
-            );
+            let index = "# Part\n\n## About\n\nA section.\n".to_string();
+            files.push((format!("content/s{s}/_index.md"), index));
             for p in 0..BATCH {
                 let text =
                     format!("# Page {p}\n\n## On {p}\n\nSee [the first](../s0/p0.md#on-0).\n");
-                write(&format!("content/s{s}/p{p}.md"), &text);
+                files.push((format!("content/s{s}/p{p}.md"), text));
             }
         }
         let checklist = "kind: checklist\ntitle: Habits\nweekly:\n  - text: Call <Ana>\n    when: Tuesday 16:30\n  - Write [notes](p1.md)\nmonthly:\n  - One event\n";
-        write("content/s1/checklist.yaml", checklist);
-        let opts = crate::config::BuildOptions {
-            root: dir.path().to_path_buf(),
-            ..Default::default()
-        };
-        let config = Config::load(&opts).unwrap();
-        let opts = crate::content::LoadOptions {
-            theme_files: Default::default(),
-            words_kept: |_| 100,
-        };
-        let (lib, diags) = crate::content::load(&config, opts);
-        assert!(diags.is_empty(), "{diags:?}");
+        files.push(("content/s1/checklist.yaml".into(), checklist.into()));
+        let files: Vec<(&str, &str)> = files
+            .iter()
+            .map(|(p, t)| (p.as_str(), t.as_str()))
+            .collect();
+        let (dir, config, lib) = crate::content::load_for_test(&files);
         let mut theme = super::super::Theme::load(&config).unwrap();
         *theme.tera.global_context() = super::super::context::SharedContext::globals(&config, &lib);
         (dir, config, lib, theme)
