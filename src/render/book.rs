@@ -208,27 +208,29 @@ fn batched(
     // each chapter): grown by doubling, its last copy held twice that at once. Reserved
     // generously instead: pages of it never written are never resident.
     let mut frame = Vec::with_capacity(shell.len() + (1 << 20) + 2048 * book.sources.len());
-    let batches =
-        |template, frame: &mut Vec<u8>| in_batches(config, lib, tera, book, template, frame);
+    let batches = |template, bodies, frame: &mut Vec<u8>| {
+        in_batches(config, lib, tera, book, template, bodies, frame)
+    };
     frame.extend_from_slice(head.as_bytes());
-    let mut ok = batches("partials/book-contents.html", &mut frame)?;
+    let mut ok = batches("partials/book-contents.html", false, &mut frame)?;
     frame.extend_from_slice(middle.as_bytes());
-    ok &= batches("partials/book-chapters.html", &mut frame)?;
+    ok &= batches("partials/book-chapters.html", true, &mut frame)?;
     frame.extend_from_slice(tail.as_bytes());
     Ok(ok.then_some(frame))
 }
 
-/// Renders `template` for every chapter, [`BATCH`] at a time, onto `frame`; false if a batch
-/// holds other markers than its chapters'. The contents' entries need no chapter bodies.
+/// Renders `template` for every chapter, [`BATCH`] at a time, onto `frame`, with the
+/// chapters' bodies or (for the contents' entries) without; false if a batch holds other
+/// markers than its chapters'.
 fn in_batches(
     config: &Config,
     lib: &Library,
     tera: &tera::Tera,
     book: &Book,
     template: &str,
+    bodies: bool,
     frame: &mut Vec<u8>,
 ) -> Result<bool, tera::Error> {
-    let bodies = template.ends_with("chapters.html");
     let mut start = 0;
     while start < book.sources.len() {
         let end = (start + BATCH).min(book.sources.len());
