@@ -7,6 +7,7 @@
 //! the page of every chapter back from the PDF and prints again with the numbers (see
 //! `print.rs`). In a browser (`/book/`) the contents have no numbers.
 
+use super::packed::Packed;
 use super::view::{self, View};
 use crate::config::Config;
 use crate::content::{ItemRef, Library};
@@ -309,40 +310,9 @@ pub struct Parts {
     /// One more piece than `chapters`.
     frame: Vec<Arc<str>>,
     /// Each chapter's index in `lib.order`, and its HTML.
+    /// (Deflated: serve keeps the whole book, 63 MB at 10,000 pages, requested rarely.)
     chapters: Vec<(usize, Packed)>,
     targets: Arc<HashMap<String, String>>,
-}
-
-/// A chapter's HTML, deflated: serve keeps the whole book (63 MB at 10,000 pages), which is
-/// requested rarely, and a third of that deflated.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-struct Packed {
-    data: Arc<[u8]>,
-    /// The HTML's length.
-    len: usize,
-}
-
-impl Packed {
-    fn new(html: &str) -> Packed {
-        use std::io::Write;
-        let out = Vec::with_capacity(html.len() / 3);
-        let mut enc = flate2::write::DeflateEncoder::new(out, flate2::Compression::fast());
-        // Writing into memory cannot fail.
-        enc.write_all(html.as_bytes()).ok();
-        Packed {
-            data: enc.finish().unwrap_or_default().into(),
-            len: html.len(),
-        }
-    }
-
-    /// Appends the HTML to `out`.
-    fn inflate_into(&self, out: &mut Vec<u8>) {
-        use std::io::Read;
-        // Deflated by this program: it inflates.
-        flate2::read::DeflateDecoder::new(&self.data[..])
-            .read_to_end(out)
-            .ok();
-    }
 }
 
 impl Book<'_> {
@@ -358,7 +328,7 @@ impl Book<'_> {
                     let mut html = String::new();
                     self.chapter_html(&self.sources[n], &mut html);
                     parts.frame.push(std::mem::take(&mut piece).into());
-                    parts.chapters.push((n, Packed::new(&html)));
+                    parts.chapters.push((n, Packed::new(html.as_bytes())));
                 }
             }
             Ok(())
@@ -373,7 +343,7 @@ impl Parts {
     /// The whole book.
     pub fn bytes(&self) -> Vec<u8> {
         let frame: usize = self.frame.iter().map(|p| p.len()).sum();
-        let chapters: usize = self.chapters.iter().map(|c| c.1.len).sum();
+        let chapters: usize = self.chapters.iter().map(|c| c.1.len()).sum();
         let mut out = Vec::with_capacity(frame + chapters);
         for (i, piece) in self.frame.iter().enumerate() {
             out.extend_from_slice(piece.as_bytes());
@@ -393,7 +363,7 @@ impl Parts {
                 let source = source(config, lib, item);
                 let mut out = String::new();
                 source.html_into(&self.targets, &numbers, &mut out);
-                *html = Packed::new(&out);
+                *html = Packed::new(out.as_bytes());
             }
         }
     }

@@ -2,6 +2,7 @@
 
 pub mod book;
 mod context;
+pub mod packed;
 mod partial;
 pub mod planner_view;
 mod sidebar;

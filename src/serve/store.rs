@@ -8,16 +8,14 @@
 
 use crate::error::Error;
 use crate::render::Sink;
-use flate2::Compression;
+use crate::render::packed::Packed;
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Stored {
     Plain(Arc<[u8]>),
-    /// Raw deflate, and the length once inflated.
-    Deflated(Arc<[u8]>, usize),
+    Deflated(Packed),
     /// The book, in pieces that a page's edit replaces (every page is in it).
     Book(Arc<crate::render::book::Parts>),
 }
@@ -28,16 +26,7 @@ pub type Store = BTreeMap<String, Stored>;
 impl Stored {
     pub fn new(path: &str, bytes: &[u8]) -> Stored {
         if path.ends_with(".html") {
-            let mut enc = flate2::write::DeflateEncoder::new(
-                Vec::with_capacity(bytes.len() / 3),
-                Compression::fast(),
-            );
-            // Writing into a Vec cannot fail.
-            if enc.write_all(bytes).is_ok()
-                && let Ok(data) = enc.finish()
-            {
-                return Stored::Deflated(data.into(), bytes.len());
-            }
+            return Stored::Deflated(Packed::new(bytes));
         }
         Stored::Plain(bytes.into())
     }
@@ -46,12 +35,7 @@ impl Stored {
     pub fn bytes(&self) -> std::borrow::Cow<'_, [u8]> {
         match self {
             Stored::Plain(b) => std::borrow::Cow::Borrowed(b),
-            Stored::Deflated(data, len) => {
-                let mut out = Vec::with_capacity(*len);
-                // Deflated by this program a moment ago: it inflates.
-                let _ = flate2::read::DeflateDecoder::new(&data[..]).read_to_end(&mut out);
-                std::borrow::Cow::Owned(out)
-            }
+            Stored::Deflated(packed) => std::borrow::Cow::Owned(packed.to_vec()),
             Stored::Book(parts) => std::borrow::Cow::Owned(parts.bytes()),
         }
     }
@@ -95,9 +79,9 @@ mod tests {
         let page = "<nav>same sidebar</nav>".repeat(200);
         let s = Stored::new("a/index.html", page.as_bytes());
         match &s {
-            Stored::Deflated(data, len) => {
-                assert_eq!(*len, page.len());
-                assert!(data.len() < page.len() / 4);
+            Stored::Deflated(packed) => {
+                assert_eq!(packed.len(), page.len());
+                assert!(packed.deflated_len() < page.len() / 4);
             }
             other => panic!("{other:?}"),
         }
