@@ -197,7 +197,8 @@ fn let_go(site: Site, opts: &BuildOptions) {
 /// Hands the memory freed while loading (every source's text, parsed and dropped) back to the
 /// system before rendering. glibc keeps freed memory in the arena of the thread that freed it,
 /// where the other rendering threads cannot reuse it, so without this the peak grows with
-/// the sources on top of the rendered site.
+/// the sources on top of the rendered site. (The `rapport` binary uses mimalloc, which returns
+/// freed pages itself; this is for the library under the system allocator.)
 fn release_freed_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only returns unused heap pages to the system.
