@@ -158,8 +158,7 @@ impl<'a> Resolver<'a> {
             return Some(with_fragment(self.config.url(rest), fragment));
         }
         let decoded = percent_decode(path_part);
-        let base = source.parent().unwrap_or(Path::new(""));
-        let Some(target) = normalize(&base.join(&*decoded)) else {
+        let Some(target) = target_of(source, &decoded) else {
             let mut d = here();
             d.message = format!("link `{dest}` leaves the handbook folder");
             errs.push(d.hint("link to files inside the handbook"));
@@ -268,6 +267,48 @@ fn is_external(dest: &str) -> bool {
     }
 }
 
+/// Where `rel`, written in the file `source`, points: resolved against the file's folder;
+/// `None` when it climbs out of the root.
+fn target_of(source: &Path, rel: &str) -> Option<PathBuf> {
+    // Most sources are relative UTF-8 paths: resolved as text, without building a path
+    // component by component (a fifth of the time of rendering a link, at 16,000 links).
+    #[cfg(unix)]
+    if let Some(src) = source.to_str()
+        && !src.starts_with('/')
+    {
+        let base = src.rsplit_once('/').map_or("", |(base, _)| base);
+        return normalize_str(base, rel).map(PathBuf::from);
+    }
+    normalize(&source.parent().unwrap_or(Path::new("")).join(rel))
+}
+
+/// [`normalize`] of `base` joined with `rel`, for `/`-separated relative text.
+fn normalize_str(base: &str, rel: &str) -> Option<String> {
+    if rel.starts_with('/') {
+        // Joined, an absolute path replaces the base, and leaves the root.
+        return None;
+    }
+    let mut out = String::with_capacity(base.len() + rel.len() + 1);
+    for part in base.split('/').chain(rel.split('/')) {
+        match part {
+            "" | "." => {}
+            ".." => {
+                if out.is_empty() {
+                    return None;
+                }
+                out.truncate(out.rfind('/').unwrap_or(0));
+            }
+            name => {
+                if !out.is_empty() {
+                    out.push('/');
+                }
+                out.push_str(name);
+            }
+        }
+    }
+    Some(out)
+}
+
 /// Lexically resolves `.` and `..`; `None` when the path climbs out of the root.
 fn normalize(path: &Path) -> Option<PathBuf> {
     let mut out = PathBuf::with_capacity(path.as_os_str().len());
@@ -321,6 +362,36 @@ mod tests {
         assert!(is_external("//cdn.example"));
         assert!(!is_external("../a.md"));
         assert!(!is_external("a/b:c.md"));
+    }
+
+    #[test]
+    fn links_resolve_as_text_as_they_do_as_paths() {
+        let sources = ["a.md", "s1/p.md", "s1/deep/p.md", "./s1/p.md", "s1//p.md"];
+        let links = [
+            "b.md",
+            "../b.md",
+            "../../b.md",
+            "../../../b.md",
+            "./x/../y.md",
+            "x//y.md",
+            "x/./y/",
+            "/abs.md",
+            "..",
+            ".",
+            "",
+            "...",
+            "x/..",
+        ];
+        for source in sources {
+            for link in links {
+                let by_path = normalize(&Path::new(source).parent().unwrap().join(link));
+                assert_eq!(
+                    target_of(Path::new(source), link),
+                    by_path,
+                    "{source} {link}"
+                );
+            }
+        }
     }
 
     #[test]
