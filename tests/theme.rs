@@ -37,6 +37,19 @@ fn an_override_can_extend_the_original() {
 }
 
 #[test]
+fn an_override_of_a_partial_can_include_the_original() {
+    let site = Site::fixture("basic");
+    site.write(
+        "templates/partials/prevnext.html",
+        "<div class=\"mine\">{% include \"builtin/partials/prevnext.html\" %}</div>",
+    );
+    site.build(&[]);
+    let html = site.output("career/hr/index.html");
+    let mine = html.find("<div class=\"mine\">").expect("the override");
+    assert!(html[mine..].contains("<nav class=\"prev-next\""), "{html}");
+}
+
+#[test]
 fn a_site_theme_is_used_when_named() {
     let site = Site::fixture("basic");
     site.write("handbook.yaml", "title: T\ntheme: plain\n");

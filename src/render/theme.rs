@@ -27,6 +27,8 @@ pub struct Theme {
     pub tera: Tera,
     /// Tera template name → the path shown in error messages.
     pub origins: HashMap<String, PathBuf>,
+    /// The templates (bare names) the site or its theme defines, replacing the built-in ones.
+    pub own: std::collections::HashSet<String>,
     /// Template name → source text, for pointing at the line of a rendering error.
     pub sources: Vec<(String, String)>,
     /// Output path → source, every layer merged (later layers win).
@@ -48,28 +50,21 @@ impl Theme {
             "partials/book-contents.html",
             "partials/book-chapters.html",
         ];
-        let own = |name: &str| {
-            let theme = format!("{THEME_PREFIX}{name}");
-            self.origins.contains_key(name) || self.origins.contains_key(theme.as_str())
-        };
-        if built_in.iter().any(|name| own(name)) {
+        if built_in.iter().any(|name| self.own.contains(*name)) {
             super::book::Splice::InContext
         } else {
             super::book::Splice::AfterRender
         }
     }
 
-    /// Loads every template layer. Site templates are registered under their bare names, the
-    /// theme's under `theme/`, the built-in ones under `builtin/`; Tera's fallback prefixes make
-    /// `page.html` find the first of the three, and an override can still extend the original.
+    /// Loads every template layer: the built-in theme, the site theme, the site's `templates/`.
+    /// Each template is registered under its bare name (`page.html`) from the last layer that
+    /// has it, and as `theme/page.html` or `builtin/page.html` too where a template names it
+    /// so (an override extending the original).
     pub fn load(config: &Config) -> Result<Theme, Vec<Diagnostic>> {
         let mut tera = Tera::new();
-        let mut origins = HashMap::new();
         let mut statics = BTreeMap::new();
         let mut diags = Vec::new();
-        if let Err(e) = tera.set_fallback_prefixes([THEME_PREFIX, BUILTIN_PREFIX]) {
-            diags.push(Diagnostic::new("templates", e.to_string()));
-        }
         // Functions are resolved when templates are added, so register them first.
         let base_path = config.site.base_path.clone();
         tera.register_function("get_url", move |kwargs: tera::Kwargs, _: &tera::State| {
@@ -80,29 +75,22 @@ impl Theme {
             url.push_str(path);
             Ok::<_, tera::Error>(url)
         });
-        let mut templates: Vec<(String, String)> = Vec::new();
+        let mut builtin = Vec::new();
         for (rel, bytes) in embedded::FILES {
             if let Some(name) = rel.strip_prefix("templates/") {
-                let tname = format!("{BUILTIN_PREFIX}{name}");
-                origins.insert(
-                    tname.clone(),
-                    PathBuf::from(format!("(built-in theme) templates/{name}")),
-                );
-                templates.push((tname, String::from_utf8_lossy(bytes).into_owned()));
+                builtin.push(Layered {
+                    name: name.to_string(),
+                    text: String::from_utf8_lossy(bytes).into_owned(),
+                    shown: PathBuf::from(format!("(built-in theme) templates/{name}")),
+                });
             } else if let Some(path) = rel.strip_prefix("static/") {
                 statics.insert(path.to_string(), StaticSource::Embedded(bytes));
             }
         }
+        let mut theme = Vec::new();
         let theme_dir = config.themes_dir.join(&config.site.theme);
         if theme_dir.is_dir() {
-            read_layer(
-                &config.root,
-                &theme_dir.join("templates"),
-                THEME_PREFIX,
-                &mut templates,
-                &mut origins,
-                &mut diags,
-            );
+            theme = read_layer(&config.root, &theme_dir.join("templates"), &mut diags);
             read_statics(
                 &config.root,
                 &theme_dir.join("static"),
@@ -126,15 +114,10 @@ impl Theme {
                 )),
             );
         }
-        read_layer(
-            &config.root,
-            &config.templates_dir,
-            "",
-            &mut templates,
-            &mut origins,
-            &mut diags,
-        );
+        let site = read_layer(&config.root, &config.templates_dir, &mut diags);
         read_statics(&config.root, &config.static_dir, &mut statics, &mut diags);
+        let own = theme.iter().chain(&site).map(|t| t.name.clone()).collect();
+        let (templates, origins) = registered(builtin, theme, site);
         if let Err(e) =
             tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
         {
@@ -146,11 +129,54 @@ impl Theme {
         Ok(Theme {
             tera,
             origins,
+            own,
             sources: templates,
             statics,
             warnings: diags,
         })
     }
+}
+
+/// A template of one layer: its name below `templates/`, its text, the path shown for it.
+struct Layered {
+    name: String,
+    text: String,
+    shown: PathBuf,
+}
+
+type Registered = (Vec<(String, String)>, HashMap<String, PathBuf>);
+
+/// The Tera names and texts of the layers' templates, and the path shown for each name. A bare
+/// name is the last layer's template of that name; `builtin/NAME` and `theme/NAME` are added
+/// where a template names them (the built-in home page extends `builtin/section.html`). Registering exact names rather than leaving
+/// `page.html` to Tera's fallback prefixes matters: Tera formats and looks up one candidate
+/// name per prefix on every include of every page, 3 % of a large build's instructions.
+fn registered(builtin: Vec<Layered>, theme: Vec<Layered>, site: Vec<Layered>) -> Registered {
+    let named = |full: &str| {
+        let mut all = builtin.iter().chain(&theme).chain(&site);
+        all.any(|t| t.text.contains(full))
+    };
+    let mut prefixed = Vec::new();
+    for (prefix, layer) in [(BUILTIN_PREFIX, &builtin), (THEME_PREFIX, &theme)] {
+        for t in layer.iter() {
+            let full = format!("{prefix}{}", t.name);
+            if named(&full) {
+                prefixed.push((full, t.text.clone(), t.shown.clone()));
+            }
+        }
+    }
+    let mut winners: BTreeMap<String, (String, PathBuf)> = BTreeMap::new();
+    for t in builtin.into_iter().chain(theme).chain(site) {
+        winners.insert(t.name, (t.text, t.shown));
+    }
+    let mut templates = Vec::with_capacity(winners.len() + prefixed.len());
+    let mut origins = HashMap::new();
+    let all = winners.into_iter().map(|(n, (t, p))| (n, t, p));
+    for (name, text, shown) in all.chain(prefixed) {
+        origins.insert(name.clone(), shown);
+        templates.push((name, text));
+    }
+    (templates, origins)
 }
 
 /// The paths (below the output root) of the files the theme ships: the built-in theme's and
@@ -197,16 +223,11 @@ impl Theme {
     }
 }
 
-fn read_layer(
-    root: &Path,
-    dir: &Path,
-    prefix: &str,
-    templates: &mut Vec<(String, String)>,
-    origins: &mut HashMap<String, PathBuf>,
-    diags: &mut Vec<Diagnostic>,
-) {
+/// The templates in `dir` (none if it does not exist), in name order.
+fn read_layer(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Layered> {
+    let mut layer = Vec::new();
     if !dir.is_dir() {
-        return;
+        return layer;
     }
     let mut skipped = Vec::new();
     let walker = walkdir::WalkDir::new(dir)
@@ -214,28 +235,24 @@ fn read_layer(
         .into_iter()
         .filter_entry(|e| crate::fs::inside_root(root, e, &mut skipped));
     for entry in walker.flatten() {
-        let name = entry.file_name().to_string_lossy();
-        if !entry.file_type().is_file() || crate::fs::is_ignored(&name) {
+        let file_name = entry.file_name().to_string_lossy();
+        if !entry.file_type().is_file() || crate::fs::is_ignored(&file_name) {
             continue;
         }
         let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-        let tname = format!("{prefix}{}", rel.to_string_lossy().replace('\\', "/"));
+        let name = rel.to_string_lossy().replace('\\', "/");
         let shown = entry
             .path()
             .strip_prefix(root)
             .unwrap_or(entry.path())
             .to_path_buf();
         match crate::fs::read_text(entry.path()) {
-            Ok(text) => {
-                origins.insert(tname.clone(), shown);
-                // A later layer replaces an earlier template of the same name.
-                templates.retain(|(n, _)| *n != tname);
-                templates.push((tname, text));
-            }
+            Ok(text) => layer.push(Layered { name, text, shown }),
             Err(d) => diags.push(d.relative_to(root)),
         }
     }
     diags.extend(skipped);
+    layer
 }
 
 fn read_statics(
