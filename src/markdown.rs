@@ -67,8 +67,10 @@ pub fn render(
         source
     };
     let mut out = Rendered::default();
-    // About one event per 16 bytes of prose, and text nearly as long as the source.
-    let mut events: Vec<Event> = Vec::with_capacity(source.len() / 16);
+    // One event per 16 bytes of prose on average, up to one per 10 (the 2,000-page corpus):
+    // room for one per 8, as growing the vector copies it whole. Text is nearly as long as
+    // the source.
+    let mut events: Vec<Event> = Vec::with_capacity(source.len() / 8);
     out.text.reserve(source.len());
     let mut used_ids: HashMap<String, usize> = HashMap::default();
     let mut headings: Vec<(u8, String, String)> = Vec::with_capacity(8);
