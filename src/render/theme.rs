@@ -148,19 +148,18 @@ type Registered = (Vec<(String, String)>, HashMap<String, PathBuf>);
 
 /// The Tera names and texts of the layers' templates, and the path shown for each name. A bare
 /// name is the last layer's template of that name; `builtin/NAME` and `theme/NAME` are added
-/// where a template names them (the built-in home page extends `builtin/section.html`). Registering exact names rather than leaving
+/// where a template names them in quotes (the built-in home page extends
+/// `builtin/section.html`). Registering exact names rather than leaving
 /// `page.html` to Tera's fallback prefixes matters: Tera formats and looks up one candidate
 /// name per prefix on every include of every page, 3 % of a large build's instructions.
 fn registered(builtin: Vec<Layered>, theme: Vec<Layered>, site: Vec<Layered>) -> Registered {
-    let named = |full: &str| {
-        let mut all = builtin.iter().chain(&theme).chain(&site);
-        all.any(|t| t.text.contains(full))
-    };
+    let all = builtin.iter().chain(&theme).chain(&site);
+    let named = prefixed_names(all.map(|t| t.text.as_str()));
     let mut prefixed = Vec::new();
     for (prefix, layer) in [(BUILTIN_PREFIX, &builtin), (THEME_PREFIX, &theme)] {
         for t in layer.iter() {
             let full = format!("{prefix}{}", t.name);
-            if named(&full) {
+            if named.contains(&full) {
                 prefixed.push((full, t.text.clone(), t.shown.clone()));
             }
         }
@@ -221,6 +220,21 @@ impl Theme {
             })
             .collect()
     }
+}
+
+/// Every quoted `builtin/…` and `theme/…` name in `texts`, as written.
+fn prefixed_names<'a>(texts: impl Iterator<Item = &'a str>) -> std::collections::HashSet<String> {
+    let mut names = std::collections::HashSet::new();
+    for text in texts {
+        for prefix in [BUILTIN_PREFIX, THEME_PREFIX] {
+            for at in memchr::memmem::find_iter(text.as_bytes(), prefix) {
+                let rest = &text[at..];
+                let end = rest.find(['"', '\'']).unwrap_or(rest.len());
+                names.insert(rest[..end].to_string());
+            }
+        }
+    }
+    names
 }
 
 /// The templates in `dir` (none if it does not exist), in name order.
