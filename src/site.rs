@@ -160,9 +160,13 @@ pub fn build(opts: &BuildOptions) -> Result<Summary> {
     let lock = fs::OutputLock::acquire(&output)?;
     lock.remove_litter();
     let staging = lock.staging()?;
-    let result = site
-        .render_to(&DirSink(staging.clone()))
-        .and_then(|stats| fs::check_replaceable(&output).map(|()| stats));
+    // Whether the old site can be removed is looked up beside rendering: it walks every folder
+    // of the old output.
+    let (rendered, replaceable) = rayon::join(
+        || site.render_to(&DirSink(staging.clone())),
+        || fs::check_replaceable(&output),
+    );
+    let result = rendered.and_then(|stats| replaceable.map(|()| stats));
     let stats = match result {
         Ok(stats) => stats,
         Err(e) => {
