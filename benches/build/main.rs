@@ -10,7 +10,8 @@
 //! system, from `wait4`'s rusage: the bar on a shared, noisy machine) and the median peak RSS,
 //! and the ratios: rapport to the floor, each peer to rapport, `check` and a rebuild into an
 //! existing output to a fresh build. The tools alternate round by round (rapport, floor, peers,
-//! check, rebuild; then again), `sync` runs before every timed run (outside the timing), and no
+//! check, rebuild; then again), `sync` runs before every timed run (outside the timing; as root,
+//! the page cache is then emptied and the run's inputs read back in, see `settle`), and no
 //! output is deleted right after it was timed: a round's outputs are removed two rounds later,
 //! followed by a `sync`, because creating many files right after deleting many is several times
 //! slower on ext4 and would distort the next figure.
@@ -98,11 +99,75 @@ fn sync() {
     let _ = Command::new("sync").status();
 }
 
-/// Runs `cmd` after a `sync`: wall time, user + system time and peak RSS (wait4's rusage).
-#[allow(clippy::zombie_processes)] // wait4 below reaps the child
-fn run(cmd: &mut Command) -> Sample {
-    use std::os::unix::process::ExitStatusExt;
+/// Before a timed run: `sync`, then, where this process may (as root), empty the page cache and
+/// read `inputs` back in. Each run then starts with the same free memory, rather than after the
+/// previous runs' gigabytes of written pages, which the kernel must first reclaim (on a loop
+/// mount, twice: the file system's and the image file's); in one 10,000-page run without this,
+/// the same binary took 1.4 s CPU in the first rounds and 2.5 s in the last. The inputs are
+/// cached as in the runs before, so no tool pays for reading its sources or its program from
+/// disk.
+fn settle(inputs: &[&Path]) {
     sync();
+    if std::fs::write("/proc/sys/vm/drop_caches", "3\n").is_err() {
+        return;
+    }
+    for input in inputs {
+        read_all(input);
+    }
+    // The programs and their libraries back in the page cache too (this benchmark's own
+    // binary, the floor's, stays mapped): started once, untimed.
+    let _ = Command::new(RAPPORT)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .status();
+    for peer in ["hugo", "zola", "mdbook"] {
+        on_path(peer);
+    }
+}
+
+/// Reads `path`, or every file below it (into the page cache).
+fn read_all(path: &Path) {
+    if path.is_file() {
+        drop(std::fs::read(path));
+        return;
+    }
+    let mut stack = vec![path.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            match e.file_type() {
+                Ok(t) if t.is_dir() => stack.push(e.path()),
+                Ok(_) => drop(std::fs::read(e.path())),
+                Err(_) => {}
+            }
+        }
+    }
+}
+
+/// Waits (untimed) until no output a rapport build swapped out is still being deleted in `dir`
+/// by the child it leaves behind: that deletion (10,000 files, longer when the page cache was
+/// just emptied) would otherwise run beside the next timed run on this 2-core machine.
+fn wait_for_background_removal(dir: &Path) {
+    let start = Instant::now();
+    let pending = || {
+        std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .any(|e| {
+                let name = e.file_name();
+                name.to_string_lossy().contains(".rapport-old-")
+            })
+    };
+    while pending() && start.elapsed() < Duration::from_secs(300) {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Runs `cmd` after [`settle`]: wall time, user + system time and peak RSS (wait4's rusage).
+#[allow(clippy::zombie_processes)] // wait4 below reaps the child
+fn run(cmd: &mut Command, inputs: &[&Path]) -> Sample {
+    use std::os::unix::process::ExitStatusExt;
+    settle(inputs);
     cmd.stdout(Stdio::null());
     let start = Instant::now();
     let child = cmd.spawn().expect("start the benchmarked command");
@@ -265,7 +330,7 @@ fn bench_size(args: &Args, pages: usize, rows: &mut Vec<Row>) {
     let site = dir.join(format!("site-{pages}-{pid}"));
     let rebuild = dir.join(format!("rebuild-{pages}-{pid}"));
     for out in [&site, &rebuild] {
-        run(&mut rapport("build", &corpus, Some(out)));
+        run(&mut rapport("build", &corpus, Some(out)), &[&corpus]);
     }
     let (files, bytes, page) = site_size(&site);
     println!(
@@ -275,11 +340,13 @@ fn bench_size(args: &Args, pages: usize, rows: &mut Vec<Row>) {
     );
 
     type Make = Box<dyn Fn(&Path) -> Command>;
-    let mut tools: Vec<(String, Make)> = Vec::new();
+    // Each tool with the folders it reads, cached again before each of its runs.
+    let mut tools: Vec<(String, Make, Vec<PathBuf>)> = Vec::new();
     let c = corpus.clone();
     tools.push((
         "rapport".into(),
         Box::new(move |o| rapport("build", &c, Some(o))),
+        vec![corpus.clone()],
     ));
     let s = site.clone();
     tools.push((
@@ -289,6 +356,7 @@ fn bench_size(args: &Args, pages: usize, rows: &mut Vec<Row>) {
             cmd.arg("--floor").arg(&s).arg(o);
             cmd
         }),
+        vec![site.clone()],
     ));
     if pages <= args.peer_max {
         for name in ["hugo", "zola", "mdbook"] {
@@ -299,22 +367,26 @@ fn bench_size(args: &Args, pages: usize, rows: &mut Vec<Row>) {
                 continue;
             };
             let n = name.to_string();
-            tools.push((name.into(), Box::new(move |o| peer(&n, &src, o))));
+            let inputs = vec![src.clone()];
+            tools.push((name.into(), Box::new(move |o| peer(&n, &src, o)), inputs));
         }
     }
     let c = corpus.clone();
     tools.push((
         "check".into(),
         Box::new(move |_| rapport("check", &c, None)),
+        vec![corpus.clone()],
     ));
     let (c, r) = (corpus.clone(), rebuild.clone());
     tools.push((
         "rebuild".into(),
         Box::new(move |_| rapport("build", &c, Some(&r))),
+        // It looks at every folder of the output it replaces, as cached as after a build.
+        vec![corpus.clone(), rebuild.clone()],
     ));
 
     let first = rows.len();
-    for (name, _) in &tools {
+    for (name, _, _) in &tools {
         rows.push(Row {
             tool: name.clone(),
             pages,
@@ -324,10 +396,12 @@ fn bench_size(args: &Args, pages: usize, rows: &mut Vec<Row>) {
     let mut outputs: Vec<Vec<PathBuf>> = Vec::new();
     for round in 0..args.rounds {
         let mut made = Vec::new();
-        for (i, (name, make)) in tools.iter().enumerate() {
+        for (i, (name, make, inputs)) in tools.iter().enumerate() {
             let out = dir.join(format!("out-{name}-{pages}-{round}-{pid}"));
-            let sample = run(&mut make(&out));
+            let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+            let sample = run(&mut make(&out), &inputs);
             rows[first + i].samples.push(sample);
+            wait_for_background_removal(dir);
             made.push(out);
         }
         outputs.push(made);
@@ -466,7 +540,10 @@ fn main() {
         let out = args
             .dir
             .join(format!("out-bundled-{i}-{}", std::process::id()));
-        samples.push(run(&mut rapport("build", bundled, Some(&out))));
+        // What it reads; the project folder also holds `target/`.
+        let inputs = ["handbook.yaml", "content"].map(|p| bundled.join(p));
+        let inputs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+        samples.push(run(&mut rapport("build", bundled, Some(&out)), &inputs));
         outs.push(out);
     }
     remove(&mut outs);
