@@ -172,6 +172,25 @@ fn a_page_can_name_its_template() {
 }
 
 #[test]
+fn a_page_can_name_the_built_in_template_under_a_site_override() {
+    let site = Site::fixture("basic");
+    site.write("templates/page.html", "MINE {{ page.title }}");
+    site.write(
+        "content/career/notes.md",
+        "---\ntitle: Notes\ntemplate: builtin/page.html\n---\nHello.\n",
+    );
+    site.build(&[]);
+    assert!(
+        site.output("career/notes/index.html")
+            .contains("<h1>Notes</h1>")
+    );
+    assert_eq!(
+        site.output("career/hr/index.html"),
+        "MINE HR and leadership development"
+    );
+}
+
+#[test]
 fn a_missing_page_template_is_an_error_at_the_page() {
     let site = Site::fixture("basic");
     site.write(

@@ -29,6 +29,9 @@ pub struct Theme {
     pub origins: HashMap<String, PathBuf>,
     /// The templates (bare names) the site or its theme defines, replacing the built-in ones.
     pub own: std::collections::HashSet<String>,
+    /// `builtin/NAME` and `theme/NAME` templates no template names: registered only if front
+    /// matter names one ([`Theme::missing_templates`]). Name, text, the path shown.
+    spare: Vec<(String, String, PathBuf)>,
     /// Template name → source text, for pointing at the line of a rendering error.
     pub sources: Vec<(String, String)>,
     /// Output path → source, every layer merged (later layers win).
@@ -117,7 +120,7 @@ impl Theme {
         let site = read_layer(&config.root, &config.templates_dir, &mut diags);
         read_statics(&config.root, &config.static_dir, &mut statics, &mut diags);
         let own = theme.iter().chain(&site).map(|t| t.name.clone()).collect();
-        let (templates, origins) = registered(builtin, theme, site);
+        let (templates, origins, spare) = registered(builtin, theme, site);
         if let Err(e) =
             tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
         {
@@ -130,6 +133,7 @@ impl Theme {
             tera,
             origins,
             own,
+            spare,
             sources: templates,
             statics,
             warnings: diags,
@@ -144,7 +148,11 @@ struct Layered {
     shown: PathBuf,
 }
 
-type Registered = (Vec<(String, String)>, HashMap<String, PathBuf>);
+type Registered = (
+    Vec<(String, String)>,
+    HashMap<String, PathBuf>,
+    Vec<(String, String, PathBuf)>,
+);
 
 /// The Tera names and texts of the layers' templates, and the path shown for each name. A bare
 /// name is the last layer's template of that name; `builtin/NAME` and `theme/NAME` are added
@@ -155,13 +163,16 @@ type Registered = (Vec<(String, String)>, HashMap<String, PathBuf>);
 fn registered(builtin: Vec<Layered>, theme: Vec<Layered>, site: Vec<Layered>) -> Registered {
     let all = builtin.iter().chain(&theme).chain(&site);
     let named = prefixed_names(all.map(|t| t.text.as_str()));
-    let mut prefixed = Vec::new();
+    let (mut prefixed, mut spare) = (Vec::new(), Vec::new());
     for (prefix, layer) in [(BUILTIN_PREFIX, &builtin), (THEME_PREFIX, &theme)] {
         for t in layer.iter() {
             let full = format!("{prefix}{}", t.name);
-            if named.contains(&full) {
-                prefixed.push((full, t.text.clone(), t.shown.clone()));
-            }
+            let to = if named.contains(&full) {
+                &mut prefixed
+            } else {
+                &mut spare
+            };
+            to.push((full, t.text.clone(), t.shown.clone()));
         }
     }
     let mut winners: BTreeMap<String, (String, PathBuf)> = BTreeMap::new();
@@ -175,7 +186,7 @@ fn registered(builtin: Vec<Layered>, theme: Vec<Layered>, site: Vec<Layered>) ->
         origins.insert(name.clone(), shown);
         templates.push((name, text));
     }
-    (templates, origins)
+    (templates, origins, spare)
 }
 
 /// The paths (below the output root) of the files the theme ships: the built-in theme's and
@@ -198,8 +209,9 @@ pub fn theme_files(config: &Config) -> std::collections::BTreeSet<String> {
 
 impl Theme {
     /// Every `template:` named in front matter must exist. Checked before rendering, so that the
-    /// error points at the page that names it rather than at the theme.
-    pub fn missing_templates(&self, lib: &Library, root: &Path) -> Vec<Diagnostic> {
+    /// error points at the page that names it rather than at the theme. A `builtin/` or
+    /// `theme/` name no template mentions is registered here.
+    pub fn missing_templates(&mut self, lib: &Library, root: &Path) -> Vec<Diagnostic> {
         let pages = lib
             .pages
             .iter()
@@ -208,17 +220,47 @@ impl Theme {
             .sections
             .iter()
             .map(|s| (s.template.as_deref(), s.index.as_ref()));
-        pages
+        let named: Vec<(&str, &PathBuf)> = pages
             .chain(sections)
             .filter_map(|(name, source)| Some((name?, source?)))
+            .collect();
+        let mut diags = self.register_spare(named.iter().map(|(name, _)| *name));
+        let missing = named
+            .into_iter()
             .filter(|(name, _)| !self.tera.contains_template(name))
             .map(|(name, source)| {
                 let text = crate::fs::read_text(&root.join(source)).unwrap_or_default();
                 Diagnostic::new(source, format!("template `{name}` not found"))
                     .at_key(&text, "template")
                     .hint("put it in `templates/`, or name one of the theme's templates such as `page.html`")
-            })
-            .collect()
+            });
+        diags.extend(missing);
+        diags
+    }
+
+    /// Registers the spare templates among `names`.
+    fn register_spare<'a>(&mut self, names: impl Iterator<Item = &'a str>) -> Vec<Diagnostic> {
+        let names: std::collections::HashSet<&str> = names.collect();
+        let (wanted, spare) = std::mem::take(&mut self.spare)
+            .into_iter()
+            .partition::<Vec<_>, _>(|(name, _, _)| names.contains(name.as_str()));
+        self.spare = spare;
+        if wanted.is_empty() {
+            return Vec::new();
+        }
+        let added = self.tera.add_raw_templates(
+            wanted
+                .iter()
+                .map(|(name, text, _)| (name.as_str(), text.as_str())),
+        );
+        for (name, text, shown) in wanted {
+            self.origins.insert(name.clone(), shown);
+            self.sources.push((name, text));
+        }
+        match added {
+            Ok(()) => Vec::new(),
+            Err(e) => template_errors(&e, &self.origins, &self.sources),
+        }
     }
 }
 
