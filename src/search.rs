@@ -254,8 +254,11 @@ fn excerpt(text: &str, words: usize) -> String {
     let mut out = String::with_capacity(text.len().min(words * 8) + 3);
     let (mut count, mut i) = (0, 0);
     loop {
-        while i < bytes.len() && space_len(text, i) > 0 {
-            i += space_len(text, i);
+        while i < bytes.len() {
+            match space_len(text, i) {
+                0 => break,
+                space => i += space,
+            }
         }
         if i == bytes.len() {
             break;
