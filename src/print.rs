@@ -120,14 +120,18 @@ fn print_book(
     let file = site_dir.join(book::PATH).join("index.html");
     let mut numbers = book::Numbers::default();
     for pass in 1..=MAX_PASSES {
-        let html = site.book(&numbers);
-        let html = html.map_err(|e| {
+        let failed = |e| {
             Error::refused(
                 format!("the template `book.html` failed: {e}"),
                 "fix the template, or remove your copy to use the built-in one",
             )
-        })?;
-        fs::write_from(&file, &|out| html.write_to(out))?;
+        };
+        let html = site.book(&numbers).map_err(failed)?;
+        let written = fs::write_from(&file, &|out| html.write_to(out));
+        if let Some(e) = html.failure() {
+            return Err(failed(e));
+        }
+        written?;
         run_browser(browser, tmp, pdf, &format!("file://{}", file.display()))?;
         let read = read_pdf(pdf)?;
         let found: book::Numbers = numbers

@@ -282,3 +282,72 @@ fn a_site_chapter_partial_gets_the_chapters_html() {
     assert!(book.contains("<p class=\"mine\">"), "{book}");
     assert!(book.contains("THE <EM>PAGE</EM> TEXT."), "{book}");
 }
+
+/// The built-in book's chapters are rendered as the file is written: a template failing in a
+/// late chapter (here a worksheet partial of the site's own, failing only in the book) fails
+/// the build with the template named, after a batch of chapters was written, and the previous
+/// output stays as it was.
+#[test]
+fn a_template_failing_late_in_the_book_fails_the_build_and_keeps_the_old_output() {
+    let mut files = vec![
+        (
+            "handbook.yaml".to_string(),
+            "title: T\nbase_url: https://example.org/\n".to_string(),
+        ),
+        (
+            "content/_index.md".into(),
+            "# Home\n\nThe home text.\n".into(),
+        ),
+    ];
+    // More chapters than a batch (256) before the worksheet.
+    for p in 0..300 {
+        files.push((
+            format!("content/a/p{p:03}.md"),
+            format!("# Page {p}\n\nText.\n"),
+        ));
+    }
+    files.push((
+        "content/z/habits.yaml".into(),
+        "kind: checklist\ntitle: Habits\nweekly:\n  - Call Ana\n".into(),
+    ));
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let site = Site::with_files(&files);
+    site.build(&[]);
+    let before = site.tree("public");
+    let body = std::fs::read_to_string(
+        common::repo().join("themes/default/templates/partials/worksheets/body.html"),
+    )
+    .unwrap();
+    site.write(
+        "templates/partials/worksheets/body.html",
+        &format!(
+            "{{% set p = id_prefix | default(value=\"\") %}}{{% if p == \"book-z-habits--\" %}}{{{{ only_in_the_book }}}}{{% endif %}}{body}"
+        ),
+    );
+    let run = site.run(&["build", "--today", "2030-01-01"]).failure(1);
+    // Only the book's chapter fails (its context has `book`), and is reported once.
+    assert!(
+        run.stderr
+            .contains("Variable `only_in_the_book` is not defined. Available variables: book,"),
+        "{run}"
+    );
+    assert!(run.stderr.contains("1 error found"), "{run}");
+    assert!(
+        run.stderr.contains("partials/worksheets/body.html"),
+        "{run}"
+    );
+    assert_eq!(site.tree("public"), before);
+    let mut entries: Vec<String> = std::fs::read_dir(site.path("."))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    entries.sort();
+    assert_eq!(entries, ["content", "handbook.yaml", "public", "templates"]);
+    // Without the failing template, the book has the worksheet again.
+    site.remove("templates/partials/worksheets/body.html");
+    site.build(&[]);
+    assert!(site.output("book/index.html").contains("Call Ana"));
+}

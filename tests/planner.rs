@@ -313,3 +313,25 @@ fn a_column_too_narrow_to_write_in_on_paper_is_a_warning_with_its_width() {
     let run = site.build(&[]).success();
     assert!(!run.stderr.contains("warning:"), "{}", run.stderr);
 }
+
+/// The planner is written as it is rendered: a template of the site's own failing after more
+/// than a write buffer of output fails the build with the template named, and the previous
+/// output stays as it was.
+#[test]
+fn a_planner_template_failing_late_fails_the_build_and_keeps_the_old_output() {
+    let site = Site::fixture("planner-year");
+    site.build_on("2027-12-01", &[]);
+    let before = site.tree("public");
+    site.write(
+        "templates/planner.html",
+        "{% for i in range(end=100000) %}<p>Week {{ i }}</p>\n{% endfor %}{{ planner.not_a_field }}",
+    );
+    let run = site.run(&["build", "--today", "2027-12-01"]).failure(1);
+    assert!(
+        run.stderr.contains("templates/planner.html:2:")
+            && run.stderr.contains("not_a_field")
+            && run.stderr.contains("1 error found"),
+        "{run}"
+    );
+    assert_eq!(site.tree("public"), before);
+}

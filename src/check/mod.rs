@@ -89,9 +89,13 @@ impl Sink for LinkSink {
     /// The book holds every page again: only its frame is scanned (the chapters' ids are
     /// found from their pages when a link needs one, see [`in_book_chapter`]), and its links
     /// are each checked on their page.
-    fn write_book(&self, path: &str, book: crate::render::book::Book) -> Result<(), Error> {
+    fn write_book(&self, path: &str, book: &crate::render::book::Book) -> Result<(), Error> {
         match book.splice() {
-            crate::render::book::Splice::AfterRender => self.record(path, book.frame().as_bytes()),
+            crate::render::book::Splice::AfterRender => {
+                if let Some(frame) = book.frame_text() {
+                    self.record(path, frame.as_bytes())
+                }
+            }
             crate::render::book::Splice::InContext => {
                 self.write_from(path, &|out| book.write_to(out))?
             }

@@ -13,6 +13,8 @@ use crate::config::Config;
 use crate::content::{ItemRef, Library};
 use crate::hash::HashMap;
 use serde::Serialize;
+use std::cell::RefCell;
+use std::convert::Infallible;
 use std::sync::Arc;
 
 /// The book's URL path below the base path.
@@ -98,25 +100,60 @@ pub enum Splice {
     /// holds every page again (60 MB at 10,000 pages), so it is never held whole, nor copied
     /// into template values: the template renders the frame (cover, contents, the chapters'
     /// titles and worksheets) with a marker where each chapter's HTML goes, and the chapters
-    /// are written in as the file is. Nor are all chapters' template values (2 KB each) held
-    /// at once: the contents' entries and the chapters are rendered a batch at a time
-    /// (`partials/book-contents.html`, `partials/book-chapters.html`).
+    /// are written in as the file is. Nor is the frame held whole, nor all chapters' template
+    /// values (2 KB each) at once: the contents' entries and the chapters are rendered a batch
+    /// at a time as the file is written (`partials/book-contents.html`,
+    /// `partials/book-chapters.html`).
     AfterRender,
 }
 
 /// Where a chapter's HTML goes in the frame when it is spliced in after rendering: `\u{1}7\u{1}`
 /// (chapter 7). No control character reaches the frame from the sources (YAML refuses them;
 /// Markdown and titles from file names have them replaced), so the frame holds no other;
-/// [`render`] counts them all the same.
+/// [`render`] and the batches count them all the same.
 const MARK: char = '\u{1}';
 
-/// The book, rendered: the template's output (the frame) and what writes each chapter into it.
+/// The book, rendered as far as it is before writing: the template's output (the frame), or
+/// for the built-in template its shell, whose contents and chapters are rendered a batch at a
+/// time as the file is written; and what writes each chapter into it.
 pub struct Book<'a> {
-    frame: String,
+    config: &'a Config,
+    lib: &'a Library,
+    tera: &'a tera::Tera,
+    frame: Frame,
     splice: Splice,
     sources: Vec<Source<'a>>,
     targets: HashMap<String, String>,
     numbers: &'a Numbers,
+    /// The template error that stopped writing the book, for the caller (see [`Book::failure`]).
+    failure: RefCell<Option<tera::Error>>,
+}
+
+/// The template's output, before the chapters are written in.
+enum Frame {
+    /// All of it ([`Splice::InContext`]).
+    Whole(String),
+    /// The built-in template's output around the places of the contents' entries and of the
+    /// chapters, which are rendered as they are written: a frame held whole is a couple of
+    /// kilobytes a chapter (31 MB at 50,000 pages).
+    Slotted {
+        head: String,
+        middle: String,
+        tail: String,
+    },
+}
+
+/// What a chapter's `html` holds in the template's context.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Body {
+    /// Nothing, nor a worksheet: the contents' entries.
+    Titles,
+    /// The chapter's HTML, for a template of one's own ([`Splice::InContext`]).
+    Whole,
+    /// A marker where the chapter's HTML goes; a worksheet's chapter shows the worksheet.
+    Marked,
+    /// As [`Body::Marked`], with the HTML itself in place of the marker.
+    Inline,
 }
 
 /// A chapter's HTML as the page has it, and how it changes in the book.
@@ -135,67 +172,62 @@ struct Source<'a> {
 /// values stay small, enough that rendering costs no more than one loop over them all.
 const BATCH: usize = 256;
 
-/// Renders `book.html` for `lib`, with the page `numbers` of a print (empty: none yet).
+const CONTENTS: &str = "partials/book-contents.html";
+const CHAPTERS: &str = "partials/book-chapters.html";
+
+/// Renders `book.html` for `lib`, with the page `numbers` of a print (empty: none yet). The
+/// built-in template's contents and chapters are rendered while the book is written, and a
+/// template error there stops the writing: see [`Book::failure`].
 pub fn render<'a>(
-    config: &Config,
+    config: &'a Config,
     lib: &'a Library,
-    tera: &tera::Tera,
+    tera: &'a tera::Tera,
     splice: Splice,
     numbers: &'a Numbers,
 ) -> Result<Book<'a>, tera::Error> {
     let mut book = Book {
-        frame: String::new(),
+        config,
+        lib,
+        tera,
+        frame: Frame::Whole(String::new()),
         splice,
         sources: lib.order.iter().map(|&i| source(config, lib, i)).collect(),
         targets: targets(config, lib),
         numbers,
+        failure: RefCell::new(None),
     };
-    let frame = match splice {
-        Splice::InContext => whole(config, lib, tera, &book)?,
+    book.frame = match splice {
+        Splice::InContext => Frame::Whole(whole(&book)?),
         // Should a character of the sources have made a marker of its own after all, the
-        // frame is not cut: the chapters go through the context instead, as for a template
+        // shell is not cut: the chapters go through the context instead, as for a template
         // of one's own.
-        Splice::AfterRender => match batched(config, lib, tera, &book)? {
+        Splice::AfterRender => match shell(&book)? {
             Some(frame) => frame,
             None => return render(config, lib, tera, Splice::InContext, numbers),
         },
     };
-    book.frame = String::from_utf8(frame).map_err(|e| tera::Error::message(e.to_string()))?;
     Ok(book)
 }
 
 /// `book.html` with every chapter in its context.
-fn whole(
-    config: &Config,
-    lib: &Library,
-    tera: &tera::Tera,
-    book: &Book,
-) -> Result<Vec<u8>, tera::Error> {
-    let chapters = (0..lib.order.len())
-        .map(|n| chapter(config, lib, book, n, true))
+fn whole(book: &Book) -> Result<String, tera::Error> {
+    let chapters = (0..book.sources.len())
+        .map(|n| chapter(book, n, Body::Whole))
         .collect();
-    let ctx = context(config, book, chapters, parts(lib), None);
-    tera.render("book.html", &ctx).map(String::into_bytes)
+    let ctx = context(book, chapters, parts(book.lib), None);
+    book.tera.render("book.html", &ctx)
 }
 
-/// The built-in `book.html` with the contents' entries and the chapters rendered a batch at a
-/// time into its slots; `None` if a marker turned up where none was put.
-fn batched(
-    config: &Config,
-    lib: &Library,
-    tera: &tera::Tera,
-    book: &Book,
-) -> Result<Option<Vec<u8>>, tera::Error> {
+/// The built-in `book.html` cut at its slots; `None` if a marker turned up where none was put.
+fn shell(book: &Book) -> Result<Option<Frame>, tera::Error> {
     let slot = |name: &str| format!("{MARK}{name}{MARK}");
     let slots = Slots {
         contents: slot("contents"),
         chapters: slot("chapters"),
     };
     let (contents, chapters) = (slots.contents.clone(), slots.chapters.clone());
-    let shell = tera.render(
-        "book.html",
-        &context(config, book, Vec::new(), parts(lib), Some(slots)),
-    )?;
+    let ctx = context(book, Vec::new(), parts(book.lib), Some(slots));
+    let shell = book.tera.render("book.html", &ctx)?;
     let Some((head, rest)) = shell.split_once(&contents) else {
         return Ok(None);
     };
@@ -205,50 +237,11 @@ fn batched(
     if [head, middle, tail].iter().any(|t| t.contains(MARK)) {
         return Ok(None);
     }
-    // The frame of a large book is megabytes (an entry in the contents and an article around
-    // each chapter): grown by doubling, its last copy held twice that at once. Reserved
-    // generously instead: pages of it never written are never resident.
-    let mut frame = Vec::with_capacity(shell.len() + (1 << 20) + 2048 * book.sources.len());
-    let batches = |template, bodies, frame: &mut Vec<u8>| {
-        in_batches(config, lib, tera, book, template, bodies, frame)
-    };
-    frame.extend_from_slice(head.as_bytes());
-    let mut ok = batches("partials/book-contents.html", false, &mut frame)?;
-    frame.extend_from_slice(middle.as_bytes());
-    ok &= batches("partials/book-chapters.html", true, &mut frame)?;
-    frame.extend_from_slice(tail.as_bytes());
-    Ok(ok.then_some(frame))
-}
-
-/// Renders `template` for every chapter, [`BATCH`] at a time, onto `frame`, with the
-/// chapters' bodies or (for the contents' entries) without; false if a batch holds other
-/// markers than its chapters'.
-fn in_batches(
-    config: &Config,
-    lib: &Library,
-    tera: &tera::Tera,
-    book: &Book,
-    template: &str,
-    bodies: bool,
-    frame: &mut Vec<u8>,
-) -> Result<bool, tera::Error> {
-    let mut start = 0;
-    while start < book.sources.len() {
-        let end = (start + BATCH).min(book.sources.len());
-        let chapters: Vec<Chapter> = (start..end)
-            .map(|n| chapter(config, lib, book, n, bodies))
-            .collect();
-        let marked = chapters.iter().filter(|c| c.html.starts_with(MARK)).count();
-        let mut ctx = context(config, book, chapters, Vec::new(), None);
-        ctx.insert("in_planner", &false);
-        let from = frame.len();
-        tera.render_to(template, &ctx, &mut *frame)?;
-        if memchr::memchr_iter(MARK as u8, &frame[from..]).count() != 2 * marked {
-            return Ok(false);
-        }
-        start = end;
-    }
-    Ok(true)
+    Ok(Some(Frame::Slotted {
+        head: head.to_string(),
+        middle: middle.to_string(),
+        tail: tail.to_string(),
+    }))
 }
 
 /// A piece of the book in writing order: frame text, or chapter `n`'s place.
@@ -257,14 +250,75 @@ enum Piece<'b> {
     Chapter(usize),
 }
 
+/// Why the pieces stopped: the receiver's error, or a template's.
+enum Stop<E> {
+    Out(E),
+    Template(tera::Error),
+}
+
 impl Book<'_> {
-    /// Calls `each` with the frame's text and the chapters' places, in order.
-    fn pieces<E>(&self, mut each: impl FnMut(Piece) -> Result<(), E>) -> Result<(), E> {
-        let mut rest = self.frame.as_str();
-        while let Some((head, tail)) = rest
-            .split_once(MARK)
-            .filter(|_| self.splice == Splice::AfterRender)
-        {
+    /// Calls `each` with the frame's text and the chapters' places, in order, rendering the
+    /// built-in template's contents and chapters a batch at a time on the way.
+    fn pieces<E>(&self, mut each: impl FnMut(Piece) -> Result<(), E>) -> Result<(), Stop<E>> {
+        let (head, middle, tail) = match &self.frame {
+            Frame::Whole(text) => return each(Piece::Frame(text)).map_err(Stop::Out),
+            Frame::Slotted { head, middle, tail } => (head, middle, tail),
+        };
+        let mut out = |piece: Piece<'_>| each(piece).map_err(Stop::Out);
+        let mut batch = Vec::new();
+        out(Piece::Frame(head))?;
+        for start in (0..self.sources.len()).step_by(BATCH) {
+            self.batch(CONTENTS, start, Body::Titles, &mut batch)?;
+            out(Piece::Frame(utf8(&batch)?))?;
+        }
+        out(Piece::Frame(middle))?;
+        for start in (0..self.sources.len()).step_by(BATCH) {
+            let body = self.batch(CHAPTERS, start, Body::Marked, &mut batch)?;
+            let text = utf8(&batch)?;
+            if body == Body::Marked {
+                self.split(text, &mut out)?;
+            } else {
+                out(Piece::Frame(text))?;
+            }
+        }
+        out(Piece::Frame(tail))
+    }
+
+    /// Renders `template` for the chapters from `start` on, a batch of them, into `out`, their
+    /// bodies as `body` says. Chapters marked for their HTML whose output holds other markers
+    /// than theirs are rendered again with their HTML inline; returns what they hold.
+    fn batch<E>(
+        &self,
+        template: &str,
+        start: usize,
+        body: Body,
+        out: &mut Vec<u8>,
+    ) -> Result<Body, Stop<E>> {
+        let render = |body, out: &mut Vec<u8>| {
+            let end = (start + BATCH).min(self.sources.len());
+            let chapters: Vec<Chapter> = (start..end).map(|n| chapter(self, n, body)).collect();
+            let marked = chapters.iter().filter(|c| c.html.starts_with(MARK)).count();
+            let mut ctx = context(self, chapters, Vec::new(), None);
+            ctx.insert("in_planner", &false);
+            out.clear();
+            self.tera.render_to(template, &ctx, &mut *out)?;
+            Ok(memchr::memchr_iter(MARK as u8, out).count() == 2 * marked)
+        };
+        match render(body, out) {
+            Ok(true) => Ok(body),
+            Ok(false) if body == Body::Marked => match render(Body::Inline, out) {
+                Ok(_) => Ok(Body::Inline),
+                Err(e) => Err(Stop::Template(e)),
+            },
+            Ok(false) => Ok(body),
+            Err(e) => Err(Stop::Template(e)),
+        }
+    }
+
+    /// Calls `each` with the pieces of a rendered batch: its text, cut where chapters go.
+    fn split<E>(&self, text: &str, each: &mut impl FnMut(Piece) -> Result<(), E>) -> Result<(), E> {
+        let mut rest = text;
+        while let Some((head, tail)) = rest.split_once(MARK) {
             let (number, tail) = tail.split_once(MARK).unwrap_or((tail, ""));
             each(Piece::Frame(head))?;
             if let Some(n) = number.parse().ok().filter(|n| *n < self.sources.len()) {
@@ -275,31 +329,69 @@ impl Book<'_> {
         each(Piece::Frame(rest))
     }
 
+    /// Takes the template error that stopped [`Book::write_to`] (or a sink's
+    /// [`super::Sink::write_book`]), if one did. Whoever writes the book asks.
+    pub fn failure(&self) -> Option<tera::Error> {
+        self.failure.take()
+    }
+
+    /// Keeps a template error for [`Book::failure`]; gives back the receiver's.
+    fn kept<E>(&self, stop: Stop<E>) -> Option<E> {
+        match stop {
+            Stop::Out(e) => Some(e),
+            Stop::Template(e) => {
+                self.failure.replace(Some(e));
+                None
+            }
+        }
+    }
+
     pub fn splice(&self) -> Splice {
         self.splice
     }
 
-    /// The template's output, with a marker where each spliced chapter goes.
-    pub fn frame(&self) -> &str {
-        &self.frame
+    /// The template's output without the chapters' HTML, or `None` when a template failed
+    /// (see [`Book::failure`]).
+    pub fn frame_text(&self) -> Option<String> {
+        let mut frame = String::new();
+        let collected = self.pieces(|piece| -> Result<(), Infallible> {
+            if let Piece::Frame(text) = piece {
+                frame.push_str(text);
+            }
+            Ok(())
+        });
+        match collected {
+            Ok(()) => Some(frame),
+            Err(stop) => self.kept(stop).and(None),
+        }
     }
 
-    /// Writes the whole book to `out`.
+    /// Writes the whole book to `out`. A template error stops it with an error of its own
+    /// kind; [`Book::failure`] then gives the template's.
     pub fn write_to(&self, out: &mut dyn std::io::Write) -> std::io::Result<()> {
         let mut html = String::new();
-        self.pieces(|piece| match piece {
+        let written = self.pieces(|piece| match piece {
             Piece::Frame(text) => out.write_all(text.as_bytes()),
             Piece::Chapter(n) => {
                 html.clear();
                 self.chapter_html(&self.sources[n], &mut html);
                 out.write_all(html.as_bytes())
             }
+        });
+        written.map_err(|stop| {
+            let failed = || std::io::Error::other("a template of the book failed");
+            self.kept(stop).unwrap_or_else(failed)
         })
     }
 
     fn chapter_html(&self, s: &Source, out: &mut String) {
         s.html_into(&self.targets, self.numbers, out);
     }
+}
+
+/// A batch's output as text (Tera renders only text).
+fn utf8<E>(bytes: &[u8]) -> Result<&str, Stop<E>> {
+    std::str::from_utf8(bytes).map_err(|e| Stop::Template(tera::Error::message(e.to_string())))
 }
 
 /// The book in pieces, for serve: the frame cut where the chapters go, and each chapter's HTML,
@@ -316,12 +408,12 @@ pub struct Parts {
 }
 
 impl Book<'_> {
-    /// The book cut into [`Parts`] (a book of a template of one's own is one piece).
-    pub fn into_parts(self) -> Parts {
+    /// The book cut into [`Parts`] (a book of a template of one's own is one piece), or `None`
+    /// when a template failed (see [`Book::failure`]).
+    pub fn to_parts(&self) -> Option<Parts> {
         let mut parts = Parts::default();
         let mut piece = String::new();
-        // Collecting into memory cannot fail.
-        let Ok(()) = self.pieces(|p| -> Result<(), std::convert::Infallible> {
+        let collected = self.pieces(|p| -> Result<(), Infallible> {
             match p {
                 Piece::Frame(text) => piece.push_str(text),
                 Piece::Chapter(n) => {
@@ -333,9 +425,12 @@ impl Book<'_> {
             }
             Ok(())
         });
+        if let Err(stop) = collected {
+            return self.kept(stop).and(None);
+        }
         parts.frame.push(piece.into());
-        parts.targets = Arc::new(self.targets);
-        parts
+        parts.targets = Arc::new(self.targets.clone());
+        Some(parts)
     }
 }
 
@@ -427,15 +522,9 @@ fn targets(config: &Config, lib: &Library) -> HashMap<String, String> {
         .collect()
 }
 
-/// Chapter `n` of the book; with `body`, its worksheet or the HTML for it (a marker when it
-/// is spliced in after rendering), else titles only.
-fn chapter<'a>(
-    config: &Config,
-    lib: &'a Library,
-    book: &Book,
-    n: usize,
-    body: bool,
-) -> Chapter<'a> {
+/// Chapter `n` of the book, its body as `body` says.
+fn chapter<'a>(book: &Book<'a>, n: usize, body: Body) -> Chapter<'a> {
+    let (config, lib) = (book.config, book.lib);
     let source = &book.sources[n];
     let (title, description, worksheet) = match lib.order[n] {
         ItemRef::Section(s) => (&lib.sections[s].title, &lib.sections[s].description, None),
@@ -443,21 +532,20 @@ fn chapter<'a>(
             let page = &lib.pages[i];
             let w = lib
                 .worksheet(i)
-                .filter(|_| body)
+                .filter(|_| body != Body::Titles)
                 .map(|w| view::view(w, view::place(config, page, w)));
             (&page.title, &page.description, w)
         }
     };
     // The built-in template shows a worksheet's chapter as the worksheet, not its page's HTML.
-    let html = match (book.splice, &worksheet) {
-        _ if !body => String::new(),
-        (Splice::AfterRender, Some(_)) => String::new(),
-        (Splice::InContext, _) => {
+    let html = match (body, &worksheet) {
+        (Body::Titles, _) | (Body::Marked | Body::Inline, Some(_)) => String::new(),
+        (Body::Marked, None) => format!("{MARK}{n}{MARK}"),
+        (Body::Whole | Body::Inline, _) => {
             let mut html = String::new();
             book.chapter_html(source, &mut html);
             html
         }
-        (Splice::AfterRender, None) => format!("{MARK}{n}{MARK}"),
     };
     Chapter {
         anchor: source.anchor.clone(),
@@ -489,12 +577,12 @@ fn parts(lib: &Library) -> Vec<Part> {
 
 /// The context of `book.html`, or of a batch of its chapters (no `parts`).
 fn context(
-    config: &Config,
     book: &Book,
     chapters: Vec<Chapter>,
     parts: Vec<Part>,
     slots: Option<Slots>,
 ) -> tera::Context {
+    let config = book.config;
     let mut ctx = tera::Context::new();
     ctx.insert(
         "book",
@@ -749,6 +837,28 @@ mod tests {
         );
         let (_, whole) = write(Splice::InContext);
         assert!(batched.contains("(p. 7)") && batched.contains("worksheet-checklist"));
+        assert_eq!(batched.matches("<article ").count(), lib.order.len());
+        assert!(batched == whole, "the two books differ");
+    }
+
+    /// A marker that did not come from rapport (a control character no source can hold, put
+    /// into a title here) makes its batch of chapters render with their HTML inline: the book
+    /// is the same as rendered whole.
+    #[test]
+    fn a_stray_marker_renders_its_batch_inline() {
+        let (_dir, config, mut lib, theme) = large_site();
+        let page = lib.pages.iter().position(|p| p.title == "Page 9").unwrap();
+        lib.pages[page].title.push_str(" \u{1}3\u{1}");
+        let numbers = Numbers::default();
+        let write = |splice| {
+            let book = render(&config, &lib, &theme.tera, splice, &numbers).unwrap();
+            let mut out = Vec::new();
+            book.write_to(&mut out).unwrap();
+            (book.splice(), String::from_utf8(out).unwrap())
+        };
+        let (splice, batched) = write(Splice::AfterRender);
+        assert_eq!(splice, Splice::AfterRender, "only the batch is inline");
+        let (_, whole) = write(Splice::InContext);
         assert_eq!(batched.matches("<article ").count(), lib.order.len());
         assert!(batched == whole, "the two books differ");
     }

@@ -41,7 +41,8 @@ pub trait Sink: Sync {
         self.write(path, &bytes)
     }
     /// Writes the book; sinks that update it per page keep it in [`book::Parts`].
-    fn write_book(&self, path: &str, book: book::Book) -> Result<(), Error> {
+    /// A template error on the way stops it: see [`book::Book::failure`].
+    fn write_book(&self, path: &str, book: &book::Book) -> Result<(), Error> {
         self.write_from(path, &|out| book.write_to(out))
     }
 }
@@ -228,18 +229,85 @@ fn render_planner_and_book(pass: &Pass, planner: &crate::planner::Planner) -> Re
     // The planner's values (every worksheet's, 17 MB at 50,000 pages) are let go before the
     // book is rendered.
     let planner_ctx = worksheets::planner_context(config, lib, planner);
-    let planner_html = theme.tera.render("planner.html", &planner_ctx);
+    let path = index_file(crate::planner::PATH);
+    let planner_html = render_into(sink, &path, &theme.tera, "planner.html", &planner_ctx)?;
     drop(planner_ctx);
-    match planner_html {
-        Ok(html) => sink.write(&index_file(crate::planner::PATH), html.as_bytes())?,
-        Err(e) => pass.report(e),
+    if let Err(e) = planner_html {
+        pass.report(e);
     }
     let numbers = book::Numbers::default();
     match book::render(config, lib, &theme.tera, theme.book_splice(), &numbers) {
-        Ok(book) => sink.write_book(&index_file(book::PATH), book)?,
+        Ok(book) => {
+            if let Err(e) = write_book(sink, &index_file(book::PATH), &book)? {
+                pass.report(e);
+            }
+        }
         Err(e) => pass.report(e),
     }
     Ok(())
+}
+
+/// Renders `template` into the file at `path` as it goes, rather than into memory first (the
+/// planner is 17 MB at 50,000 pages): `Ok(Err(e))` when the template failed.
+fn render_into(
+    sink: &dyn Sink,
+    path: &str,
+    tera: &tera::Tera,
+    template: &str,
+    ctx: &tera::Context,
+) -> Result<Result<(), tera::Error>, Error> {
+    let failed = std::cell::RefCell::new(None);
+    let written = sink.write_from(path, &|out| {
+        // Tera keeps only the kind of a writer's error: the error itself is kept here.
+        let mut out = KeepError { out, error: None };
+        let rendered = tera.render_to(template, ctx, &mut out);
+        match (rendered, out.error) {
+            (Ok(()), _) => Ok(()),
+            (Err(_), Some(e)) => Err(e),
+            (Err(e), None) => {
+                failed.replace(Some(e));
+                Err(std::io::Error::other("the template failed"))
+            }
+        }
+    });
+    match failed.into_inner() {
+        Some(e) => Ok(Err(e)),
+        None => written.map(Ok),
+    }
+}
+
+/// A writer that keeps the error it met.
+struct KeepError<'a> {
+    out: &'a mut dyn std::io::Write,
+    error: Option<std::io::Error>,
+}
+
+impl std::io::Write for KeepError<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.out.write(buf).map_err(|e| {
+            let kind = e.kind();
+            self.error = Some(e);
+            kind.into()
+        })
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// Writes `book` through `sink`: `Ok(Err(e))` when a template failed on the way, which the
+/// sink met only as the error that stopped it.
+pub fn write_book(
+    sink: &dyn Sink,
+    path: &str,
+    book: &book::Book,
+) -> Result<Result<(), tera::Error>, Error> {
+    let written = sink.write_book(path, book);
+    match book.failure() {
+        Some(e) => Ok(Err(e)),
+        None => written.map(Ok),
+    }
 }
 
 /// Renders every page and section and copies static files. Template errors are collected;

@@ -129,14 +129,14 @@ fn update_book(site: &Site, files: &mut Store, pages: &[crate::content::ItemRef]
         files.insert(path, Stored::Book(std::sync::Arc::new(parts)));
         return Ok(());
     }
-    let numbers = book::Numbers::default();
-    let book = site.book(&numbers);
-    let book = book.map_err(|e| {
+    let template_error = |e: tera::Error| {
         let d = render::theme::template_error(&e, &site.theme.origins, &site.theme.sources);
         Error::content(vec![d])
-    })?;
+    };
+    let numbers = book::Numbers::default();
+    let book = site.book(&numbers).map_err(template_error)?;
     let sink = StoreSink::default();
-    render::Sink::write_book(&sink, &path, book)?;
+    render::write_book(&sink, &path, &book)?.map_err(template_error)?;
     files.extend(sink.into_store());
     Ok(())
 }

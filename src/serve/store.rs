@@ -64,8 +64,10 @@ impl Sink for StoreSink {
         Ok(())
     }
 
-    fn write_book(&self, path: &str, book: crate::render::book::Book) -> Result<(), Error> {
-        self.insert(path, Stored::Book(Arc::new(book.into_parts())));
+    fn write_book(&self, path: &str, book: &crate::render::book::Book) -> Result<(), Error> {
+        if let Some(parts) = book.to_parts() {
+            self.insert(path, Stored::Book(Arc::new(parts)));
+        }
         Ok(())
     }
 }
