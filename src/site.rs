@@ -49,6 +49,7 @@ impl Site {
             &self.config,
             &self.library,
             &self.theme.tera,
+            &render::bodies::KEPT,
             splice,
             numbers,
         )
@@ -102,9 +103,22 @@ impl Site {
 
     /// Renders every page, then the files a host and the search box need.
     pub fn render_to(&mut self, sink: &dyn Sink) -> Result<Stats> {
+        self.render_with(sink, &render::bodies::KEPT)
+    }
+
+    /// Renders as [`Site::render_to`] does, once: the pages' HTML is moved out of the library
+    /// and each page's let go as soon as its page and its book chapter are written, so that a
+    /// large site's memory falls as it renders. The site cannot render its pages again.
+    pub fn render_once(&mut self, sink: &dyn Sink) -> Result<Stats> {
+        let bodies = render::bodies::Bodies::released(&mut self.library);
+        self.render_with(sink, &bodies)
+    }
+
+    fn render_with(&mut self, sink: &dyn Sink, bodies: &render::bodies::Bodies) -> Result<Stats> {
         let mut stats = render::render_site(
             &self.config,
             &self.library,
+            bodies,
             &self.planner,
             &mut self.theme,
             sink,
@@ -163,7 +177,7 @@ pub fn build(opts: &BuildOptions) -> Result<Summary> {
     // Whether the old site can be removed is looked up beside rendering: it walks every folder
     // of the old output.
     let (rendered, replaceable) = rayon::join(
-        || site.render_to(&DirSink(staging.clone())),
+        || site.render_once(&DirSink(staging.clone())),
         || fs::check_replaceable(&output),
     );
     let result = rendered.and_then(|stats| replaceable.map(|()| stats));

@@ -7,6 +7,7 @@
 //! the page of every chapter back from the PDF and prints again with the numbers (see
 //! `print.rs`). In a browser (`/book/`) the contents have no numbers.
 
+use super::bodies::Bodies;
 use super::packed::Packed;
 use super::view::{self, View};
 use crate::config::Config;
@@ -120,9 +121,10 @@ pub struct Book<'a> {
     config: &'a Config,
     lib: &'a Library,
     tera: &'a tera::Tera,
+    bodies: &'a Bodies,
     frame: Frame,
     splice: Splice,
-    sources: Vec<Source<'a>>,
+    sources: Vec<Source>,
     targets: HashMap<String, String>,
     numbers: &'a Numbers,
     /// The template error that stopped writing the book, for the caller (see [`Book::failure`]).
@@ -156,9 +158,9 @@ enum Body {
     Inline,
 }
 
-/// A chapter's HTML as the page has it, and how it changes in the book.
-struct Source<'a> {
-    html: &'a str,
+/// Whose HTML a chapter is, and how it changes in the book.
+struct Source {
+    item: ItemRef,
     /// Headings one level down (pages and subsections).
     demote: bool,
     /// The page's URL, which relative links start from.
@@ -175,13 +177,15 @@ const BATCH: usize = 256;
 const CONTENTS: &str = "partials/book-contents.html";
 const CHAPTERS: &str = "partials/book-chapters.html";
 
-/// Renders `book.html` for `lib`, with the page `numbers` of a print (empty: none yet). The
-/// built-in template's contents and chapters are rendered while the book is written, and a
-/// template error there stops the writing: see [`Book::failure`].
+/// Renders `book.html` for `lib`, with the page `numbers` of a print (empty: none yet), the
+/// pages' HTML read from `bodies`. The built-in template's contents and chapters are rendered
+/// while the book is written, and a template error there stops the writing: see
+/// [`Book::failure`].
 pub fn render<'a>(
     config: &'a Config,
     lib: &'a Library,
     tera: &'a tera::Tera,
+    bodies: &'a Bodies,
     splice: Splice,
     numbers: &'a Numbers,
 ) -> Result<Book<'a>, tera::Error> {
@@ -189,6 +193,7 @@ pub fn render<'a>(
         config,
         lib,
         tera,
+        bodies,
         frame: Frame::Whole(String::new()),
         splice,
         sources: lib.order.iter().map(|&i| source(config, lib, i)).collect(),
@@ -203,7 +208,7 @@ pub fn render<'a>(
         // of one's own.
         Splice::AfterRender => match shell(&book)? {
             Some(frame) => frame,
-            None => return render(config, lib, tera, Splice::InContext, numbers),
+            None => return render(config, lib, tera, bodies, Splice::InContext, numbers),
         },
     };
     Ok(book)
@@ -261,7 +266,11 @@ impl Book<'_> {
     /// built-in template's contents and chapters a batch at a time on the way.
     fn pieces<E>(&self, mut each: impl FnMut(Piece) -> Result<(), E>) -> Result<(), Stop<E>> {
         let (head, middle, tail) = match &self.frame {
-            Frame::Whole(text) => return each(Piece::Frame(text)).map_err(Stop::Out),
+            Frame::Whole(text) => {
+                each(Piece::Frame(text)).map_err(Stop::Out)?;
+                self.written(0..self.sources.len());
+                return Ok(());
+            }
             Frame::Slotted { head, middle, tail } => (head, middle, tail),
         };
         let mut out = |piece: Piece<'_>| each(piece).map_err(Stop::Out);
@@ -280,8 +289,18 @@ impl Book<'_> {
             } else {
                 out(Piece::Frame(text))?;
             }
+            self.written(start..(start + BATCH).min(self.sources.len()));
         }
         out(Piece::Frame(tail))
+    }
+
+    /// Lets the pages of chapters `chapters`, written, know that the book is done with them.
+    fn written(&self, chapters: std::ops::Range<usize>) {
+        for source in &self.sources[chapters] {
+            if let ItemRef::Page(p) = source.item {
+                self.bodies.release(p);
+            }
+        }
     }
 
     /// Renders `template` for the chapters from `start` on, a batch of them, into `out`, their
@@ -385,7 +404,14 @@ impl Book<'_> {
     }
 
     fn chapter_html(&self, s: &Source, out: &mut String) {
-        s.html_into(&self.targets, self.numbers, out);
+        let (lib, targets, numbers) = (self.lib, &self.targets, self.numbers);
+        match s.item {
+            ItemRef::Section(i) => s.html_into(&lib.sections[i].html, targets, numbers, out),
+            ItemRef::Page(i) => {
+                let into = |html: &str| s.html_into(html, targets, numbers, out);
+                self.bodies.read(lib, i, into);
+            }
+        }
     }
 }
 
@@ -456,24 +482,34 @@ impl Parts {
             let item = lib.order[*n];
             if items.contains(&item) {
                 let source = source(config, lib, item);
+                let body = match item {
+                    ItemRef::Section(s) => &lib.sections[s].html,
+                    ItemRef::Page(p) => &lib.pages[p].html,
+                };
                 let mut out = String::new();
-                source.html_into(&self.targets, &numbers, &mut out);
+                source.html_into(body, &self.targets, &numbers, &mut out);
                 *html = Packed::new(out.as_bytes());
             }
         }
     }
 }
 
-impl Source<'_> {
-    /// The chapter's HTML (see [`into_book`]), appended to `out`.
-    fn html_into(&self, targets: &HashMap<String, String>, numbers: &Numbers, out: &mut String) {
+impl Source {
+    /// The chapter's HTML made from its page's `html` (see [`into_book`]), appended to `out`.
+    fn html_into(
+        &self,
+        html: &str,
+        targets: &HashMap<String, String>,
+        numbers: &Numbers,
+        out: &mut String,
+    ) {
         let (demote, base, anchor) = (self.demote, &self.base, &self.anchor);
-        into_book(self.html, demote, base, anchor, targets, numbers, out);
+        into_book(html, demote, base, anchor, targets, numbers, out);
     }
 }
 
 /// What a chapter of `item` is made from.
-fn source<'a>(config: &Config, lib: &'a Library, item: ItemRef) -> Source<'a> {
+fn source(config: &Config, lib: &Library, item: ItemRef) -> Source {
     let top = top_section(
         lib,
         match item {
@@ -483,15 +519,12 @@ fn source<'a>(config: &Config, lib: &'a Library, item: ItemRef) -> Source<'a> {
     );
     // A top-level section's chapter starts a part with an `h1`; every other chapter's headings
     // move one level down.
-    let (html, demote) = match item {
-        ItemRef::Section(s) => {
-            let top_level = lib.sections[s].parent.is_some() && top == Some(s);
-            (&lib.sections[s].html, !top_level)
-        }
-        ItemRef::Page(p) => (&lib.pages[p].html, true),
+    let demote = match item {
+        ItemRef::Section(s) => !(lib.sections[s].parent.is_some() && top == Some(s)),
+        ItemRef::Page(_) => true,
     };
     Source {
-        html,
+        item,
         demote,
         base: config.url(lib.path_of(item)),
         anchor: anchor(lib.path_of(item)),
@@ -818,27 +851,42 @@ mod tests {
         (dir, config, lib, theme)
     }
 
+    /// The book `write_to` writes, and whether it was rendered as `splice` asked.
+    fn written(
+        config: &Config,
+        lib: &Library,
+        theme: &super::super::Theme,
+        bodies: &Bodies,
+        splice: Splice,
+        numbers: &Numbers,
+    ) -> (Splice, String) {
+        let book = render(config, lib, &theme.tera, bodies, splice, numbers).unwrap();
+        let mut out = Vec::new();
+        book.write_to(&mut out).unwrap();
+        (book.splice(), String::from_utf8(out).unwrap())
+    }
+
+    /// Rendered a batch at a time (the library's HTML read in place, or moved out of it as a
+    /// build does) or whole, the book is the same.
     #[test]
     fn a_book_rendered_in_batches_is_the_book_rendered_whole() {
-        let (_dir, config, lib, theme) = large_site();
+        let (_dir, config, mut lib, theme) = large_site();
         assert!(lib.order.len() > 2 * BATCH);
         let numbers = Numbers::from_iter([(anchor("s0/p0/"), 7)]);
-        let write = |splice| {
-            let book = render(&config, &lib, &theme.tera, splice, &numbers).unwrap();
-            let mut out = Vec::new();
-            book.write_to(&mut out).unwrap();
-            (book.splice(), String::from_utf8(out).unwrap())
-        };
-        let (splice, batched) = write(Splice::AfterRender);
+        let kept = &super::super::bodies::KEPT;
+        let (splice, batched) = written(&config, &lib, &theme, kept, Splice::AfterRender, &numbers);
         assert_eq!(
             splice,
             Splice::AfterRender,
             "no fallback to the whole render"
         );
-        let (_, whole) = write(Splice::InContext);
+        let (_, whole) = written(&config, &lib, &theme, kept, Splice::InContext, &numbers);
         assert!(batched.contains("(p. 7)") && batched.contains("worksheet-checklist"));
         assert_eq!(batched.matches("<article ").count(), lib.order.len());
         assert!(batched == whole, "the two books differ");
+        let moved = Bodies::released(&mut lib);
+        let (_, from_moved) = written(&config, &lib, &theme, &moved, Splice::AfterRender, &numbers);
+        assert!(from_moved == batched, "the book of a build differs");
     }
 
     /// A marker that did not come from rapport (a control character no source can hold, put
@@ -850,15 +898,10 @@ mod tests {
         let page = lib.pages.iter().position(|p| p.title == "Page 9").unwrap();
         lib.pages[page].title.push_str(" \u{1}3\u{1}");
         let numbers = Numbers::default();
-        let write = |splice| {
-            let book = render(&config, &lib, &theme.tera, splice, &numbers).unwrap();
-            let mut out = Vec::new();
-            book.write_to(&mut out).unwrap();
-            (book.splice(), String::from_utf8(out).unwrap())
-        };
-        let (splice, batched) = write(Splice::AfterRender);
+        let kept = &super::super::bodies::KEPT;
+        let (splice, batched) = written(&config, &lib, &theme, kept, Splice::AfterRender, &numbers);
         assert_eq!(splice, Splice::AfterRender, "only the batch is inline");
-        let (_, whole) = write(Splice::InContext);
+        let (_, whole) = written(&config, &lib, &theme, kept, Splice::InContext, &numbers);
         assert_eq!(batched.matches("<article ").count(), lib.order.len());
         assert!(batched == whole, "the two books differ");
     }

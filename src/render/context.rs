@@ -73,11 +73,12 @@ impl SharedContext {
         ctx
     }
 
-    pub fn for_page(&self, config: &Config, lib: &Library, index: usize) -> Context {
+    /// The context of page `index`, whose HTML is `html`.
+    pub fn for_page(&self, config: &Config, lib: &Library, index: usize, html: &str) -> Context {
         let page = &lib.pages[index];
         let mut ctx = Context::new();
         let (prev, next) = self.neighbours(config, lib, ItemRef::Page(index));
-        ctx.insert_value("page", page_value(config, page, prev, next));
+        ctx.insert_value("page", page_value(config, page, html, prev, next));
         ctx.insert_value("section", self.sections[page.section].clone());
         ctx.insert_value("breadcrumbs", self.trails[page.section].clone());
         ctx.insert("current_path", &config.url(&page.path));
@@ -215,7 +216,7 @@ struct PageView<'a> {
     next: Value,
 }
 
-fn page_value(config: &Config, p: &Page, prev: Value, next: Value) -> Value {
+fn page_value(config: &Config, p: &Page, html: &str, prev: Value, next: Value) -> Value {
     Value::from_serializable(&PageView {
         title: &p.title,
         description: &p.description,
@@ -223,7 +224,7 @@ fn page_value(config: &Config, p: &Page, prev: Value, next: Value) -> Value {
         permalink: config.permalink(&p.path),
         path: &p.path,
         source: p.source.to_string_lossy().replace('\\', "/"),
-        content: Value::safe_string(&p.html),
+        content: Value::safe_string(html),
         toc: &p.toc,
         weight: p.weight,
         draft: p.draft,

@@ -44,7 +44,8 @@ pub fn render_items(
             ItemRef::Section(i) => i,
         })
         .collect();
-    let pass = Pass::new(config, lib, theme, sink, &|i| sections.contains(&i));
+    let bodies = &super::bodies::KEPT;
+    let pass = Pass::new(config, lib, bodies, theme, sink, &|i| sections.contains(&i));
     items.par_iter().try_for_each(|&item| match item {
         ItemRef::Page(i) => pass.page(i),
         ItemRef::Section(i) => pass.section(i),
