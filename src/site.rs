@@ -115,18 +115,22 @@ impl Site {
     }
 
     fn render_with(&mut self, sink: &dyn Sink, bodies: &render::bodies::Bodies) -> Result<Stats> {
-        let mut stats = render::render_site(
-            &self.config,
-            &self.library,
-            bodies,
-            &self.planner,
-            &mut self.theme,
-            sink,
-        )?;
+        let (config, library, theme) = (&self.config, &self.library, &mut self.theme);
+        // The search index needs only the library: made beside rendering, not after it.
+        let search = config.site.search;
+        let (stats, index) = rayon::join(
+            || render::render_site(config, library, bodies, &self.planner, theme, sink),
+            || search.then(|| search::build(config, library)),
+        );
+        let mut stats = stats?;
         let manifest = &self.manifest;
         let taken = |path: &str| manifest.is_replaced(path);
-        stats.files += publish::write(&self.config, &self.library, &taken, sink)?;
-        stats.files += self.write_search_index(sink)?;
+        stats.files += publish::write(config, library, &taken, sink)?;
+        if let Some(index) = index {
+            sink.write_from(search::INDEX_FILE, &|out| index.write_json(out))?;
+            self.search_index = Some(index);
+            stats.files += 1;
+        }
         Ok(stats)
     }
 
