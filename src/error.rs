@@ -334,6 +334,55 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, col)
 }
 
+/// Lines and columns of many positions in one text: where its lines start is found once, on
+/// the first question, rather than the text scanned from its start for each (a page's links).
+pub struct Lines<'a> {
+    text: &'a str,
+    starts: std::cell::OnceCell<Vec<usize>>,
+}
+
+impl<'a> Lines<'a> {
+    pub fn new(text: &'a str) -> Lines<'a> {
+        Lines {
+            text,
+            starts: std::cell::OnceCell::new(),
+        }
+    }
+
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
+    fn starts(&self) -> &[usize] {
+        self.starts.get_or_init(|| {
+            let breaks = memchr::memchr_iter(b'\n', self.text.as_bytes()).map(|i| i + 1);
+            std::iter::once(0).chain(breaks).collect()
+        })
+    }
+
+    /// As [`line_col`].
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
+        let starts = self.starts();
+        let line = starts.partition_point(|&s| s <= offset);
+        let col = self.text[starts[line - 1]..offset].chars().count() + 1;
+        (line, col)
+    }
+
+    /// Line `n` (from 1; 0 is the first too) without its line break, as `str::lines` has it;
+    /// empty past the end.
+    pub fn line(&self, n: usize) -> &'a str {
+        let starts = self.starts();
+        let i = n.saturating_sub(1);
+        let Some(&start) = starts.get(i) else {
+            return "";
+        };
+        let end = starts.get(i + 1).map_or(self.text.len(), |&next| next - 1);
+        let line = &self.text[start..end];
+        line.strip_suffix('\r').unwrap_or(line)
+    }
+}
+
 fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     while !text.is_char_boundary(i) {
         i -= 1;
@@ -349,6 +398,31 @@ mod tests {
     fn closest_suggests_typos_only() {
         assert_eq!(closest("titel", &["title", "weight"]), Some("title"));
         assert_eq!(closest("zzz", &["title", "weight"]), None);
+    }
+
+    #[test]
+    fn lines_answer_as_a_scan_of_the_text_does() {
+        for text in [
+            "",
+            "a",
+            "ab\ncé d\n",
+            "\n\nx\r\ny",
+            "é\r\n\r\n",
+            "last\nline",
+        ] {
+            let lines = Lines::new(text);
+            for offset in 0..=text.len() + 2 {
+                assert_eq!(
+                    lines.line_col(offset),
+                    line_col(text, offset),
+                    "{text:?} {offset}"
+                );
+            }
+            for n in 0..6usize {
+                let expected = text.lines().nth(n.saturating_sub(1)).unwrap_or("");
+                assert_eq!(lines.line(n), expected, "{text:?} line {n}");
+            }
+        }
     }
 
     #[test]

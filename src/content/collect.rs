@@ -212,10 +212,11 @@ pub(super) fn render_markdown(
     let strip = p.fm.title.is_none();
     let (mut checks, mut errs, mut external) = (Vec::new(), Vec::new(), Vec::new());
     let body = &p.text[p.body_offset..];
+    let lines = crate::error::Lines::new(&p.text);
     let mut rendered = markdown::render(body, strip, &mut |site| {
         resolver.resolve(
             source,
-            &p.text,
+            &lines,
             p.body_offset,
             site,
             &mut checks,

@@ -3,7 +3,7 @@
 
 use super::{ItemRef, Library};
 use crate::config::Config;
-use crate::error::{Diagnostic, line_col};
+use crate::error::{Diagnostic, Lines};
 use crate::markdown::LinkSite;
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
@@ -108,7 +108,7 @@ impl<'a> Resolver<'a> {
     pub fn resolve(
         &self,
         source: &Path,
-        text: &str,
+        lines: &Lines,
         body_offset: usize,
         site: LinkSite,
         checks: &mut Vec<LinkCheck>,
@@ -118,7 +118,8 @@ impl<'a> Resolver<'a> {
         let dest = site.dest.trim();
         // Positions are only worked out when needed: scanning the file for every link would
         // make rendering quadratic in the page length.
-        let pos = || line_col(text, body_offset + site.offset);
+        let text = lines.text();
+        let pos = || lines.line_col(body_offset + site.offset);
         let here = || {
             let (line, col) = pos();
             Diagnostic::new(source, "").at(text, line, col)
@@ -149,7 +150,7 @@ impl<'a> Resolver<'a> {
             let fragment = fragment.filter(|f| !f.is_empty());
             if let (Some(f), Some(&item)) = (fragment, self.lib.by_source.get(source)) {
                 let (line, col) = pos();
-                checks.push(self.check(item, f, source, text, line, col));
+                checks.push(self.check(item, f, source, lines, line, col));
             }
             return None;
         }
@@ -167,7 +168,7 @@ impl<'a> Resolver<'a> {
         if let Some(&item) = self.lib.by_source.get(&target) {
             if let Some(f) = fragment.filter(|f| !f.is_empty()) {
                 let (line, col) = pos();
-                checks.push(self.check(item, f, source, text, line, col));
+                checks.push(self.check(item, f, source, lines, line, col));
             }
             let url = self.config.url(self.lib.path_of(item));
             return Some(with_fragment(url, fragment));
@@ -221,7 +222,7 @@ impl<'a> Resolver<'a> {
         target: ItemRef,
         fragment: &str,
         source: &Path,
-        text: &str,
+        lines: &Lines,
         line: usize,
         col: usize,
     ) -> LinkCheck {
@@ -231,11 +232,7 @@ impl<'a> Resolver<'a> {
             source: source.to_path_buf(),
             line,
             col,
-            source_line: text
-                .lines()
-                .nth(line.saturating_sub(1))
-                .unwrap_or("")
-                .to_string(),
+            source_line: lines.line(line).to_string(),
         }
     }
 }

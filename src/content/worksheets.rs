@@ -58,6 +58,7 @@ type Output = (Rendered, Vec<LinkCheck>, Vec<Diagnostic>, Vec<ExternalLink>);
 pub(super) fn render(resolver: &Resolver, source: &Path, text: &str, w: &Worksheet) -> Output {
     let (mut checks, mut errs, mut external) = (Vec::new(), Vec::new(), Vec::new());
     let mut fields = Vec::new();
+    let lines = crate::error::Lines::new(text);
     for md in w.markdown() {
         let first_line = md.source.lines().map(str::trim).find(|l| !l.is_empty());
         let field_at = first_line.and_then(|l| text.find(l)).unwrap_or(0);
@@ -72,7 +73,7 @@ pub(super) fn render(resolver: &Resolver, source: &Path, text: &str, w: &Workshe
             };
             resolver.resolve(
                 source,
-                text,
+                &lines,
                 at,
                 here,
                 &mut checks,
