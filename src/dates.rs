@@ -45,7 +45,7 @@ from_yaml_str!(Date, "a date written YYYY-MM-DD");
 
 impl Serialize for Date {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&self.0.format("%Y-%m-%d"))
+        s.serialize_str(&iso(self.0))
     }
 }
 
@@ -417,6 +417,37 @@ pub fn month_name(m: u32) -> &'static str {
         .unwrap_or("january")
 }
 
+/// `2026-01-06`, as `%Y-%m-%d` formats it: written directly, since a planner formats thousands
+/// of dates and chrono's `format` reads its pattern each time.
+pub fn iso(d: NaiveDate) -> String {
+    if !(0..=9999).contains(&d.year()) {
+        return d.format("%Y-%m-%d").to_string();
+    }
+    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+}
+
+/// `Tue 6 Jan 2026` (`%a %-d %b %Y`), or without the year `Tue 6 Jan` (`%a %-d %b`).
+pub fn label(d: NaiveDate, with_year: bool) -> String {
+    if !(0..=9999).contains(&d.year()) {
+        let pattern = if with_year {
+            "%a %-d %b %Y"
+        } else {
+            "%a %-d %b"
+        };
+        return d.format(pattern).to_string();
+    }
+    let weekday = &weekday_name(d.weekday())[..3];
+    let month = &MONTH_ABBREVIATIONS[d.month0() as usize];
+    match with_year {
+        true => format!("{weekday} {} {month} {}", d.day(), d.year()),
+        false => format!("{weekday} {} {month}", d.day()),
+    }
+}
+
+const MONTH_ABBREVIATIONS: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
 /// A month by its English name or three-letter abbreviation; 1..=12.
 pub fn parse_month(s: &str) -> Result<u32, Invalid> {
     let lower = s.to_ascii_lowercase();
@@ -447,6 +478,21 @@ pub fn clamp_day(year: i32, month: u32, day: u32) -> Option<NaiveDate> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_are_written_as_chrono_formats_them() {
+        let mut d = NaiveDate::from_ymd_opt(1999, 12, 25).unwrap();
+        for _ in 0..800 {
+            assert_eq!(iso(d), d.format("%Y-%m-%d").to_string());
+            assert_eq!(label(d, true), d.format("%a %-d %b %Y").to_string());
+            assert_eq!(label(d, false), d.format("%a %-d %b").to_string());
+            d = d + Days::new(37);
+        }
+        for far in [NaiveDate::MIN, NaiveDate::MAX] {
+            assert_eq!(iso(far), far.format("%Y-%m-%d").to_string());
+            assert_eq!(label(far, true), far.format("%a %-d %b %Y").to_string());
+        }
+    }
 
     fn d(s: &str) -> NaiveDate {
         parse_date(s).unwrap()

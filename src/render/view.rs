@@ -117,7 +117,7 @@ const LIVE_MAX: usize = 160;
 /// The JSON the page's script reads (see [`View::live`]).
 fn live(w: &Worksheet, today: NaiveDate) -> String {
     use crate::search::json_string;
-    let iso = |d: NaiveDate| json_string(&d.format("%Y-%m-%d").to_string());
+    let iso = |d: NaiveDate| json_string(&crate::dates::iso(d));
     let items: Vec<String> = match &w.data {
         Data::Stakeholders(s) => s
             .people
@@ -227,9 +227,9 @@ pub struct DateView {
 
 pub fn date(d: NaiveDate) -> DateView {
     DateView {
-        iso: d.format("%Y-%m-%d").to_string(),
-        label: d.format("%a %-d %b %Y").to_string(),
-        short: d.format("%a %-d %b").to_string(),
+        iso: crate::dates::iso(d),
+        label: crate::dates::label(d, true),
+        short: crate::dates::label(d, false),
     }
 }
 
