@@ -116,13 +116,11 @@ impl Site {
 
     fn render_with(&mut self, sink: &dyn Sink, bodies: &render::bodies::Bodies) -> Result<Stats> {
         let (config, library, theme) = (&self.config, &self.library, &mut self.theme);
-        // The search index needs only the library: made beside rendering, not after it.
+        // The search index needs only the library: made beside the book, not after rendering.
         let search = config.site.search;
-        let (stats, index) = rayon::join(
-            || render::render_site(config, library, bodies, &self.planner, theme, sink),
-            || search.then(|| search::build(config, library)),
-        );
-        let mut stats = stats?;
+        let index = || search.then(|| search::build(config, library));
+        let (mut stats, index) =
+            render::render_site(config, library, bodies, &self.planner, theme, sink, index)?;
         let manifest = &self.manifest;
         let taken = |path: &str| manifest.is_replaced(path);
         stats.files += publish::write(config, library, &taken, sink)?;

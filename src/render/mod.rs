@@ -199,7 +199,9 @@ impl<'a> Pass<'a> {
             .template
             .as_deref()
             .unwrap_or_else(|| worksheets::default_template(p));
-        let mut ctx = (self.bodies).read(lib, i, |html| self.shared.for_page(config, lib, i, html));
+        let mut ctx = self
+            .bodies
+            .read(lib, i, |html| self.shared.for_page(config, lib, i, html));
         // The context holds a copy.
         self.bodies.release(i);
         sidebar::insert(&mut ctx, &self.sidebars, config, p.section, Some(&p.path));
@@ -319,15 +321,19 @@ pub fn write_book(
 }
 
 /// Renders every page and section and copies static files, the pages' HTML read from
-/// `bodies`. Template errors are collected; an I/O error stops the build.
-pub fn render_site(
+/// `bodies`. Template errors are collected; an I/O error stops the build. `after_pages` runs
+/// once every page is rendered, beside the book and the planner (the search index is made
+/// there: late enough that a build has let most pages' HTML go, and on the thread that
+/// would otherwise wait for the book).
+pub fn render_site<T: Send>(
     config: &Config,
     lib: &Library,
     bodies: &bodies::Bodies,
     planner: &crate::planner::Planner,
     theme: &mut Theme,
     sink: &dyn Sink,
-) -> Result<Stats, Error> {
+    after_pages: impl FnOnce() -> T + Send,
+) -> Result<(Stats, T), Error> {
     *theme.tera.global_context() = SharedContext::globals(config, lib);
     let theme = &*theme;
     let pass = Pass::new(config, lib, bodies, theme, sink, &|_| true);
@@ -335,11 +341,12 @@ pub fn render_site(
         .into_par_iter()
         .try_for_each(|i| pass.section(i))?;
     // The planner and the book are one file each, long ones: written beside the pages.
-    let (pages, long) = rayon::join(
+    let ((pages, after), long) = rayon::join(
         || {
-            (0..lib.pages.len())
+            let pages = (0..lib.pages.len())
                 .into_par_iter()
-                .try_for_each(|i| pass.page(i))
+                .try_for_each(|i| pass.page(i));
+            (pages, after_pages())
         },
         || render_planner_and_book(&pass, planner),
     );
@@ -359,7 +366,7 @@ pub fn render_site(
     lib.assets
         .par_iter()
         .try_for_each(|a| sink.copy(&a.path, &config.root.join(&a.source)))?;
-    Ok(Stats {
+    let stats = Stats {
         pages: lib.pages.len(),
         sections: lib.sections.len(),
         files: lib.pages.len()
@@ -368,5 +375,6 @@ pub fn render_site(
             + calendars.len()
             + statics.len()
             + lib.assets.len(),
-    })
+    };
+    Ok((stats, after))
 }
