@@ -216,12 +216,11 @@ fn in_book_chapter(lib: &Library, anchors: &HashMap<String, ItemRef>, id: &str) 
         let Some(&item) = anchors.get(&id[..at]) else {
             return false;
         };
-        let html = match item {
-            ItemRef::Page(p) => &lib.pages[p].html,
-            ItemRef::Section(s) => &lib.sections[s].html,
-        };
         let own = &id[at + 2..];
-        scan::scan_html(html).ids.iter().any(|i| i == own)
+        scan::scan_html(lib.html_of(item))
+            .ids
+            .iter()
+            .any(|i| i == own)
     })
 }
 

@@ -153,6 +153,15 @@ impl Library {
         }
     }
 
+    /// The rendered body of a page or section (a build moves the pages' out while rendering:
+    /// see `render::bodies`).
+    pub fn html_of(&self, item: ItemRef) -> &str {
+        match item {
+            ItemRef::Page(i) => &self.pages[i].html,
+            ItemRef::Section(i) => &self.sections[i].html,
+        }
+    }
+
     pub fn title_of(&self, item: ItemRef) -> &str {
         match item {
             ItemRef::Page(i) => &self.pages[i].title,

@@ -43,7 +43,7 @@ impl Bodies {
     /// Calls `f` with page `i`'s HTML.
     pub fn read<R>(&self, lib: &Library, i: usize, f: impl FnOnce(&str) -> R) -> R {
         let Some(slot) = self.slot(i) else {
-            return f(&lib.pages[i].html);
+            return f(lib.html_of(crate::content::ItemRef::Page(i)));
         };
         let html = slot.html.lock().unwrap_or_else(|p| p.into_inner());
         debug_assert!(

@@ -406,7 +406,7 @@ impl Book<'_> {
     fn chapter_html(&self, s: &Source, out: &mut String) {
         let (lib, targets, numbers) = (self.lib, &self.targets, self.numbers);
         match s.item {
-            ItemRef::Section(i) => s.html_into(&lib.sections[i].html, targets, numbers, out),
+            ItemRef::Section(_) => s.html_into(lib.html_of(s.item), targets, numbers, out),
             ItemRef::Page(i) => {
                 let into = |html: &str| s.html_into(html, targets, numbers, out);
                 self.bodies.read(lib, i, into);
@@ -482,12 +482,8 @@ impl Parts {
             let item = lib.order[*n];
             if items.contains(&item) {
                 let source = source(config, lib, item);
-                let body = match item {
-                    ItemRef::Section(s) => &lib.sections[s].html,
-                    ItemRef::Page(p) => &lib.pages[p].html,
-                };
                 let mut out = String::new();
-                source.html_into(body, &self.targets, &numbers, &mut out);
+                source.html_into(lib.html_of(item), &self.targets, &numbers, &mut out);
                 *html = Packed::new(out.as_bytes());
             }
         }
@@ -559,7 +555,7 @@ fn targets(config: &Config, lib: &Library) -> HashMap<String, String> {
 fn chapter<'a>(book: &Book<'a>, n: usize, body: Body) -> Chapter<'a> {
     let (config, lib) = (book.config, book.lib);
     let source = &book.sources[n];
-    let (title, description, worksheet) = match lib.order[n] {
+    let (title, description, worksheet) = match source.item {
         ItemRef::Section(s) => (&lib.sections[s].title, &lib.sections[s].description, None),
         ItemRef::Page(i) => {
             let page = &lib.pages[i];
