@@ -1,7 +1,7 @@
 //! rapport: a career-networking handbook (Markdown pages, YAML worksheets) to a static site.
 //!
 //! Data flows one way: [`config`] → [`worksheet`] and [`content`] (the site model) →
-//! [`planner`], [`calendar`], [`search`] (derived from it) → [`render`] → [`manifest`],
+//! [`planner`], [`calendar`], [`search`] (derived from it) → [`render`] → [`plan`],
 //! [`publish`], [`check`] → [`site`] (load, validate, atomic write) → [`serve`], [`print`].
 //! No module uses one above it (`tests/layers.rs` checks). The binary's `cmd/` has one module
 //! per command, each owning what it prints.
@@ -16,8 +16,8 @@ pub mod error;
 pub mod fs;
 pub mod hash;
 pub mod init;
-pub mod manifest;
 pub mod markdown;
+pub mod plan;
 pub mod planner;
 pub mod print;
 pub mod publish;

@@ -48,6 +48,18 @@ pub fn options() -> Options {
         | Options::ENABLE_GFM
 }
 
+/// Every link and image destination in `source`, as written (reference links resolved).
+pub fn link_dests(source: &str) -> Vec<String> {
+    Parser::new_ext(source, options())
+        .filter_map(|event| match event {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                Some(dest_url.into_string())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 /// Renders `source`. `resolve` sees every link and image destination and returns a replacement
 /// URL, or `None` to keep it as written. With `strip_leading_h1`, a level-1 heading that opens
 /// the document is left out of the HTML (the template shows the title itself).

@@ -5,15 +5,10 @@ use crate::config::{CONFIG_FILE, Config, DEFAULT_WEEKS, Paper};
 use crate::content::{ItemRef, Library};
 use crate::dates::week_start;
 use crate::error::{Diagnostic, closest};
+use crate::plan::PLANNER as PATH;
 use crate::worksheet::{Data, Orientation, Worksheet};
 use chrono::NaiveDate;
 use std::path::Path;
-
-/// The planner's URL path below the base path.
-pub const PATH: &str = "planner/";
-
-/// The handbook as one book to print (`render::book`), a standalone page like the planner.
-pub const BOOK_PATH: &str = "book/";
 
 /// The planner settings with defaults filled in and worksheets found.
 #[derive(Debug, Clone)]

@@ -84,7 +84,7 @@ pub fn print(opts: &PrintOptions) -> Result<Printed> {
     let (pages, passes) = if opts.book {
         print_book(&site, &site_dir, &browser, tmp.path(), &pdf)?
     } else {
-        let page = site_dir.join(planner::PATH).join("index.html");
+        let page = site_dir.join(crate::plan::PLANNER).join("index.html");
         run_browser(
             &browser,
             tmp.path(),
@@ -117,7 +117,7 @@ fn print_book(
     tmp: &Path,
     pdf: &Path,
 ) -> Result<(u32, u32)> {
-    let file = site_dir.join(book::PATH).join("index.html");
+    let file = site_dir.join(crate::plan::BOOK).join("index.html");
     let mut numbers = book::Numbers::default();
     for pass in 1..=MAX_PASSES {
         let failed = |e| {

@@ -45,7 +45,7 @@ pub fn sitemap(config: &Config, lib: &Library) -> String {
         .iter()
         .map(|s| s.path.as_str())
         .chain(lib.pages.iter().map(|p| p.path.as_str()))
-        .chain([crate::planner::PATH, crate::planner::BOOK_PATH])
+        .chain([crate::plan::PLANNER, crate::plan::BOOK])
         .map(|path| config.permalink(path))
         .collect();
     urls.sort();

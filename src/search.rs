@@ -22,9 +22,6 @@ use crate::content::{ItemRef, Library};
 use crate::hash::HashMap;
 use crate::markdown::TocEntry;
 
-/// Where the index is written, below the output root.
-pub const INDEX_FILE: &str = "search-index.json";
-
 /// Words of page text the whole index may hold (about 600 KB, 200 KB compressed), shared out
 /// evenly between its entries...
 pub const TOTAL_WORDS: usize = 100_000;
@@ -224,14 +221,14 @@ pub fn build(config: &Config, lib: &Library) -> SearchIndex {
     }
     index.add(
         "Planner",
-        crate::planner::PATH,
+        crate::plan::PLANNER,
         "",
         &[],
         "A printable networking planner: the worksheets, then one dated page per week with habits, calendar blocks and the people due a contact.",
     );
     index.add(
         "The whole handbook",
-        crate::planner::BOOK_PATH,
+        crate::plan::BOOK,
         "",
         &[],
         "Every page and worksheet of the handbook in reading order, to read or print as one book.",

@@ -4,9 +4,9 @@ use crate::check;
 use crate::config::{BuildOptions, Config};
 use crate::content::{self, Library};
 use crate::error::{Diagnostic, Error, Result};
-use crate::manifest::Manifest;
+use crate::plan::{self, Origin, Plan};
 use crate::planner::Planner;
-use crate::render::{self, DirSink, Sink, Stats, Theme};
+use crate::render::{self, DirSink, PlannedSink, Sink, StaticSource, Stats, Theme};
 use crate::{fs, publish, search};
 use std::time::{Duration, Instant};
 
@@ -18,8 +18,8 @@ pub struct Summary {
     pub output: std::path::PathBuf,
     /// What the build reported without failing.
     pub warnings: Vec<Diagnostic>,
-    /// Pages and worksheets marked `private: true`, left out of the output.
-    pub private: usize,
+    /// The private pages, sections and files left out of the output.
+    pub left_out: content::LeftOut,
 }
 
 /// A loaded, validated site, ready to render.
@@ -29,8 +29,8 @@ pub struct Site {
     pub theme: Theme,
     /// The planner's settings, resolved against the worksheets.
     pub planner: Planner,
-    /// Every output path and where it comes from.
-    pub manifest: Manifest,
+    /// Every output: its path, origin and visibility.
+    pub plan: Plan,
     /// What loading reported without stopping (a symbolic link out of the folder, skipped).
     pub warnings: Vec<Diagnostic>,
     /// The search index of the last render, kept so that serve updates only the entries of
@@ -76,9 +76,10 @@ impl Site {
             Ok(mut theme) => {
                 diags.append(&mut theme.warnings);
                 diags.extend(theme.missing_templates(&library, &root));
-                let (manifest, collisions) = Manifest::build(&config, &library, &theme.statics);
+                let statics = statics(&config, &theme);
+                let (plan, collisions) = Plan::build(&config, &library, statics);
                 diags.extend(collisions);
-                Some((theme, manifest))
+                Some((theme, plan))
             }
             Err(d) => {
                 diags.extend(d);
@@ -88,12 +89,12 @@ impl Site {
         let diags: Vec<Diagnostic> = diags.into_iter().map(|d| d.relative_to(&root)).collect();
         let failed = diags.iter().any(Diagnostic::is_error);
         match (theme, planner) {
-            (Some((theme, manifest)), Ok(planner)) if !failed => Ok(Site {
+            (Some((theme, plan)), Ok(planner)) if !failed => Ok(Site {
                 config,
                 library,
                 theme,
                 planner,
-                manifest,
+                plan,
                 warnings: diags,
                 search_index: None,
             }),
@@ -116,18 +117,30 @@ impl Site {
 
     fn render_with(&mut self, sink: &dyn Sink, bodies: &render::bodies::Bodies) -> Result<Stats> {
         let (config, library, theme) = (&self.config, &self.library, &mut self.theme);
+        let sink = PlannedSink::new(&self.plan, sink, config.private);
+        let sink = &sink;
         // The search index needs only the library: made beside the book, not after rendering.
         let search = config.site.search;
         let index = || search.then(|| search::build(config, library));
         let (mut stats, index) =
             render::render_site(config, library, bodies, &self.planner, theme, sink, index)?;
-        let manifest = &self.manifest;
-        let taken = |path: &str| manifest.is_replaced(path);
-        stats.files += publish::write(config, library, &taken, sink)?;
+        let plan = &self.plan;
+        let taken = |path: &str| plan.is_replaced(path);
+        publish::write(config, library, &taken, sink)?;
         if let Some(index) = index {
-            sink.write_from(search::INDEX_FILE, &|out| index.write_json(out))?;
+            sink.write_from(plan::SEARCH_INDEX, &|out| index.write_json(out))?;
             self.search_index = Some(index);
-            stats.files += 1;
+        }
+        stats.files = sink.written();
+        if stats.files != plan.len() {
+            return Err(Error::refused(
+                format!(
+                    "rapport wrote {} files of the {} it planned",
+                    stats.files,
+                    plan.len()
+                ),
+                "this is a bug in rapport: please report it",
+            ));
         }
         Ok(stats)
     }
@@ -138,7 +151,7 @@ impl Site {
             return Ok(0);
         }
         let index = search::build(&self.config, &self.library);
-        sink.write_from(search::INDEX_FILE, &|out| index.write_json(out))?;
+        sink.write_from(plan::SEARCH_INDEX, &|out| index.write_json(out))?;
         self.search_index = Some(index);
         Ok(1)
     }
@@ -157,9 +170,25 @@ impl Site {
             return Ok(0);
         }
         index.refresh(&self.config, &self.library, items);
-        sink.write_from(search::INDEX_FILE, &|out| index.write_json(out))?;
+        sink.write_from(plan::SEARCH_INDEX, &|out| index.write_json(out))?;
         Ok(1)
     }
+}
+
+/// The theme's and the site's `static/` files as planned outputs.
+fn statics(config: &Config, theme: &Theme) -> Vec<(String, Origin)> {
+    let origin = |source: &StaticSource| match source {
+        StaticSource::Embedded(_) => Origin::ThemeAsset,
+        StaticSource::Disk(file) => Origin::Static(
+            file.strip_prefix(&config.root)
+                .unwrap_or(file)
+                .to_path_buf(),
+        ),
+    };
+    let statics = theme.statics.iter();
+    statics
+        .map(|(path, source)| (path.clone(), origin(source)))
+        .collect()
 }
 
 /// `rapport build`: renders into a fresh folder beside the output and swaps it in only when
@@ -200,7 +229,7 @@ pub fn build(opts: &BuildOptions) -> Result<Summary> {
         elapsed: start.elapsed(),
         output,
         warnings: std::mem::take(&mut site.warnings),
-        private: site.library.private.len(),
+        left_out: site.library.left_out,
     };
     let_go(site, opts);
     Ok(summary)

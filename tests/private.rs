@@ -84,7 +84,7 @@ fn build_leaves_a_private_worksheet_out_of_every_file_and_says_so() {
     let run = site.build_on("2026-03-04", &[]);
     assert!(
         run.stdout
-            .contains("Left out 1 page or worksheet marked `private: true`"),
+            .contains("Left out what is private: 1 page or worksheet (`rapport serve`"),
         "{}",
         run.stdout
     );
@@ -192,4 +192,100 @@ fn print_includes_private_worksheets_unless_public() {
     let without = text(&["--public"]);
     assert!(!without.contains("Wilhelmina"), "{without}");
     assert!(without.contains("Real Rosa"), "{without}");
+}
+
+/// A handbook whose private page has an image and a PDF beside it, with `content/private/`
+/// and a private section: every file holds a marker of its own.
+fn private_files_site() -> Site {
+    Site::with_files(&[
+        ("handbook.yaml", CONFIG),
+        (
+            "content/_index.md",
+            "---\ntitle: Home\n---\n\nRead [the public page](public.md).\n",
+        ),
+        (
+            "content/public.md",
+            "---\ntitle: Public\n---\n\n![Shared](shared.png)\n",
+        ),
+        ("content/shared.png", "SHARED-IMAGE-BYTES"),
+        (
+            "content/notes.md",
+            "---\ntitle: Notes MARKER-PAGE\nprivate: true\n---\n\n![Me](notes-photo.png) [scan](notes-scan.pdf) ![Shared](shared.png)\n",
+        ),
+        ("content/notes-photo.png", "MARKER-PHOTO"),
+        ("content/notes-scan.pdf", "MARKER-SCAN"),
+        ("content/private/notes.csv", "name\nMARKER-CSV\n"),
+        (
+            "content/private/people.md",
+            "---\ntitle: MARKER-FOLDER-PAGE\n---\n",
+        ),
+        (
+            "content/team/_index.md",
+            "---\ntitle: Team MARKER-SECTION-TITLE\nprivate: true\n---\n\nMARKER-SECTION-BODY\n",
+        ),
+        (
+            "content/team/plan.md",
+            "---\ntitle: Plan\n---\n\nMARKER-SECTION-PAGE\n",
+        ),
+        ("content/team/org.png", "MARKER-SECTION-FILE"),
+        (
+            "content/team/sub/deep.yaml",
+            "kind: checklist\ntitle: MARKER-DEEP\nweekly: [x]\n",
+        ),
+    ])
+}
+
+const MARKERS: &[&str] = &[
+    "MARKER-PAGE",
+    "MARKER-PHOTO",
+    "MARKER-SCAN",
+    "MARKER-CSV",
+    "MARKER-FOLDER-PAGE",
+    "MARKER-SECTION-TITLE",
+    "MARKER-SECTION-BODY",
+    "MARKER-SECTION-PAGE",
+    "MARKER-SECTION-FILE",
+    "MARKER-DEEP",
+    "notes-photo",
+    "notes-scan",
+    "/team/",
+];
+
+#[test]
+fn build_leaves_out_a_private_pages_files_the_private_folder_and_private_sections() {
+    let site = private_files_site();
+    let run = site.build_on("2026-03-04", &[]).success();
+    assert_eq!(
+        run.stdout.lines().nth(1),
+        Some(
+            "Left out what is private: 4 pages or worksheets, 3 sections and 4 files \
+             (`rapport serve` and `rapport print` show it)"
+        ),
+        "{}",
+        run.stdout
+    );
+    for needle in MARKERS {
+        assert_eq!(files_with(&site, needle), Vec::<String>::new(), "{needle}");
+    }
+    // A file a public page links to stays, though a private page links to it too.
+    assert_eq!(site.output("shared.png"), "SHARED-IMAGE-BYTES");
+    assert!(site.output("public/index.html").contains("/shared.png"));
+}
+
+#[test]
+fn a_public_link_into_a_private_section_or_to_a_private_file_is_an_error() {
+    let site = private_files_site();
+    site.write(
+        "content/public.md",
+        "---\ntitle: Public\n---\n\n[Plan](team/plan.md) [team](team/_index.md) [csv](private/notes.csv)\n",
+    );
+    let run = site.build_fails();
+    assert_eq!(
+        run.error_lines(),
+        [
+            "error: content/public.md:5:1: link to the private page `content/team/plan.md`",
+            "error: content/public.md:5:22: link to the private section `content/team/_index.md`",
+            "error: content/public.md:5:45: link to the private file `content/private/notes.csv`",
+        ]
+    );
 }

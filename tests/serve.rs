@@ -1527,3 +1527,69 @@ fn base_url_serves_under_its_path() {
     let events = Events::open(&serve);
     events.wait(HELLO);
 }
+
+/// Private pages, their files, `content/private/` and a private section are served for the
+/// author's preview, and left out with `--public`; a public page's link to one of them is a
+/// warning in the terminal, since the published build refuses it.
+#[test]
+fn serves_private_items_unless_public_and_warns_of_links_to_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(root, "handbook.yaml", "title: \"Mine\"\n");
+    write(
+        root,
+        "content/_index.md",
+        &page("Home", "See [the plan](team/plan.md)."),
+    );
+    write(
+        root,
+        "content/notes.md",
+        "---\ntitle: Notes\nprivate: true\n---\n\n![Me](me.png)\n",
+    );
+    write(root, "content/me.png", "MARKER-PHOTO");
+    write(root, "content/private/notes.csv", "MARKER-CSV");
+    write(
+        root,
+        "content/team/_index.md",
+        "---\ntitle: Team\nprivate: true\n---\n",
+    );
+    write(
+        root,
+        "content/team/plan.md",
+        &page("Plan", "MARKER-SECTION-PAGE"),
+    );
+    let cases: [(&[&str], u16); 2] = [(&[], 200), (&["--public"], 404)];
+    for (args, status) in cases {
+        if status == 404 {
+            // The published build refuses the link: so does a public preview.
+            write(root, "content/_index.md", &page("Home", "Hello."));
+        }
+        let serve = Serve::start(root, args);
+        for (path, marker) in [
+            ("/me.png", "MARKER-PHOTO"),
+            ("/private/notes.csv", "MARKER-CSV"),
+            ("/team/plan/", "MARKER-SECTION-PAGE"),
+        ] {
+            let (code, _, body) = get(&serve.url(path));
+            assert_eq!(code, status, "{path} {args:?}");
+            assert_eq!(body.contains(marker), status == 200, "{path} {args:?}");
+        }
+        if status == 200 {
+            let warned = "warning: content/_index.md:5:5: link to the private page \
+                          `content/team/plan.md` (`rapport build` refuses it)";
+            wait_for("the warning", || {
+                serve.stderr().contains(warned).then_some(())
+            });
+            // An edit that a page's re-render alone would serve is reported the same way.
+            write(
+                root,
+                "content/_index.md",
+                &page("Home", "The [plan](team/plan.md)."),
+            );
+            let again = "warning: content/_index.md:5:5: link to the private page";
+            wait_for("the warning after the edit", || {
+                (serve.stderr().matches(again).count() == 2).then_some(())
+            });
+        }
+    }
+}

@@ -11,7 +11,8 @@ mod scan;
 use crate::config::Config;
 use crate::content::{ExternalLink, ItemRef, Library};
 use crate::error::{Diagnostic, Error, line_col};
-use crate::render::{Sink, index_file};
+use crate::plan::index_file;
+use crate::render::Sink;
 use rayon::prelude::*;
 use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::path::{Path, PathBuf};
@@ -135,7 +136,7 @@ pub fn verify(config: &Config, lib: &Library, files: &HashMap<String, Facts>) ->
     names.sort();
     // Resolving is most of the work and independent per file: in parallel, each file giving
     // its broken links (link, why) and the pages it leads to, then gathered in file order.
-    let book = index_file(crate::render::book::PATH);
+    let book = index_file(crate::plan::BOOK);
     let anchors: HashMap<String, ItemRef> = lib
         .order
         .iter()

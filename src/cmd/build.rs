@@ -20,13 +20,31 @@ pub fn run(args: BuildArgs, ui: &mut Ui) -> Result<()> {
         s.output.display(),
         s.elapsed.as_millis()
     ));
-    if s.private > 0 {
+    if !s.left_out.is_empty() {
         ui.say(format_args!(
-            "Left out {} marked `private: true` (`rapport serve` and `rapport print` show {})",
-            count(s.private, "page or worksheet")
-                .replace("page or worksheets", "pages or worksheets"),
-            if s.private == 1 { "it" } else { "them" }
+            "Left out what is private: {} (`rapport serve` and `rapport print` show it)",
+            left_out(&s.left_out)
         ));
     }
     Ok(())
+}
+
+/// `2 pages or worksheets, 1 section and 3 files`, naming only what there is.
+fn left_out(l: &rapport::content::LeftOut) -> String {
+    let pages =
+        count(l.pages, "page or worksheet").replace("page or worksheets", "pages or worksheets");
+    let parts: Vec<String> = [
+        (l.pages, pages),
+        (l.sections, count(l.sections, "section")),
+        (l.files, count(l.files, "file")),
+    ]
+    .into_iter()
+    .filter(|(n, _)| *n > 0)
+    .map(|(_, text)| text)
+    .collect();
+    match parts.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    }
 }

@@ -2,6 +2,7 @@
 
 use super::front_matter::{self, FrontMatter};
 use super::links::{self, ExternalLink, LinkCheck};
+use super::privacy;
 use super::worksheets::{self, Rendered};
 use super::{Asset, ItemRef, Library, Page, PageKind, Section};
 use crate::config::Config;
@@ -69,6 +70,7 @@ pub fn load(config: &Config, opts: LoadOptions) -> (Library, Vec<Diagnostic>) {
     // Pass 2: metadata, drafts and URLs.
     let mut bodies: Vec<(ItemRef, Parsed)> = Vec::with_capacity(parsed.len());
     let mut drafts: HashMap<PathBuf, ()> = HashMap::new();
+    let mut candidates = privacy::Candidates::default();
     // Grown by doubling, the pages (about 400 bytes each) would hold up to twice their room.
     lib.pages.reserve_exact(parsed.len());
     lib.by_source.reserve(parsed.len());
@@ -97,8 +99,13 @@ pub fn load(config: &Config, opts: LoadOptions) -> (Library, Vec<Diagnostic>) {
                     drafts.insert(src.rel, ());
                     continue;
                 }
-                if p.fm.private && !config.private {
+                let private = p.fm.private || lib.sections[src.section].private;
+                if private {
+                    candidates.add_links(&src.rel, &link_dests(&p), &lib.assets);
+                }
+                if private && !config.private {
                     lib.private.insert(src.rel.clone());
+                    lib.left_out.pages += 1;
                     drafts.insert(src.rel, ());
                     continue;
                 }
@@ -112,6 +119,7 @@ pub fn load(config: &Config, opts: LoadOptions) -> (Library, Vec<Diagnostic>) {
                     None => PageKind::Markdown,
                 };
                 lib.pages.push(new_page(&src, kind, &p.fm, file_name));
+                lib.pages[idx].private = private;
                 lib.sections[src.section].pages.push(idx);
                 lib.by_source.insert(src.rel, ItemRef::Page(idx));
                 bodies.push((ItemRef::Page(idx), p));
@@ -125,7 +133,10 @@ pub fn load(config: &Config, opts: LoadOptions) -> (Library, Vec<Diagnostic>) {
     // sources are consumed here, so each file's text is freed as soon as it is rendered.
     let keep_words = (opts.words_kept)(lib.order.len()) + 1;
     lib.keep_words = keep_words;
-    let resolver = links::Resolver::new(config, &lib, &drafts);
+    let mut resolver = links::Resolver::new(config, &lib, &drafts);
+    if !candidates.is_empty() {
+        resolver = resolver.noting_public_use(&candidates);
+    }
     let items: Vec<ItemRef> = bodies.iter().map(|(item, _)| *item).collect();
     let rendered: Vec<_> = bodies
         .into_par_iter()
@@ -182,7 +193,20 @@ pub fn load(config: &Config, opts: LoadOptions) -> (Library, Vec<Diagnostic>) {
     }
     lib.link_checks = checks;
     lib.drafts = drafts;
+    privacy::settle_assets(&mut lib, candidates, config.private);
     (lib, diags)
+}
+
+/// Every link and image destination of a source, as written (for what private pages link to).
+fn link_dests(p: &Parsed) -> Vec<String> {
+    match &p.worksheet {
+        Some(w) => w
+            .markdown()
+            .iter()
+            .flat_map(|md| markdown::link_dests(&md.source))
+            .collect(),
+        None => markdown::link_dests(&p.text[p.body_offset..]),
+    }
 }
 
 /// What is needed of a source after rendering when its title turns out to be missing.
@@ -390,6 +414,8 @@ fn walk(config: &Config, lib: &mut Library, diags: &mut Vec<Diagnostic>) -> Vec<
     let mut dir_index: HashMap<PathBuf, usize> = HashMap::from([(content_rel.clone(), 0)]);
     let mut sources = Vec::new();
     let mut skipped = Vec::new();
+    // Private folders a run without private items leaves out, with all they hold.
+    let mut left_out: std::collections::HashSet<PathBuf> = Default::default();
     let walker = walkdir::WalkDir::new(&config.content_dir)
         .follow_links(true)
         .sort_by_file_name()
@@ -425,30 +451,39 @@ fn walk(config: &Config, lib: &mut Library, diags: &mut Vec<Diagnostic>) -> Vec<
             .unwrap_or(entry.path())
             .to_path_buf();
         let parent = rel.parent().map(Path::to_path_buf).unwrap_or_default();
+        let is_dir = entry.file_type().is_dir();
+        if left_out.contains(&parent) {
+            leave_out(lib, &mut left_out, rel, is_dir);
+            continue;
+        }
         let Some(&parent_idx) = dir_index.get(&parent) else {
             continue;
         };
-        if entry.file_type().is_dir() {
+        let parent_private = lib.sections[parent_idx].private;
+        if is_dir {
+            let private = privacy::folder_is_private(root, &rel, parent_private);
+            if private && !config.private {
+                leave_out(lib, &mut left_out, rel, true);
+                continue;
+            }
             let idx = lib.sections.len();
             let name = file_name(&rel);
-            lib.sections
-                .push(new_section(rel.clone(), Some(parent_idx), name));
+            let mut section = new_section(rel.clone(), Some(parent_idx), name);
+            section.private = private;
+            lib.sections.push(section);
             lib.sections[parent_idx].subsections.push(idx);
             lib.by_source.insert(rel.clone(), ItemRef::Section(idx));
             dir_index.insert(rel, idx);
             continue;
         }
-        let name = file_name(&rel);
-        let ext = rel.extension().and_then(|e| e.to_str()).unwrap_or("");
-        let kind = match (name.as_str(), ext) {
-            ("_index.md", _) => SourceKind::SectionIndex,
-            (_, "md") => SourceKind::Page,
-            (_, "yaml" | "yml") => SourceKind::Worksheet,
-            _ => {
+        let kind = match source_kind(&rel) {
+            Some(kind) => kind,
+            None => {
                 // Copied beside its page; the output path is set once URLs are known.
                 lib.assets.push(Asset {
                     source: rel,
                     path: String::new(),
+                    private: parent_private,
                 });
                 continue;
             }
@@ -461,6 +496,39 @@ fn walk(config: &Config, lib: &mut Library, diags: &mut Vec<Diagnostic>) -> Vec<
     }
     diags.extend(skipped);
     sources
+}
+
+/// What a file in `content/` is as a source; `None` for a file copied as it is.
+fn source_kind(rel: &Path) -> Option<SourceKind> {
+    let ext = rel.extension().and_then(|e| e.to_str()).unwrap_or("");
+    match (file_name(rel).as_str(), ext) {
+        ("_index.md", _) => Some(SourceKind::SectionIndex),
+        (_, "md") => Some(SourceKind::Page),
+        (_, "yaml" | "yml") => Some(SourceKind::Worksheet),
+        _ => None,
+    }
+}
+
+/// Leaves a private folder, or a file or folder inside one, out of a run without private
+/// items: remembered as private, so that links to it are errors, and counted.
+fn leave_out(
+    lib: &mut Library,
+    left_out: &mut std::collections::HashSet<PathBuf>,
+    rel: PathBuf,
+    is_dir: bool,
+) {
+    let counts = &mut lib.left_out;
+    if is_dir {
+        counts.sections += 1;
+        left_out.insert(rel.clone());
+    } else {
+        match source_kind(&rel) {
+            Some(SourceKind::SectionIndex) => {}
+            Some(_) => counts.pages += 1,
+            None => counts.files += 1,
+        }
+    }
+    lib.private.insert(rel);
 }
 
 /// A section's title when its `_index.md` gives none: none for the home page (the site's title
@@ -492,6 +560,7 @@ fn new_section(source: PathBuf, parent: Option<usize>, file_name: String) -> Sec
         toc: vec![],
         ids: vec![],
         text: String::new(),
+        private: false,
     }
 }
 

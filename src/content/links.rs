@@ -90,6 +90,8 @@ pub struct Resolver<'a> {
     lib: &'a Library,
     drafts: &'a HashMap<PathBuf, ()>,
     assets: HashSet<&'a Path>,
+    /// Files private pages link to, told which of them public pages link to as well.
+    candidates: Option<&'a super::privacy::Candidates>,
 }
 
 impl<'a> Resolver<'a> {
@@ -100,6 +102,39 @@ impl<'a> Resolver<'a> {
             lib,
             drafts,
             assets,
+            candidates: None,
+        }
+    }
+
+    /// Tells `candidates` of every file a public page links to.
+    pub(super) fn noting_public_use(mut self, candidates: &'a super::privacy::Candidates) -> Self {
+        self.candidates = Some(candidates);
+        self
+    }
+
+    /// Whether the file a link is written in is a private page or `_index.md`.
+    fn is_private_source(&self, source: &Path) -> bool {
+        self.lib
+            .by_source
+            .get(source)
+            .is_some_and(|&item| self.lib.is_private(item))
+    }
+
+    /// A public page's link to a private item, in a run that shows private items: a warning,
+    /// since the published build refuses it.
+    fn warn_if_private(
+        &self,
+        source: &Path,
+        target: &Path,
+        private: bool,
+        errs: &mut Vec<Diagnostic>,
+        here: impl Fn() -> Diagnostic,
+    ) {
+        if private && !self.is_private_source(source) {
+            let (message, hint) = private_link(target);
+            let mut d = here().warning();
+            d.message = format!("{message} (`rapport build` refuses it)");
+            errs.push(d.hint(hint));
         }
     }
 
@@ -166,6 +201,7 @@ impl<'a> Resolver<'a> {
             return None;
         };
         if let Some(&item) = self.lib.by_source.get(&target) {
+            self.warn_if_private(source, &target, self.lib.is_private(item), errs, here);
             if let Some(f) = fragment.filter(|f| !f.is_empty()) {
                 let (line, col) = pos();
                 checks.push(self.check(item, f, source, lines, line, col));
@@ -175,10 +211,9 @@ impl<'a> Resolver<'a> {
         }
         let mut d = here();
         if self.lib.private.contains(&target) {
-            d.message = format!("link to the private page `{}`", target.display());
-            errs.push(d.hint(
-                "a published page cannot link to a private one: remove the link, or drop `private: true` from the target",
-            ));
+            let (message, hint) = private_link(&target);
+            d.message = message;
+            errs.push(d.hint(hint));
             return None;
         }
         if self.drafts.contains_key(&target) {
@@ -198,6 +233,10 @@ impl<'a> Resolver<'a> {
             }
         } else if self.assets.contains(target.as_path()) {
             let asset = self.lib.assets.iter().find(|a| a.source == target)?;
+            self.warn_if_private(source, &target, asset.private, errs, here);
+            if let Some(c) = self.candidates.filter(|_| !self.is_private_source(source)) {
+                c.used_by_public_page(&target);
+            }
             return Some(with_fragment(self.config.url(&asset.path), fragment));
         }
         let what = if site.is_image { "image" } else { "link" };
@@ -235,6 +274,45 @@ impl<'a> Resolver<'a> {
             source_line: lines.line(line).to_string(),
         }
     }
+}
+
+/// The error (or, where private items are shown, the warning) for a link to a private
+/// target, and its hint.
+fn private_link(target: &Path) -> (String, &'static str) {
+    let shown = target.display();
+    let is_source = target
+        .extension()
+        .is_some_and(|e| e == "md" || e == "yaml" || e == "yml");
+    if target.file_name().is_some_and(|n| n == "_index.md") || target.extension().is_none() {
+        (
+            format!("link to the private section `{shown}`"),
+            "a published page cannot link into a private section: remove the link, or move the target out of it",
+        )
+    } else if is_source {
+        (
+            format!("link to the private page `{shown}`"),
+            "a published page cannot link to a private one: remove the link, or drop `private: true` from the target",
+        )
+    } else {
+        (
+            format!("link to the private file `{shown}`"),
+            "the file is private (in a private folder, or linked only from private pages): move it out, or put a copy under `static/`",
+        )
+    }
+}
+
+/// The file a relative link written in `source` points to (`None` for links to other sites,
+/// site-absolute links, fragments alone, and links out of the handbook).
+pub(super) fn local_target(source: &Path, dest: &str) -> Option<PathBuf> {
+    let dest = dest.trim();
+    if dest.is_empty() || dest.starts_with('/') || is_external(dest) {
+        return None;
+    }
+    let path = dest.split(['#', '?']).next().unwrap_or("");
+    if path.is_empty() {
+        return None;
+    }
+    target_of(source, &percent_decode(path))
 }
 
 /// `url` with `#fragment` after it, if there is a fragment.

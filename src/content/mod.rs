@@ -7,6 +7,7 @@
 mod collect;
 pub mod front_matter;
 mod links;
+mod privacy;
 pub mod update;
 mod worksheets;
 
@@ -17,6 +18,7 @@ use std::path::PathBuf;
 
 pub use collect::{LoadOptions, load};
 pub use links::{ExternalLink, LinkCheck};
+pub use privacy::LeftOut;
 
 /// Index of a page or a section in the library.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -84,6 +86,9 @@ pub struct Section {
     pub toc: Vec<TocEntry>,
     pub ids: Vec<String>,
     pub text: String,
+    /// In `content/private/` or marked `private: true` in its `_index.md` (or inside such a
+    /// folder), and loaded because this run includes private items: all it holds is private.
+    pub private: bool,
 }
 
 /// Files copied to the output as they are: colocated images and documents in `content/`.
@@ -92,6 +97,8 @@ pub struct Asset {
     pub source: PathBuf,
     /// Output path below the output root (`why/chart.png`).
     pub path: String,
+    /// In a private folder, or linked to by private pages only (see `privacy`).
+    pub private: bool,
 }
 
 #[derive(Debug, Default)]
@@ -111,8 +118,11 @@ pub struct Library {
     pub link_checks: Vec<LinkCheck>,
     /// Sources left out as drafts: links to them are errors.
     pub drafts: HashMap<PathBuf, ()>,
-    /// Sources left out as private (also in `drafts`, so links to them are errors too).
+    /// Sources, folders and files left out as private (pages also in `drafts`): links to
+    /// them are errors.
     pub private: std::collections::BTreeSet<PathBuf>,
+    /// How many private pages, sections and files a run without private items left out.
+    pub left_out: LeftOut,
     /// The front matter of every Markdown page and `_index.md`, as parsed (for serve, which
     /// re-renders an edited page alone only while its front matter stays the same).
     pub front_matter: HashMap<PathBuf, front_matter::FrontMatter>,
@@ -159,6 +169,14 @@ impl Library {
         match item {
             ItemRef::Page(i) => &self.pages[i].html,
             ItemRef::Section(i) => &self.sections[i].html,
+        }
+    }
+
+    /// Whether a page or section is private (only ever true in runs that include them).
+    pub fn is_private(&self, item: ItemRef) -> bool {
+        match item {
+            ItemRef::Page(i) => self.pages[i].private,
+            ItemRef::Section(i) => self.sections[i].private,
         }
     }
 

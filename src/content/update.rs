@@ -80,6 +80,11 @@ pub fn rerender(
         if !alone(old, &p.fm, lib.title_of(item), title.as_deref()) {
             return Ok(Update::FullBuild);
         }
+        // A warning (a public page's link to a private one) is reported by a full build,
+        // which reports every warning of the site.
+        if out.errs.iter().any(|d| !d.is_error()) {
+            return Ok(Update::FullBuild);
+        }
         outputs.push(out);
     }
 

@@ -18,9 +18,6 @@ use std::cell::RefCell;
 use std::convert::Infallible;
 use std::sync::Arc;
 
-/// The book's URL path below the base path.
-pub const PATH: &str = crate::planner::BOOK_PATH;
-
 /// The page each chapter starts on, by anchor (empty: no numbers yet).
 pub type Numbers = HashMap<String, u32>;
 
@@ -623,17 +620,20 @@ fn context(
             slots,
         },
     );
-    ctx.insert("current_path", &config.url(PATH));
+    ctx.insert("current_path", &config.url(crate::plan::BOOK));
     let mut page = tera::Map::new();
     page.insert("title".into(), tera::Value::from("The whole handbook"));
     page.insert(
         "description".into(),
         tera::Value::from("Every page and worksheet of the handbook, in reading order, to print."),
     );
-    page.insert("url".into(), tera::Value::from(config.url(PATH)));
+    page.insert(
+        "url".into(),
+        tera::Value::from(config.url(crate::plan::BOOK)),
+    );
     page.insert(
         "permalink".into(),
-        tera::Value::from(config.permalink(PATH)),
+        tera::Value::from(config.permalink(crate::plan::BOOK)),
     );
     ctx.insert_value("page", tera::Value::from(page));
     ctx.insert_value("breadcrumbs", tera::Value::from(Vec::<tera::Value>::new()));

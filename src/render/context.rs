@@ -188,6 +188,7 @@ fn section_value(config: &Config, lib: &Library, index: usize) -> Value {
     map.insert("toc".into(), Value::from_serializable(&s.toc));
     map.insert("extra".into(), Value::from_serializable(&s.extra));
     map.insert("is_home".into(), Value::from(index == 0));
+    map.insert("private".into(), Value::from(s.private));
     map.insert("pages".into(), pages);
     map.insert("subsections".into(), subsections);
     map.insert("items".into(), Value::from(all));

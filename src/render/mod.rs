@@ -5,6 +5,7 @@ pub mod book;
 mod context;
 pub mod packed;
 mod partial;
+mod planned;
 pub mod planner_view;
 mod sidebar;
 pub mod theme;
@@ -14,8 +15,10 @@ mod worksheets;
 use crate::config::Config;
 use crate::content::Library;
 use crate::error::{Diagnostic, Error};
+use crate::plan::{self, index_file};
 use context::SharedContext;
 pub use partial::{affected, render_items};
+pub use planned::PlannedSink;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -120,11 +123,6 @@ fn push_error(errors: &Mutex<Vec<Diagnostic>>, theme: &Theme, e: tera::Error) {
     errors.lock().unwrap_or_else(|p| p.into_inner()).push(d);
 }
 
-/// The output file of a page or section at `path` (`why/` → `why/index.html`).
-pub fn index_file(path: &str) -> String {
-    format!("{path}index.html")
-}
-
 /// What rendering a page or section needs: shared by the full build and serve's partial one.
 /// Template errors are collected (all of them, for one sorted report); only I/O errors stop a
 /// pass.
@@ -211,7 +209,7 @@ impl<'a> Pass<'a> {
     /// `404.html`, which sees the home page's context.
     fn not_found(&self) -> Result<(), Error> {
         let ctx = self.shared.for_section(self.config, self.lib, 0);
-        self.write("404.html", &ctx, "404.html")
+        self.write(plan::NOT_FOUND, &ctx, plan::NOT_FOUND)
     }
 
     fn write(&self, template: &str, ctx: &tera::Context, path: &str) -> Result<(), Error> {
@@ -238,7 +236,7 @@ fn render_planner_and_book(pass: &Pass, planner: &crate::planner::Planner) -> Re
     let splice = theme.book_splice();
     match book::render(config, lib, &theme.tera, pass.bodies, splice, &numbers) {
         Ok(book) => {
-            if let Err(e) = write_book(sink, &index_file(book::PATH), &book)? {
+            if let Err(e) = write_book(sink, &index_file(plan::BOOK), &book)? {
                 pass.report(e);
             }
         }
@@ -248,7 +246,7 @@ fn render_planner_and_book(pass: &Pass, planner: &crate::planner::Planner) -> Re
     // with is let go by then, and the planner's values (every worksheet's, 35 MB at 50,000
     // pages) take less room than they would on top of all of it.
     let planner_ctx = worksheets::planner_context(config, lib, planner);
-    let path = index_file(crate::planner::PATH);
+    let path = index_file(plan::PLANNER);
     let planner_html = render_into(sink, &path, &theme.tera, "planner.html", &planner_ctx)?;
     drop(planner_ctx);
     if let Err(e) = planner_html {
@@ -366,15 +364,11 @@ pub fn render_site<T: Send>(
     lib.assets
         .par_iter()
         .try_for_each(|a| sink.copy(&a.path, &config.root.join(&a.source)))?;
+    // Files are counted by the sink that holds the output plan.
     let stats = Stats {
         pages: lib.pages.len(),
         sections: lib.sections.len(),
-        files: lib.pages.len()
-            + lib.sections.len()
-            + 3
-            + calendars.len()
-            + statics.len()
-            + lib.assets.len(),
+        files: 0,
     };
     Ok((stats, after))
 }

@@ -79,6 +79,7 @@ mod tests {
             toc: vec![],
             ids: vec![],
             text: String::new(),
+            private: false,
         }
     }
 

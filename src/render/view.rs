@@ -24,6 +24,8 @@ pub struct Place<'a> {
     /// URL of the schedule's `.ics` file.
     pub calendar_url: Option<String>,
     pub today: NaiveDate,
+    /// Marked `private: true`, or in a private folder.
+    pub private: bool,
 }
 
 /// Where a worksheet page sits, for its view.
@@ -33,14 +35,11 @@ pub fn place<'a>(config: &Config, page: &'a Page, w: &Worksheet) -> Place<'a> {
         description: &page.description,
         url: config.url(&page.path),
         source: page.source.to_string_lossy().replace('\\', "/"),
-        calendar_url: (w.kind == Kind::Schedule).then(|| config.url(&calendar_path(page))),
+        calendar_url: (w.kind == Kind::Schedule)
+            .then(|| config.url(&crate::plan::calendar_file(page))),
         today: config.today,
+        private: page.private,
     }
-}
-
-/// The output path of a schedule's calendar file: beside its page.
-pub fn calendar_path(page: &Page) -> String {
-    format!("{}calendar.ics", page.path)
 }
 
 #[derive(Serialize)]
@@ -100,7 +99,7 @@ pub fn view<'a>(w: &'a Worksheet, place: Place<'a>) -> View<'a> {
             .print_intro
             .as_ref()
             .map_or("", |m| m.html.as_str()),
-        private: w.header.private,
+        private: place.private,
         url: place.url,
         source: place.source,
         print: &w.header.print,

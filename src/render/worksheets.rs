@@ -5,7 +5,8 @@ use super::view::{self, place};
 use crate::calendar;
 use crate::config::Config;
 use crate::content::{ItemRef, Library, Page, PageKind};
-use crate::planner::{self, Planner};
+use crate::plan;
+use crate::planner::Planner;
 use crate::worksheet::{Data, Worksheet};
 use tera::Value;
 
@@ -70,14 +71,14 @@ pub fn calendars(config: &Config, lib: &Library) -> Vec<(String, String)> {
         }
         let name = format!("{} · {}", page.title, config.site.title);
         files.push((
-            view::calendar_path(page),
+            plan::calendar_file(page),
             calendar::calendar(&entries, &calendar_options(config, &name, domain)),
         ));
         all.extend(entries);
     }
     if !all.is_empty() {
         files.push((
-            "calendar.ics".to_string(),
+            plan::ALL_CALENDARS.to_string(),
             calendar::calendar(&all, &calendar_options(config, &config.site.title, domain)),
         ));
     }
@@ -101,14 +102,14 @@ fn calendar_options<'a>(
 pub fn planner_context(config: &Config, lib: &Library, planner: &Planner) -> tera::Context {
     let mut ctx = tera::Context::new();
     ctx.insert("planner", &super::planner_view::view(planner, config, lib));
-    ctx.insert("current_path", &config.url(planner::PATH));
+    ctx.insert("current_path", &config.url(plan::PLANNER));
     // `calendar.ics` at the root exists when any schedule has blocks (see `calendars`).
     let has_blocks = (0..lib.pages.len()).any(|i| {
         matches!(lib.worksheet(i).map(|w| &w.data), Some(crate::worksheet::Data::Schedule(s)) if !s.blocks.is_empty())
     });
     ctx.insert(
         "calendar_url",
-        &has_blocks.then(|| config.url("calendar.ics")),
+        &has_blocks.then(|| config.url(plan::ALL_CALENDARS)),
     );
     // What `partials/meta.html` needs for the canonical link and Open Graph tags.
     let mut page = tera::Map::new();
@@ -117,10 +118,10 @@ pub fn planner_context(config: &Config, lib: &Library, planner: &Planner) -> ter
         "description".into(),
         Value::from("A printable networking planner: worksheets and one page per week."),
     );
-    page.insert("url".into(), Value::from(config.url(planner::PATH)));
+    page.insert("url".into(), Value::from(config.url(plan::PLANNER)));
     page.insert(
         "permalink".into(),
-        Value::from(config.permalink(planner::PATH)),
+        Value::from(config.permalink(plan::PLANNER)),
     );
     ctx.insert_value("page", Value::from(page));
     ctx.insert_value("breadcrumbs", Value::from(Vec::<Value>::new()));

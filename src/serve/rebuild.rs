@@ -120,7 +120,7 @@ impl Builder {
 /// template of the site's own, which may show a page anywhere, is rendered again whole.
 fn update_book(site: &Site, files: &mut Store, pages: &[crate::content::ItemRef]) -> Result<()> {
     use render::book;
-    let path = render::index_file(book::PATH);
+    let path = crate::plan::index_file(crate::plan::BOOK);
     if site.theme.book_splice() == book::Splice::AfterRender
         && let Some(Stored::Book(parts)) = files.get(&path)
     {

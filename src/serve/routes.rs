@@ -125,7 +125,7 @@ fn strip_prefix<'a>(path: &'a str, prefix: &str) -> Option<&'a str> {
 fn not_found(output: &super::reload::Output) -> Response<Body> {
     // No 404.html (a theme without one, or no good build yet): a plain page, still with the
     // script, so an error overlay shows and the fix reloads it.
-    let page = output.files.get("404.html").map(Stored::bytes);
+    let page = output.files.get(crate::plan::NOT_FOUND).map(Stored::bytes);
     let page = page.as_deref().unwrap_or(FALLBACK_404.as_bytes());
     let body = super::reload::inject(page, &output.id);
     response(
