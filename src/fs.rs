@@ -105,25 +105,30 @@ pub fn inside_handbook(root: &Path, path: &Path) -> std::result::Result<(), Lead
     }
 }
 
-/// The first file or folder from `root` down to `path` that leads outside `real_root`: the one
-/// to name in the message. Only called once a path is known to lead out, so rarely.
+/// The first file or folder from `root` down to `path` that leads outside `real_root`: the link
+/// to name in the message. A path that leaves by a `..` (a theme named `../x`) is named whole.
+/// Only called once a path is known to lead out, so rarely.
 fn way_out(root: &Path, real_root: &Path, path: &Path) -> LeadsOutside {
     let rel = path.strip_prefix(root).unwrap_or(path);
     let mut at = root.to_path_buf();
     for part in rel.components() {
         at.push(part);
-        if at
-            .canonicalize()
-            .is_ok_and(|real| !real.starts_with(real_root))
-        {
+        let out = at.canonicalize();
+        if out.is_ok_and(|real| !real.starts_with(real_root)) {
             break;
         }
     }
+    let is_link = at
+        .symlink_metadata()
+        .is_ok_and(|m| m.file_type().is_symlink());
+    let link = if is_link {
+        at.strip_prefix(root).unwrap_or(&at)
+    } else {
+        rel
+    };
     LeadsOutside {
-        is_link: at
-            .symlink_metadata()
-            .is_ok_and(|m| m.file_type().is_symlink()),
-        link: at.strip_prefix(root).unwrap_or(&at).to_path_buf(),
+        link: link.to_path_buf(),
+        is_link,
     }
 }
 
@@ -654,6 +659,43 @@ mod tests {
             assert!(is_ignored(n), "{n}");
         }
         assert!(!is_ignored("a.md"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_judge_names_the_first_link_out_and_never_its_target() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (root, out) = (tmp.path().join("site"), tmp.path().join("out"));
+        std::fs::create_dir_all(root.join("themes")).unwrap();
+        std::fs::create_dir_all(out.join("templates")).unwrap();
+        std::os::unix::fs::symlink(&out, root.join("themes/x")).unwrap();
+        let found = inside_handbook(&root, &root.join("themes/x/templates")).unwrap_err();
+        let link = PathBuf::from("themes/x");
+        assert_eq!(
+            found,
+            LeadsOutside {
+                link,
+                is_link: true
+            }
+        );
+        let warning = format!("{:?}", found.skipped());
+        assert!(!warning.contains(out.to_str().unwrap()), "{warning}");
+        // A `..` in a name (a theme called `../../out`) leads out too, through no link.
+        let found = inside_handbook(&root, &root.join("themes/../../out")).unwrap_err();
+        let link = PathBuf::from("themes/../../out");
+        assert_eq!(
+            found,
+            LeadsOutside {
+                link,
+                is_link: false
+            }
+        );
+        // A handbook reached through a link of its own is inside itself.
+        let alias = tmp.path().join("alias");
+        std::os::unix::fs::symlink(&root, &alias).unwrap();
+        assert_eq!(inside_handbook(&alias, &alias.join("themes")), Ok(()));
+        // What does not resolve is left to its reader, which reports it.
+        assert_eq!(inside_handbook(&root, &root.join("missing")), Ok(()));
     }
 
     #[test]
