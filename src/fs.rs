@@ -42,38 +42,120 @@ pub fn is_ignored(name: &str) -> bool {
         || name.starts_with("jb_")
 }
 
-/// Whether a walked entry stays inside the handbook folder `root`. A symbolic link whose
-/// target is outside it (`static/etc -> /etc`, a page linked to `/etc/passwd`) is skipped with a
-/// warning naming the link, so neither a build nor serve reads outside the handbook; links
-/// within it are followed as before.
-pub fn inside_root(root: &Path, entry: &walkdir::DirEntry, warnings: &mut Vec<Diagnostic>) -> bool {
-    // The folder a walk starts from may itself lie behind a link (`themes/x -> /elsewhere`).
-    if entry.depth() > 0 && !entry.path_is_symlink() {
-        return true;
+/// What to do about a link out: copy what it leads to, or link within the handbook.
+const LINK_OUT_HINT: &str =
+    "copy what it points to into the handbook folder, or link to a place inside it";
+
+/// A path that leads outside the handbook folder, as [`inside_handbook`] found it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeadsOutside {
+    /// The first file or folder on the way that leads out (the link itself, not what it leads
+    /// to), relative to the handbook folder. Where it leads is never shown: a message must not
+    /// tell a reader of the build log about files outside either.
+    pub link: PathBuf,
+    /// Whether that is a symbolic link (else a `..` in a path, such as a theme's name).
+    pub is_link: bool,
+}
+
+impl LeadsOutside {
+    fn message(&self) -> &'static str {
+        if self.is_link {
+            "a symbolic link leads outside the handbook folder"
+        } else {
+            "the path leads outside the handbook folder"
+        }
     }
-    let canonical_root = root.canonicalize().unwrap_or_else(|_| absolute(root));
-    match entry.path().canonicalize() {
-        Ok(target) if target.starts_with(&canonical_root) => true,
-        // A dangling link or a loop: the walk reports it as before.
-        Err(_) => true,
-        Ok(target) => {
-            let shown = entry.path().strip_prefix(root).unwrap_or(entry.path());
-            warnings.push(
-                Diagnostic::new(
-                    shown,
-                    format!(
-                        "a symbolic link leads outside the handbook folder (to `{}`); skipped",
-                        target.display()
-                    ),
-                )
-                .hint(
-                    "copy what it points to into the handbook folder, or link to a place inside it",
-                )
-                .warning(),
-            );
+
+    /// The warning of a walk that leaves the link out and goes on.
+    pub fn skipped(&self) -> Diagnostic {
+        Diagnostic::new(&self.link, format!("{}; skipped", self.message()))
+            .hint(LINK_OUT_HINT)
+            .warning()
+    }
+
+    /// The error of an input the build cannot do without (the content folder).
+    pub fn not_read(&self) -> Diagnostic {
+        Diagnostic::new(&self.link, format!("{}; not read", self.message())).hint(LINK_OUT_HINT)
+    }
+
+    /// The refusal of `handbook.yaml` itself (exit code 2).
+    pub fn refused(&self) -> Error {
+        Error::refused(
+            format!(
+                "refusing to read `{}`: {}",
+                self.link.display(),
+                self.message()
+            ),
+            LINK_OUT_HINT,
+        )
+    }
+}
+
+/// The one judge of what rapport may read of a handbook: whether `path`, every symbolic link on
+/// the way followed, stays inside the handbook folder `root`. Every walk of input (its root,
+/// then each link it meets) and every read of a path not found by such a walk asks it first,
+/// so a hostile handbook (`templates -> ~/.ssh`) cannot put a file from elsewhere into the site.
+/// A path that does not resolve (missing, a dangling link, a loop) passes: reading it fails,
+/// and its reader reports that.
+pub fn inside_handbook(root: &Path, path: &Path) -> std::result::Result<(), LeadsOutside> {
+    let real_root = root.canonicalize().unwrap_or_else(|_| absolute(root));
+    match path.canonicalize() {
+        Ok(real) if !real.starts_with(&real_root) => Err(way_out(root, &real_root, path)),
+        _ => Ok(()),
+    }
+}
+
+/// The first file or folder from `root` down to `path` that leads outside `real_root`: the link
+/// to name in the message. A path that leaves by a `..` (a theme named `../x`) is named whole.
+/// Only called once a path is known to lead out, so rarely.
+fn way_out(root: &Path, real_root: &Path, path: &Path) -> LeadsOutside {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let mut at = root.to_path_buf();
+    for part in rel.components() {
+        at.push(part);
+        let out = at.canonicalize();
+        if out.is_ok_and(|real| !real.starts_with(real_root)) {
+            break;
+        }
+    }
+    let is_link = at
+        .symlink_metadata()
+        .is_ok_and(|m| m.file_type().is_symlink());
+    let link = if is_link {
+        at.strip_prefix(root).unwrap_or(&at)
+    } else {
+        rel
+    };
+    LeadsOutside {
+        link: link.to_path_buf(),
+        is_link,
+    }
+}
+
+/// Whether a walk may start at `dir`, a folder of input: it stays inside the handbook folder
+/// `root`; if not, the warning is pushed. Asked before walking, since walkdir walks into a root
+/// that is a link it does not follow whatever its `filter_entry` says of that root.
+pub fn may_walk(root: &Path, dir: &Path, warnings: &mut Vec<Diagnostic>) -> bool {
+    match inside_handbook(root, dir) {
+        Ok(()) => true,
+        Err(out) => {
+            warnings.push(out.skipped());
             false
         }
     }
+}
+
+/// Whether a walked entry stays inside the handbook folder `root`, for walkdir's
+/// `filter_entry`. A symbolic link that leads outside it (`static/etc -> /etc`, a page linked
+/// to `/etc/passwd`) is skipped with a warning naming the link; links within it are followed.
+/// The walk's own root must have passed [`may_walk`].
+pub fn inside_root(root: &Path, entry: &walkdir::DirEntry, warnings: &mut Vec<Diagnostic>) -> bool {
+    // Below a root that stays inside, only a link can lead elsewhere: other entries need no
+    // look-up, which keeps a walk of 50,000 pages as fast as it was.
+    if entry.depth() > 0 && !entry.path_is_symlink() {
+        return true;
+    }
+    may_walk(root, entry.path(), warnings)
 }
 
 /// Once a build is interrupted, nothing more is written: the folders being removed are not
@@ -577,6 +659,43 @@ mod tests {
             assert!(is_ignored(n), "{n}");
         }
         assert!(!is_ignored("a.md"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_judge_names_the_first_link_out_and_never_its_target() {
+        let tmp = tempfile::tempdir().unwrap();
+        let (root, out) = (tmp.path().join("site"), tmp.path().join("out"));
+        std::fs::create_dir_all(root.join("themes")).unwrap();
+        std::fs::create_dir_all(out.join("templates")).unwrap();
+        std::os::unix::fs::symlink(&out, root.join("themes/x")).unwrap();
+        let found = inside_handbook(&root, &root.join("themes/x/templates")).unwrap_err();
+        let link = PathBuf::from("themes/x");
+        assert_eq!(
+            found,
+            LeadsOutside {
+                link,
+                is_link: true
+            }
+        );
+        let warning = format!("{:?}", found.skipped());
+        assert!(!warning.contains(out.to_str().unwrap()), "{warning}");
+        // A `..` in a name (a theme called `../../out`) leads out too, through no link.
+        let found = inside_handbook(&root, &root.join("themes/../../out")).unwrap_err();
+        let link = PathBuf::from("themes/../../out");
+        assert_eq!(
+            found,
+            LeadsOutside {
+                link,
+                is_link: false
+            }
+        );
+        // A handbook reached through a link of its own is inside itself.
+        let alias = tmp.path().join("alias");
+        std::os::unix::fs::symlink(&root, &alias).unwrap();
+        assert_eq!(inside_handbook(&alias, &alias.join("themes")), Ok(()));
+        // What does not resolve is left to its reader, which reports it.
+        assert_eq!(inside_handbook(&root, &root.join("missing")), Ok(()));
     }
 
     #[test]

@@ -1510,6 +1510,32 @@ fn symlinks_out_of_the_handbook_are_neither_read_nor_served() {
     });
 }
 
+/// Issue 23: a `templates/` that is itself a link out of the handbook is neither read nor
+/// served, its pages rendered by the built-in templates instead.
+#[cfg(unix)]
+#[test]
+fn a_templates_folder_linked_out_is_neither_read_nor_served() {
+    let site = fixture();
+    let outside = tempfile::tempdir().unwrap();
+    let secret = "SECRET-MARKER-issue-23";
+    for name in ["index.html", "section.html", "page.html"] {
+        std::fs::write(outside.path().join(name), format!("{secret} {name}")).unwrap();
+    }
+    std::os::unix::fs::symlink(outside.path(), site.path().join("templates")).unwrap();
+    let serve = Serve::start(site.path(), &[]);
+    for path in ["/", "/guide/", "/guide/first/"] {
+        let (status, _, body) = get(&serve.url(path));
+        assert_eq!(status, 200, "{path}");
+        assert!(!body.contains(secret), "{path}");
+    }
+    wait_for("the warning", || {
+        let err = serve.stderr();
+        err.contains("warning: templates: a symbolic link leads outside the handbook folder")
+            .then_some(())
+    });
+    assert!(!serve.stderr().contains(secret));
+}
+
 #[test]
 fn base_url_serves_under_its_path() {
     let site = fixture();

@@ -179,6 +179,9 @@ impl Config {
                 "run rapport in a handbook folder, pass --root DIR, or create one with `rapport init DIR`",
             ));
         }
+        // A link out of the folder is refused before a byte of it is read: its first lines would
+        // otherwise show in the messages about it.
+        fs::inside_handbook(&root, &path).map_err(|out| out.refused())?;
         let text = fs::read_text(&path).map_err(|d| Error::content(vec![d.relative_to(&root)]))?;
         let shown = Path::new(CONFIG_FILE);
         let node = yaml::read(shown, &text, &text, 0).map_err(|d| Error::content(vec![d]))?;

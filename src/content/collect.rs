@@ -411,6 +411,10 @@ fn walk(config: &Config, lib: &mut Library, diags: &mut Vec<Diagnostic>) -> Vec<
         );
         return vec![];
     }
+    if let Err(out) = fs::inside_handbook(root, &config.content_dir) {
+        diags.push(out.not_read());
+        return vec![];
+    }
     let mut dir_index: HashMap<PathBuf, usize> = HashMap::from([(content_rel.clone(), 0)]);
     let mut sources = Vec::new();
     let mut skipped = Vec::new();

@@ -53,10 +53,9 @@ pub fn rerender(
         };
         // Unreadable or broken front matter: the page drops out of a full build, and links to
         // it break; only a full build reports all of that.
-        // A page now behind a symbolic link: only the full walk knows whether it stays inside
-        // the handbook folder.
-        let link = std::fs::symlink_metadata(config.root.join(path));
-        if link.is_ok_and(|m| m.file_type().is_symlink()) {
+        // A page now behind a symbolic link out of the handbook folder (itself or a folder on
+        // its way): the full walk skips it and says so.
+        if crate::fs::inside_handbook(&config.root, &config.root.join(path)).is_err() {
             return Ok(Update::FullBuild);
         }
         let Ok(p) = collect::read_source(&config.root, path) else {

@@ -92,7 +92,7 @@ impl Theme {
         }
         let mut theme = Vec::new();
         let theme_dir = config.themes_dir.join(&config.site.theme);
-        if theme_dir.is_dir() {
+        if theme_dir.is_dir() && crate::fs::may_walk(&config.root, &theme_dir, &mut diags) {
             theme = read_layer(&config.root, &theme_dir.join("templates"), &mut diags);
             read_statics(
                 &config.root,
@@ -282,11 +282,14 @@ fn prefixed_names<'a>(texts: impl Iterator<Item = &'a str>) -> std::collections:
 /// The templates in `dir` (none if it does not exist), in name order.
 fn read_layer(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Layered> {
     let mut layer = Vec::new();
-    if !dir.is_dir() {
+    if !dir.is_dir() || !crate::fs::may_walk(root, dir, diags) {
         return layer;
     }
     let mut skipped = Vec::new();
+    // Links are followed, as in `content/` and `static/`: one inside the handbook is read like
+    // the file it leads to, one out of it is skipped by the filter.
     let walker = walkdir::WalkDir::new(dir)
+        .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| crate::fs::inside_root(root, e, &mut skipped));
@@ -317,7 +320,7 @@ fn read_statics(
     statics: &mut BTreeMap<String, StaticSource>,
     warnings: &mut Vec<Diagnostic>,
 ) {
-    if !dir.is_dir() {
+    if !dir.is_dir() || !crate::fs::may_walk(root, dir, warnings) {
         return;
     }
     let walker = walkdir::WalkDir::new(dir)
