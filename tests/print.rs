@@ -147,3 +147,93 @@ fn content_errors_stop_printing_before_the_browser_starts() {
     );
     assert!(!site.path("planner.pdf").exists());
 }
+
+/// Every link annotation of a PDF: `Ok(name)` for a jump inside it, `Err(uri)` for a URI.
+fn pdf_links(pdf: &Path) -> Vec<Result<String, String>> {
+    use lopdf::Object;
+    let doc = lopdf::Document::load(pdf).expect("a PDF lopdf reads");
+    let dests = doc
+        .catalog()
+        .and_then(|c| c.get(b"Dests"))
+        .and_then(|d| doc.dereference(d))
+        .and_then(|(_, d)| d.as_dict())
+        .expect("named destinations");
+    let mut links = Vec::new();
+    for page in doc.get_pages().into_values() {
+        let Ok(annots) = doc.get_dictionary(page).and_then(|p| p.get(b"Annots")) else {
+            continue;
+        };
+        let annots = doc.dereference(annots).unwrap().1.as_array().unwrap();
+        for annot in annots {
+            let annot = doc.dereference(annot).unwrap().1.as_dict().unwrap();
+            if annot.get(b"Subtype").and_then(Object::as_name).ok() != Some(b"Link".as_ref()) {
+                continue;
+            }
+            // A jump is `/Dest name`, or an action: `/A << /S /GoTo /D name >>` or a URI.
+            let action = annot.get(b"A").and_then(Object::as_dict).ok();
+            let uri = action.and_then(|a| a.get(b"URI").ok()).map(Object::as_str);
+            let name = (annot.get(b"Dest").ok())
+                .or_else(|| action.and_then(|a| a.get(b"D").ok()))
+                .map(Object::as_name);
+            links.push(match (uri, name) {
+                (Some(Ok(uri)), _) => Err(String::from_utf8_lossy(uri).into_owned()),
+                (_, Some(Ok(name))) => {
+                    assert!(dests.has(name), "a jump to a missing destination");
+                    Ok(String::from_utf8_lossy(name).into_owned())
+                }
+                _ => panic!("a link that is neither a URI nor a named jump: {annot:?}"),
+            });
+        }
+    }
+    links
+}
+
+/// Links on paper lead where the handbook is published, or inside the PDF; never into the
+/// temporary folder the site was printed from, and never to a private page.
+#[test]
+#[ignore = "needs chromium"]
+fn printed_links_lead_to_the_published_site_or_inside_the_pdf() {
+    let site = Site::fixture("worksheets");
+    site.write(
+        "handbook.yaml",
+        &std::fs::read_to_string(site.path("handbook.yaml"))
+            .unwrap()
+            .lines()
+            .filter(|l| !l.starts_with("base_url"))
+            .chain(["base_url: \"https://example.org/hb/\""])
+            .collect::<Vec<_>>()
+            .join("\n"),
+    );
+    site.write(
+        "content/secret.md",
+        "---\ntitle: Secret\nprivate: true\n---\n\nHidden.\n",
+    );
+    let pdf = site.path("out.pdf");
+    for book in [false, true] {
+        let mut args = vec![
+            "print",
+            "--today",
+            "2026-03-04",
+            "--output",
+            pdf.to_str().unwrap(),
+        ];
+        if book {
+            args.push("--book");
+        }
+        site.run(&args).success();
+        let links = pdf_links(&pdf);
+        let (inside, uris): (Vec<_>, Vec<_>) = links.into_iter().partition(Result::is_ok);
+        let uris: Vec<String> = uris.into_iter().filter_map(Result::err).collect();
+        for uri in &uris {
+            assert!(
+                uri.starts_with("https://example.org/hb/") && !uri.contains("/secret/"),
+                "{uri} (book: {book})"
+            );
+        }
+        assert!(!inside.is_empty(), "no jump inside the PDF (book: {book})");
+        if !book {
+            // Each sheet's title leads to its page on the site.
+            assert!(uris.len() >= 4, "{uris:?}");
+        }
+    }
+}

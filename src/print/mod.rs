@@ -5,12 +5,14 @@
 //! `planner/index.html` with the print CSS, and the PDF replaces the output file only once it
 //! is complete.
 
-use crate::config::BuildOptions;
+mod pdf;
+
+use crate::config::{BuildOptions, Config};
 use crate::error::{Error, Result};
 use crate::render::DirSink;
 use crate::render::book;
 use crate::site::Site;
-use crate::{fs, planner};
+use crate::{fs, plan, planner};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -77,30 +79,55 @@ pub fn print(opts: &PrintOptions) -> Result<Printed> {
     build.base_url = Some(file_url(&site_dir)?);
     build.output = Some(site_dir.clone());
     let mut site = Site::load(&build)?;
-    let plan = planner::resolve(&site.config, &site.library).map_err(Error::content)?;
+    // Printed links point where the site is published: the handbook's own base URL.
+    let published = Config::load(&opts.site)?;
+    let planned = planner::resolve(&site.config, &site.library).map_err(Error::content)?;
     site.render_to(&DirSink(site_dir.clone()))?;
 
     let pdf = tmp.path().join("print.pdf");
     let (pages, passes) = if opts.book {
         print_book(&site, &site_dir, &browser, tmp.path(), &pdf)?
     } else {
-        let page = site_dir.join(crate::plan::PLANNER).join("index.html");
+        let page = site_dir.join(plan::PLANNER).join("index.html");
         run_browser(
             &browser,
             tmp.path(),
             &pdf,
             &format!("file://{}", page.display()),
         )?;
-        (read_pdf(&pdf)?.pages, 1)
+        (pdf::facts(&pdf::load(&pdf)?).pages, 1)
     };
+    let printed = if opts.book { plan::BOOK } else { plan::PLANNER };
+    let site_url = file_url(&site_dir)?;
+    let published_url = |path: &str| site.plan.published_url(&published, path);
+    // The planner prints each of its worksheets on a sheet `sheet-N`, in order.
+    let sheets: std::collections::HashMap<&str, String> = match opts.book {
+        true => Default::default(),
+        false => (planned.worksheets.iter().enumerate())
+            .map(|(i, &w)| {
+                (
+                    site.library.pages[w].path.as_str(),
+                    format!("sheet-{}", i + 1),
+                )
+            })
+            .collect(),
+    };
+    let sheet = |path: &str| sheets.get(path).cloned();
+    let targets = pdf::Targets {
+        site_url: &site_url,
+        printed,
+        published: &published_url,
+        inside: &sheet,
+    };
+    pdf::settle_links(&pdf, &targets)?;
     // Written beside the output and renamed, so a reader never sees half a file.
     let partial = output.with_extension("pdf.partial");
     fs::copy(&pdf, &partial)?;
     std::fs::rename(&partial, &output).map_err(|e| Error::io("write", &output, e))?;
     Ok(Printed {
         output,
-        worksheets: plan.worksheets.len(),
-        weeks: plan.weeks,
+        worksheets: planned.worksheets.len(),
+        weeks: planned.weeks,
         pages,
         passes,
         elapsed: start.elapsed(),
@@ -117,7 +144,7 @@ fn print_book(
     tmp: &Path,
     pdf: &Path,
 ) -> Result<(u32, u32)> {
-    let file = site_dir.join(crate::plan::BOOK).join("index.html");
+    let file = site_dir.join(plan::BOOK).join("index.html");
     let mut numbers = book::Numbers::default();
     for pass in 1..=MAX_PASSES {
         let failed = |e| {
@@ -133,7 +160,7 @@ fn print_book(
         }
         written?;
         run_browser(browser, tmp, pdf, &format!("file://{}", file.display()))?;
-        let read = read_pdf(pdf)?;
+        let read = pdf::facts(&pdf::load(pdf)?);
         let found: book::Numbers = numbers
             .keys()
             .chain(read.destinations.keys())
@@ -146,83 +173,6 @@ fn print_book(
         numbers = found;
     }
     unreachable!("the loop returns at its last pass")
-}
-
-/// What `rapport print` reads back from the PDF Chromium wrote.
-struct PdfFacts {
-    pages: u32,
-    /// Named destination (an element id that a link points to) → its page, from 1.
-    destinations: std::collections::HashMap<String, u32>,
-}
-
-/// Reads the page tree and the named destinations of a PDF written by Chromium (Skia), whose
-/// dictionaries are plain text outside the compressed streams.
-fn read_pdf(pdf: &Path) -> Result<PdfFacts> {
-    let bytes = std::fs::read(pdf).map_err(|e| Error::io("read", pdf, e))?;
-    let text = String::from_utf8_lossy(&bytes);
-    parse_pdf(&text).ok_or_else(|| {
-        Error::refused(
-            format!("the PDF `{}` could not be read back", pdf.display()),
-            "print with Chromium or Chrome (pass --chromium PATH)",
-        )
-    })
-}
-
-fn parse_pdf(text: &str) -> Option<PdfFacts> {
-    let object = |n: u32| -> Option<&str> {
-        let head = format!("\n{n} 0 obj\n");
-        let start = text.find(&head)? + head.len();
-        let end = text[start..].find("endobj")? + start;
-        Some(&text[start..end])
-    };
-    let reference = |dict: &str, key: &str| -> Option<u32> {
-        let at = dict.find(&format!("{key} "))? + key.len() + 1;
-        dict[at..].split_whitespace().next()?.parse().ok()
-    };
-    let catalog_at = text.find("/Type /Catalog")?;
-    let catalog_start = text[..catalog_at].rfind(" 0 obj")?;
-    let catalog = &text[catalog_start..];
-    let catalog = &catalog[..catalog.find("endobj")?];
-    // The page tree, in order: Skia nests /Pages nodes a few kids wide.
-    let mut pages: Vec<u32> = Vec::new();
-    let mut stack = vec![reference(catalog, "/Pages")?];
-    let mut seen = 0;
-    while let Some(n) = stack.pop() {
-        seen += 1;
-        if seen > 1_000_000 {
-            return None;
-        }
-        let obj = object(n)?;
-        if obj.contains("/Type /Pages") {
-            let kids = obj.split("/Kids [").nth(1)?.split(']').next()?;
-            let refs: Vec<u32> = kids
-                .split(" 0 R")
-                .filter_map(|k| k.trim().parse().ok())
-                .collect();
-            stack.extend(refs.into_iter().rev());
-        } else {
-            pages.push(n);
-        }
-    }
-    let mut destinations = std::collections::HashMap::new();
-    if let Some(dests) = reference(catalog, "/Dests").and_then(object) {
-        for entry in dests.split('/').skip(1) {
-            // `name [12 0 R /XYZ …]`: the name, then the page's object number.
-            let Some((name, rest)) = entry.split_once(" [") else {
-                continue;
-            };
-            let Some(page) = rest.split_whitespace().next().and_then(|p| p.parse().ok()) else {
-                continue;
-            };
-            if let Some(i) = pages.iter().position(|&p| p == page) {
-                destinations.insert(name.trim().to_string(), i as u32 + 1);
-            }
-        }
-    }
-    Some(PdfFacts {
-        pages: u32::try_from(pages.len()).ok()?,
-        destinations,
-    })
 }
 
 /// `--chromium PATH`, or the first known browser on PATH.
