@@ -215,12 +215,23 @@ pub struct InitArgs {
     pub title: String,
 }
 
+/// `--today` and `--start`: the worksheets' date parser, and a year a planner can work from.
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     use chrono::Datelike;
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .ok()
-        .filter(|d| crate::config::BUILD_YEARS.contains(&d.year()) && !s.starts_with('+'))
-        .ok_or_else(|| format!("`{s}` is not a date of the form YYYY-MM-DD (years 1900 to 9999)"))
+    let date = crate::dates::parse_date(s).map_err(|e| match e.hint {
+        Some(hint) => format!("{}; {hint}", e.message),
+        None => e.message,
+    })?;
+    let years = crate::config::BUILD_YEARS;
+    if !years.contains(&date.year()) {
+        return Err(format!(
+            "`{s}`: the year {} is not between {} and {}",
+            date.year(),
+            years.start(),
+            years.end()
+        ));
+    }
+    Ok(date)
 }
 
 /// Rejects a malformed `--base-url` as a usage error (exit code 2), like a malformed date.

@@ -37,10 +37,9 @@ error: content/people.yaml:5:14: unknown value `fortnightly` (at `people[0].cade
    |              ^
  hint: allowed values: weekly, biweekly, monthly, quarterly, yearly
 
-error: content/people.yaml:6:19: impossible date `2027-02-30` (at `people[0].last_contact`)
+error: content/people.yaml:6:19: impossible date `2027-02-30`: February 2027 has 28 days (at `people[0].last_contact`)
  6 |     last_contact: 2027-02-30
    |                   ^
- hint: month 02 of 2027 has 28 days
 
 error: content/people.yaml:7:5: unknown key `favourite_color` (at `people[0]`)
  7 |     favourite_color: blue
