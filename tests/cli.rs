@@ -165,6 +165,32 @@ fn a_bad_date_flag_says_what_is_wrong_with_it() {
 }
 
 #[test]
+fn closed_sets_of_values_are_listed_in_help_and_errors() {
+    let site = Site::fixture("basic");
+    let help = site.run(&["print", "--help"]).success().stdout;
+    assert!(
+        help.contains("Print on this paper, for this print only [possible values: A4, Letter]"),
+        "{help}"
+    );
+    let help = site.run(&["completions", "--help"]).success().stdout;
+    assert!(
+        help.contains("[possible values: bash, elvish, fish, powershell, zsh]"),
+        "{help}"
+    );
+    let help = site.run(&["build", "--help"]).success().stdout;
+    assert!(
+        help.contains("[possible values: auto, always, never]"),
+        "{help}"
+    );
+    let run = site.run(&["print", "--paper", "B5"]).failure(2);
+    assert_eq!(
+        run.stderr,
+        "error: invalid value 'B5' for '--paper <PAPER>'\n  \
+         [possible values: A4, Letter]\n\nFor more information, try '--help'.\n"
+    );
+}
+
+#[test]
 fn help_and_version_succeed() {
     let site = Site::bare();
     let run = site.run(&["--help"]).success();
