@@ -338,3 +338,46 @@ fn settings_are_reported_where_they_came_from() {
         "{err}"
     );
 }
+
+#[test]
+fn the_caret_sits_under_the_character_after_wide_text_and_tabs() {
+    // Japanese characters take two columns of a terminal; the caret makes room for both.
+    let err = failing_build(&[("content/a.md", "---\ntitle: 名前: 「山田」\n---\n")]);
+    assert_eq!(
+        err,
+        "\
+error: content/a.md:2:10: mapping values are not allowed in this context
+ 2 | title: 名前: 「山田」
+   |            ^
+ hint: quote a value that contains `: `, e.g. `title: \"名前: 「山田」\"`
+
+1 error found
+"
+    );
+    let sheet = "kind: stakeholders\npeople:\n  - {name: 「山田太郎」, role: 魔法使い}\n";
+    let err = failing_build(&[("content/people.yaml", sheet)]);
+    assert_eq!(
+        err,
+        "\
+error: content/people.yaml:3:26: unknown value `魔法使い` (at `people[0].role`)
+ 3 |   - {name: 「山田太郎」, role: 魔法使い}
+   |                                ^
+ hint: allowed values: hr, leadership, supervisor, recruiter, career-consultant, mentor, sponsor, peer, other
+
+1 error found
+"
+    );
+    // A tab stays a tab under the line, so the terminal expands both alike.
+    let page = "---\ntitle: T\ndescription: \"\tを\u{7}\"\n---\n";
+    let err = failing_build(&[("content/b.md", page)]);
+    assert!(
+        err.starts_with(
+            "\
+error: content/b.md:3:17: control character U+0007 in the text
+ 3 | description: \"\tを\u{7}\"
+   |               \t  ^
+"
+        ),
+        "{err}"
+    );
+}
