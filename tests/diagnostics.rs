@@ -381,3 +381,34 @@ error: content/b.md:3:17: control character U+0007 in the text
         "{err}"
     );
 }
+
+#[test]
+fn a_one_space_indentation_slip_gets_a_hint_naming_the_indentation() {
+    let sheet =
+        "kind: stakeholders\npeople:\n  - name: Dana\n    role: mentor\n   cadence: weekly\n";
+    let err = failing_build(&[("content/people.yaml", sheet)]);
+    assert_eq!(
+        err,
+        "\
+error: content/people.yaml:5:4: while parsing a block collection, did not find expected '-' indicator
+ 5 |    cadence: weekly
+   |    ^
+ hint: this line is indented 3 spaces, its siblings above 4: line it up with them
+
+1 error found
+"
+    );
+    // The key's own colon, one space too deep, is no colon inside a value.
+    let err = failing_build(&[("content/a.md", "---\ntitle: A\n description: d\n---\n")]);
+    assert_eq!(
+        err,
+        "\
+error: content/a.md:3:13: mapping values are not allowed in this context
+ 3 |  description: d
+   |             ^
+ hint: this line is indented 1 space, its siblings above 0: line it up with them
+
+1 error found
+"
+    );
+}
