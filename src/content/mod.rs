@@ -7,6 +7,7 @@
 mod collect;
 pub mod front_matter;
 mod links;
+pub(crate) use links::percent_decode;
 pub mod update;
 mod worksheets;
 
