@@ -176,7 +176,7 @@ pub struct PrintArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=104))]
     pub weeks: Option<u32>,
     /// Print on this paper, for this print only.
-    #[arg(long, value_name = "PAPER", value_parser = parse_paper)]
+    #[arg(long, value_name = "PAPER", value_enum, ignore_case = true)]
     pub paper: Option<crate::config::Paper>,
 }
 
@@ -194,12 +194,18 @@ impl PrintArgs {
     }
 }
 
-/// `A4` or `Letter`, in any case.
-pub fn parse_paper(s: &str) -> Result<crate::config::Paper, String> {
-    match s.to_ascii_lowercase().as_str() {
-        "a4" => Ok(crate::config::Paper::A4),
-        "letter" => Ok(crate::config::Paper::Letter),
-        _ => Err(format!("`{s}` is not a paper size: use A4 or Letter")),
+/// `--paper A4` or `--paper Letter` (in any case), named as handbook.yaml names them. Written
+/// here rather than derived on `Paper`, so that the config module knows nothing of clap.
+impl ValueEnum for crate::config::Paper {
+    fn value_variants<'a>() -> &'a [Self] {
+        &[crate::config::Paper::A4, crate::config::Paper::Letter]
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(match self {
+            crate::config::Paper::A4 => "A4",
+            crate::config::Paper::Letter => "Letter",
+        }))
     }
 }
 
@@ -215,12 +221,23 @@ pub struct InitArgs {
     pub title: String,
 }
 
+/// `--today` and `--start`: the worksheets' date parser, and a year a planner can work from.
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     use chrono::Datelike;
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .ok()
-        .filter(|d| crate::config::BUILD_YEARS.contains(&d.year()) && !s.starts_with('+'))
-        .ok_or_else(|| format!("`{s}` is not a date of the form YYYY-MM-DD (years 1900 to 9999)"))
+    let date = crate::dates::parse_date(s).map_err(|e| match e.hint {
+        Some(hint) => format!("{}; {hint}", e.message),
+        None => e.message,
+    })?;
+    let years = crate::config::BUILD_YEARS;
+    if !years.contains(&date.year()) {
+        return Err(format!(
+            "`{s}`: the year {} is not between {} and {}",
+            date.year(),
+            years.start(),
+            years.end()
+        ));
+    }
+    Ok(date)
 }
 
 /// Rejects a malformed `--base-url` as a usage error (exit code 2), like a malformed date.
@@ -245,5 +262,27 @@ mod tests {
     fn cli_is_well_formed() {
         use clap::CommandFactory;
         super::Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn paper_is_named_in_any_case() {
+        use super::{Cli, Command};
+        use crate::config::Paper;
+        use clap::Parser;
+        for (arg, paper) in [
+            ("letter", Paper::Letter),
+            ("A4", Paper::A4),
+            ("a4", Paper::A4),
+        ] {
+            let cli = Cli::try_parse_from(["rapport", "print", "--paper", arg]);
+            let Ok(Cli {
+                command: Command::Print(print),
+                ..
+            }) = cli
+            else {
+                panic!("`--paper {arg}` is refused");
+            };
+            assert_eq!(print.paper, Some(paper));
+        }
     }
 }

@@ -140,12 +140,7 @@ impl Diagnostic {
             let pad = " ".repeat(num.len());
             let _ = writeln!(out, " {} {src}", style(Part::Gutter, &format!("{num} |")));
             if col > 0 {
-                // Columns count characters; tabs are kept so the caret lines up.
-                let lead: String = src
-                    .chars()
-                    .take(col - 1)
-                    .map(|c| if c == '\t' { '\t' } else { ' ' })
-                    .collect();
+                let lead = caret_lead(&src, col);
                 let gutter = style(Part::Gutter, &format!("{pad} |"));
                 let _ = writeln!(out, " {gutter} {lead}{}", style(sev, "^"));
             }
@@ -161,6 +156,22 @@ impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.render(&|_, text| text.to_string()))
     }
+}
+
+/// The blank that puts a caret under character `col` (1-based) of `src` on a terminal: a
+/// column counts characters, a terminal draws wide (CJK) ones in two cells and combining marks
+/// in none, so each character before it gives way to its display width; tabs are kept, as the
+/// terminal expands them alike in both lines.
+fn caret_lead(src: &str, col: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let mut lead = String::new();
+    for c in src.chars().take(col - 1) {
+        match c {
+            '\t' => lead.push('\t'),
+            _ => lead.extend(std::iter::repeat_n(' ', c.width().unwrap_or(0))),
+        }
+    }
+    lead
 }
 
 /// The most characters of a source line shown under a diagnostic.
@@ -437,6 +448,13 @@ mod tests {
         assert_eq!((d.line, d.col), (2, 12));
         let d = Diagnostic::new("h.yaml", "bad").at_key("title: a\n", "theme");
         assert_eq!((d.line, d.col), (0, 0));
+    }
+
+    #[test]
+    fn the_caret_lead_counts_display_width() {
+        assert_eq!(caret_lead("名前: x", 5), "      ");
+        assert_eq!(caret_lead("e\u{301}: x", 5), "   ");
+        assert_eq!(caret_lead("\tａ: x", 3), "\t  ");
     }
 
     #[test]

@@ -280,7 +280,7 @@ fn litter_prefix(out: &Path) -> (PathBuf, String) {
     (parent, format!(".{name}.rapport-"))
 }
 
-/// Held by a build for as long as it writes beside `output`: an exclusive `flock` on
+/// Held by a build for as long as it writes beside `output`: an exclusive lock on
 /// `.<name>.rapport-lock`. Whoever holds it knows that no other build of this output is
 /// running, so anything else of that name beside the output is the litter of a dead one. The
 /// lock file is removed when the lock is dropped.
@@ -381,28 +381,27 @@ impl Drop for OutputLock {
     }
 }
 
-#[cfg(unix)]
+/// An exclusive lock on `file`, waiting for it or not: std's `File::lock` (`flock` on Unix,
+/// `LockFileEx` on Windows), so that builds exclude each other on every system. Where std has
+/// no file locks, a build goes ahead unlocked rather than waiting forever.
 fn lock_file(file: &std::fs::File, wait: bool) -> bool {
-    use std::os::fd::AsRawFd;
-    let op = if wait {
-        libc::LOCK_EX
-    } else {
-        libc::LOCK_EX | libc::LOCK_NB
-    };
+    use std::fs::TryLockError;
+    use std::io::ErrorKind;
+    if !wait {
+        return match file.try_lock() {
+            Ok(()) => true,
+            Err(TryLockError::Error(e)) => e.kind() == ErrorKind::Unsupported,
+            Err(TryLockError::WouldBlock) => false,
+        };
+    }
     loop {
-        // SAFETY: flock on a descriptor this function borrows for the call.
-        if unsafe { libc::flock(file.as_raw_fd(), op) } == 0 {
-            return true;
-        }
-        if std::io::Error::last_os_error().kind() != std::io::ErrorKind::Interrupted {
-            return false;
+        match file.lock() {
+            Ok(()) => return true,
+            // A signal cut the wait short (std does not retry `flock`): wait again.
+            Err(e) if e.kind() == ErrorKind::Interrupted => {}
+            Err(e) => return e.kind() == ErrorKind::Unsupported,
         }
     }
-}
-
-#[cfg(not(unix))]
-fn lock_file(_file: &std::fs::File, _wait: bool) -> bool {
-    true
 }
 
 #[cfg(unix)]
@@ -696,6 +695,16 @@ mod tests {
         assert_eq!(inside_handbook(&alias, &alias.join("themes")), Ok(()));
         // What does not resolve is left to its reader, which reports it.
         assert_eq!(inside_handbook(&root, &root.join("missing")), Ok(()));
+    }
+
+    #[test]
+    fn one_build_at_a_time_holds_the_output_lock() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let held = OutputLock::acquire(&output).unwrap();
+        assert!(OutputLock::try_acquire(&output).is_none());
+        drop(held);
+        assert!(OutputLock::try_acquire(&output).is_some());
     }
 
     #[test]

@@ -453,6 +453,19 @@ mod tests {
     }
 
     #[test]
+    fn every_control_character_and_line_separator_is_escaped() {
+        let controls: String = (0..0x20u8).map(char::from).collect();
+        let expected = "\\u0000\\u0001\\u0002\\u0003\\u0004\\u0005\\u0006\\u0007\\u0008\\t\\n\\u000b\\u000c\\r\\u000e\\u000f\\u0010\\u0011\\u0012\\u0013\\u0014\\u0015\\u0016\\u0017\\u0018\\u0019\\u001a\\u001b\\u001c\\u001d\\u001e\\u001f";
+        assert_eq!(json_string(&controls), format!("\"{expected}\""));
+        // Non-ASCII stays as written, `†` too (E2 80 A0, a neighbour of U+2028's E2 80 A8);
+        // DEL needs no escape in JSON.
+        assert_eq!(
+            json_string("</script>\u{7f}名前 †🙂\u{2028}"),
+            "\"\\u003c/script>\u{7f}名前 †🙂\\u2028\""
+        );
+    }
+
+    #[test]
     fn strings_are_escaped() {
         assert_eq!(
             json_string("a\"b\\c\n<\u{1}"),

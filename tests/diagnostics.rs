@@ -37,10 +37,9 @@ error: content/people.yaml:5:14: unknown value `fortnightly` (at `people[0].cade
    |              ^
  hint: allowed values: weekly, biweekly, monthly, quarterly, yearly
 
-error: content/people.yaml:6:19: impossible date `2027-02-30` (at `people[0].last_contact`)
+error: content/people.yaml:6:19: impossible date `2027-02-30`: February 2027 has 28 days (at `people[0].last_contact`)
  6 |     last_contact: 2027-02-30
    |                   ^
- hint: month 02 of 2027 has 28 days
 
 error: content/people.yaml:7:5: unknown key `favourite_color` (at `people[0]`)
  7 |     favourite_color: blue
@@ -337,5 +336,79 @@ fn settings_are_reported_where_they_came_from() {
     assert!(
         err.starts_with("error: handbook.yaml:2:11: `base_url` must be an absolute URL"),
         "{err}"
+    );
+}
+
+#[test]
+fn the_caret_sits_under_the_character_after_wide_text_and_tabs() {
+    // Japanese characters take two columns of a terminal; the caret makes room for both.
+    let err = failing_build(&[("content/a.md", "---\ntitle: 名前: 「山田」\n---\n")]);
+    assert_eq!(
+        err,
+        "\
+error: content/a.md:2:10: mapping values are not allowed in this context
+ 2 | title: 名前: 「山田」
+   |            ^
+ hint: quote a value that contains `: `, e.g. `title: \"名前: 「山田」\"`
+
+1 error found
+"
+    );
+    let sheet = "kind: stakeholders\npeople:\n  - {name: 「山田太郎」, role: 魔法使い}\n";
+    let err = failing_build(&[("content/people.yaml", sheet)]);
+    assert_eq!(
+        err,
+        "\
+error: content/people.yaml:3:26: unknown value `魔法使い` (at `people[0].role`)
+ 3 |   - {name: 「山田太郎」, role: 魔法使い}
+   |                                ^
+ hint: allowed values: hr, leadership, supervisor, recruiter, career-consultant, mentor, sponsor, peer, other
+
+1 error found
+"
+    );
+    // A tab stays a tab under the line, so the terminal expands both alike.
+    let page = "---\ntitle: T\ndescription: \"\tを\u{7}\"\n---\n";
+    let err = failing_build(&[("content/b.md", page)]);
+    assert!(
+        err.starts_with(
+            "\
+error: content/b.md:3:17: control character U+0007 in the text
+ 3 | description: \"\tを\u{7}\"
+   |               \t  ^
+"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_one_space_indentation_slip_gets_a_hint_naming_the_indentation() {
+    let sheet =
+        "kind: stakeholders\npeople:\n  - name: Dana\n    role: mentor\n   cadence: weekly\n";
+    let err = failing_build(&[("content/people.yaml", sheet)]);
+    assert_eq!(
+        err,
+        "\
+error: content/people.yaml:5:4: while parsing a block collection, did not find expected '-' indicator
+ 5 |    cadence: weekly
+   |    ^
+ hint: this line is indented 3 spaces, its siblings above 4: line it up with them
+
+1 error found
+"
+    );
+    // The key's own colon, one space too deep, is no colon inside a value.
+    let err = failing_build(&[("content/a.md", "---\ntitle: A\n description: d\n---\n")]);
+    assert_eq!(
+        err,
+        "\
+error: content/a.md:3:13: mapping values are not allowed in this context
+ 3 |  description: d
+   |             ^
+ hint: this line is indented 1 space, its siblings above 0: line it up with them
+
+1 error found
+"
     );
 }

@@ -9,7 +9,7 @@
 mod scan;
 
 use crate::config::Config;
-use crate::content::{ExternalLink, ItemRef, Library};
+use crate::content::{ExternalLink, ItemRef, Library, percent_decode};
 use crate::error::{Diagnostic, Error, line_col};
 use crate::plan::index_file;
 use crate::render::Sink;
@@ -246,7 +246,10 @@ fn resolve(base: &str, from: &str, link: &str, files: &HashMap<String, Facts>) -
         return Target::Skip;
     }
     let (rest, fragment) = match link.split_once('#') {
-        Some((r, f)) => (r, Some(percent_decode(f)).filter(|f| !f.is_empty())),
+        Some((r, f)) => (
+            r,
+            Some(percent_decode(f).into_owned()).filter(|f| !f.is_empty()),
+        ),
         None => (link, None),
     };
     let rest = rest.split('?').next().unwrap_or("");
@@ -272,7 +275,7 @@ fn resolve(base: &str, from: &str, link: &str, files: &HashMap<String, Facts>) -
     else {
         return Target::Missing(format!("`{path}` is outside the site's base path `{base}`"));
     };
-    let rel = percent_decode(rel);
+    let rel = percent_decode(rel).into_owned();
     let candidates = if rel.is_empty() || rel.ends_with('/') {
         vec![format!("{rel}index.html")]
     } else {
@@ -326,29 +329,6 @@ fn normalize(path: &str) -> String {
     } else {
         format!("/{joined}")
     }
-}
-
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && i + 2 < b.len()
-            && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2]))
-        {
-            out.push(h * 16 + l);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
-}
-
-fn hex(b: u8) -> Option<u8> {
-    (b as char).to_digit(16).map(|d| d as u8)
 }
 
 /// One broken link, placed in the page's source when it is written there (raw HTML, a

@@ -48,7 +48,7 @@ pub fn scan_html(text: &str) -> Found<'_> {
     let mut attrs = Vec::new();
     let mut i = 0;
     let bytes = text.as_bytes();
-    while let Some(off) = memchr(b'<', &bytes[i..]) {
+    while let Some(off) = memchr::memchr(b'<', &bytes[i..]) {
         i += off;
         let rest = &text[i..];
         if rest.starts_with("<!--") {
@@ -105,10 +105,6 @@ pub fn scan_html(text: &str) -> Found<'_> {
         }
     }
     found
-}
-
-fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
-    hay.iter().position(|&b| b == needle)
 }
 
 /// Reads a stylesheet: every `url(...)` and `@import "..."`.

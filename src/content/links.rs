@@ -402,28 +402,12 @@ fn normalize(path: &Path) -> Option<PathBuf> {
     Some(out)
 }
 
-/// Decodes `%20` and friends in a link path; invalid sequences are kept as written.
-fn percent_decode(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.contains('%') {
-        return s.into();
-    }
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            // Digit by digit: slicing the str could split a multi-byte character (`%xé`).
-            let digit = |b: u8| (b as char).to_digit(16);
-            if let (Some(h), Some(l)) = (digit(bytes[i + 1]), digit(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8(out).map_or(s.into(), Into::into)
+/// Decodes `%20` and friends in a link path or URL; invalid sequences are kept as written, and
+/// text that decodes to bytes that are not UTF-8 is kept whole.
+pub(crate) fn percent_decode(s: &str) -> std::borrow::Cow<'_, str> {
+    percent_encoding::percent_decode_str(s)
+        .decode_utf8()
+        .unwrap_or(s.into())
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ mod collect;
 pub mod front_matter;
 mod links;
 mod privacy;
+pub(crate) use links::percent_decode;
 pub mod update;
 mod worksheets;
 

@@ -100,7 +100,7 @@ pub(super) fn settle_links(pdf: &Path, targets: &Targets) -> Result<Settled> {
             continue;
         };
         let (path, fragment) = rest.split_once('#').unwrap_or((rest, ""));
-        let path = percent_encoding::percent_decode_str(path).decode_utf8_lossy();
+        let path = crate::content::percent_decode(path);
         let path = path.strip_suffix("index.html").unwrap_or(&path);
         // A fragment of the printed page, or a page printed as a sheet of its own; a link to
         // the page it stands on (a sheet's title) leads to the published page instead.

@@ -7,6 +7,7 @@
 //! error, say) can split it in two.
 
 use super::store::Store;
+use crate::search::json_string;
 use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
@@ -164,31 +165,12 @@ pub fn message(fields: &[(&str, &str)]) -> Arc<str> {
         if i > 0 {
             s.push(',');
         }
-        json_string(&mut s, k);
+        s.push_str(&json_string(k));
         s.push(':');
-        json_string(&mut s, v);
+        s.push_str(&json_string(v));
     }
     s.push('}');
     s.into()
-}
-
-/// A JSON string literal: quotes, backslashes and every control character escaped.
-fn json_string(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 || c == '\u{2028}' || c == '\u{2029}' => {
-                out.push_str(&format!("\\u{:04x}", c as u32));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 /// What differs between two builds, decided on the output itself: a stylesheet edit that
@@ -234,6 +216,14 @@ pub fn inject(html: &[u8], build_id: &str) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn messages_are_written_by_the_one_json_writer() {
+        assert_eq!(
+            &*message(&[("type", "build-error"), ("text", "<b>\"x\"\u{2028}")]),
+            r#"{"type":"build-error","text":"\u003cb>\"x\"\u2028"}"#
+        );
+    }
 
     fn map(entries: &[(&str, &str)]) -> Store {
         entries

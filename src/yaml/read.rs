@@ -248,6 +248,23 @@ impl<'a> SourceAt<'a> {
             .filter(|l| Self::indent(l).len() == indent)
             .copied()
     }
+
+    /// The lines above that could enclose this one or stand beside it: each no deeper than
+    /// the ones between it and this line, skipping blank and comment lines.
+    fn enclosing_above(&self) -> impl Iterator<Item = &'a str> {
+        let mut ceiling = usize::MAX;
+        self.lines[..self.index.min(self.lines.len())]
+            .iter()
+            .rev()
+            .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+            .filter(move |l| {
+                let indent = Self::indent(l).len();
+                let on_chain = indent <= ceiling;
+                ceiling = ceiling.min(indent);
+                on_chain
+            })
+            .copied()
+    }
 }
 
 fn explain(e: &Error, src: &SourceAt) -> (String, Option<String>) {
@@ -293,8 +310,10 @@ fn slip_hint(src: &SourceAt) -> Option<String> {
     if SourceAt::indent(line).contains('\t') || src.char_at() == Some('\t') {
         return Some("indent with spaces: YAML does not allow tabs for indentation".into());
     }
+    // A colon inside the value; the key's own colon out of place is an indentation slip.
     if src.char_at() == Some(':')
         && let Some((key, value)) = line.trim_start().split_once(": ")
+        && src.col > SourceAt::indent(line).chars().count() + key.chars().count() + 1
     {
         let key = key.trim_start_matches("- ");
         return Some(format!(
@@ -307,7 +326,47 @@ fn slip_hint(src: &SourceAt) -> Option<String> {
     {
         return Some("start a list item with `- `, as the items above it".into());
     }
-    None
+    indent_hint(src)
+}
+
+/// A line indented unlike any line it could belong with: a key unlike the keys of the mappings
+/// that enclose it, a `- ` item unlike the items of the lists.
+fn indent_hint(src: &SourceAt) -> Option<String> {
+    let line = src.line();
+    let item = is_item(line);
+    let n = SourceAt::indent(line).len();
+    let mut nearest: Option<usize> = None;
+    for m in src.enclosing_above().filter_map(|l| aligned_at(l, item)) {
+        if m == n {
+            return None;
+        }
+        if nearest.is_none_or(|k| m.abs_diff(n) < k.abs_diff(n)) {
+            nearest = Some(m);
+        }
+    }
+    let spaces = if n == 1 { "space" } else { "spaces" };
+    nearest.map(|m| {
+        format!("this line is indented {n} {spaces}, its siblings above {m}: line it up with them")
+    })
+}
+
+fn is_item(line: &str) -> bool {
+    let t = line.trim_start();
+    t.starts_with("- ") || t == "-"
+}
+
+/// Where `line` puts a `- ` item (`item`) or a key: `  - name: a` has its item at 2, its key
+/// at 4.
+fn aligned_at(line: &str, item: bool) -> Option<usize> {
+    let indent = SourceAt::indent(line).len();
+    let is_key = |t: &str| t.contains(": ") || t.ends_with(':');
+    let t = line.trim_start();
+    match (is_item(line), item) {
+        (true, true) => Some(indent),
+        (true, false) => is_key(&t[1..]).then_some(indent + 2),
+        (false, true) => None,
+        (false, false) => is_key(t).then_some(indent),
+    }
 }
 
 fn is_forbidden_control(c: char) -> bool {
@@ -366,6 +425,17 @@ mod tests {
         let d = err("people:\n  - name: a\n    role: x\n  name: b\n");
         assert_eq!(d.line, 4);
         assert!(d.hint.unwrap().starts_with("start a list item with `- `"));
+        let hint = |text: &str| err(text).hint.unwrap_or_default();
+        let slipped = "people:\n  - name: a\n    role: x\n     cadence: weekly\n";
+        assert_eq!(
+            hint(slipped),
+            "this line is indented 5 spaces, its siblings above 4: line it up with them"
+        );
+        let slipped = "weekly:\n  - a\n - b\n";
+        assert_eq!(
+            hint(slipped),
+            "this line is indented 1 space, its siblings above 2: line it up with them"
+        );
     }
 
     #[test]
