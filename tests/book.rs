@@ -3,7 +3,8 @@
 
 mod common;
 
-use common::Site;
+use common::{Site, stderr_of};
+use insta::assert_snapshot;
 use std::path::Path;
 use std::process::Command;
 
@@ -82,7 +83,12 @@ fn a_page_at_the_books_path_is_a_collision() {
     let site = Site::minimal();
     site.write("content/book.md", "---\ntitle: Book\n---\nMine.\n");
     let run = site.build_fails();
-    run.stderr_has(&["book/index.html", "the handbook as a book"]);
+    assert_snapshot!(stderr_of(&run), @"
+    error: handbook.yaml: `book/index.html` would be written twice: by the handbook as a book and by `content/book.md`
+     hint: rename or move the file, or give the page another slug
+
+    1 error found
+    ");
 }
 
 #[test]
