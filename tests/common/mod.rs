@@ -215,18 +215,6 @@ impl Run {
         self
     }
 
-    /// Asserts that stderr contains every one of `parts`.
-    pub fn stderr_has(&self, parts: &[&str]) -> &Run {
-        for p in parts {
-            assert!(
-                self.stderr.contains(p),
-                "stderr lacks {p:?}:\n{}",
-                self.stderr
-            );
-        }
-        self
-    }
-
     /// The `error: ` lines of stderr (the first line of every diagnostic).
     pub fn error_lines(&self) -> Vec<&str> {
         self.stderr
@@ -249,8 +237,8 @@ impl std::fmt::Display for Run {
 /// The whole stderr of `run`, with what varies from run to run redacted, for a snapshot
 /// (`insta::assert_snapshot!(stderr_of(&run), @"…")`): the site folder becomes `[ROOT]`, the
 /// temporary folder around it `[TMP]`, the repository `[REPO]`, a duration `12 ms` `[TIME]`,
-/// and the version `[VERSION]`. Colour is off, since stderr is a pipe; a snapshot with an
-/// escape sequence in it would show that.
+/// and the version (`rapport --version`'s, and `rapport 0.1.0` in a page) `[VERSION]`. Colour
+/// is off, since stderr is a pipe; a snapshot with an escape sequence in it would show that.
 pub fn stderr_of(run: &Run) -> String {
     redact(&run.stderr, run.root.as_deref())
 }
@@ -280,10 +268,13 @@ pub fn redact(text: &str, root: Option<&Path>) -> String {
     for (path, name) in pairs {
         text = text.replace(&path, name);
     }
+    // `rapport --version` names the commit; pages name the package version.
     let version = rapport::cli::VERSION;
     if !version.is_empty() {
         text = text.replace(version, "[VERSION]");
     }
+    let package = concat!("rapport ", env!("CARGO_PKG_VERSION"));
+    text = text.replace(package, "rapport [VERSION]");
     redact_durations(&text)
 }
 
