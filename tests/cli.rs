@@ -2,7 +2,8 @@
 //! closed pipes, colour, completions, man pages and `--version`.
 
 mod common;
-use common::{Site, TODAY, repo};
+use common::{Site, TODAY, repo, stderr_of};
+use insta::assert_snapshot;
 use std::process::{Command, Stdio};
 
 #[test]
@@ -39,9 +40,14 @@ fn quiet_prints_nothing_on_success() {
 fn quiet_still_prints_errors() {
     let site = Site::fixture("basic");
     site.write("content/career/x.md", "no title\n");
-    site.run(&["build", "-q"])
-        .failure(1)
-        .stderr_has(&["the page has no title"]);
+    assert_snapshot!(stderr_of(&site.run(&["build", "-q"]).failure(1)), @"
+    error: content/career/x.md:1:1: the page has no title
+     1 | no title
+       | ^
+     hint: add `title: ...` to the front matter, or start the page with a `# Heading`
+
+    1 error found
+    ");
 }
 
 #[test]
@@ -105,24 +111,47 @@ fn content_and_theme_errors_are_reported_together() {
     let site = Site::fixture("basic");
     site.write("content/career/x.md", "no title\n");
     site.write("templates/page.html", "{{ page.title | shout }}");
-    let run = site.build_fails();
-    assert_eq!(run.error_lines().len(), 2, "{}", run.stderr);
-    run.stderr_has(&["content/career/x.md:1:1", "templates/page.html:1:"]);
+    assert_snapshot!(stderr_of(&site.build_fails()), @"
+    error: content/career/x.md:1:1: the page has no title
+     1 | no title
+       | ^
+     hint: add `title: ...` to the front matter, or start the page with a `# Heading`
+
+    error: templates/page.html:1:17: Unknown filter `shout`
+     1 | {{ page.title | shout }}
+       |                 ^
+     hint: see the theming guide in the README for the variables each template receives
+
+    2 errors found
+    ");
 }
 
 #[test]
 fn usage_errors_exit_with_code_2() {
     let site = Site::fixture("basic");
-    site.run(&["build", "--bogus"])
-        .failure(2)
-        .stderr_has(&["--bogus"]);
+    assert_snapshot!(stderr_of(&site.run(&["build", "--bogus"]).failure(2)), @"
+    error: unexpected argument '--bogus' found
+
+    Usage: rapport build [OPTIONS]
+
+    For more information, try '--help'.
+    ");
+    assert_snapshot!(stderr_of(&site.run(&["build", "--today", "2024-13-01"]).failure(2)), @"
+    error: invalid value '2024-13-01' for '--today <YYYY-MM-DD>': impossible date `2024-13-01`: month 13 is not between 1 and 12
+
+    For more information, try '--help'.
+    ");
     // A date far outside the calendar the planner works in, not a crash.
-    site.run(&["build", "--today", "+262142-12-31"])
-        .failure(2)
-        .stderr_has(&["`+262142-12-31` is not a date"]);
-    site.run(&["build", "--base-url", "example.org"])
-        .failure(2)
-        .stderr_has(&["example.org"]);
+    assert_snapshot!(stderr_of(&site.run(&["build", "--today", "+262142-12-31"]).failure(2)), @"
+    error: invalid value '+262142-12-31' for '--today <YYYY-MM-DD>': `+262142-12-31` is not a date; write dates as YYYY-MM-DD, e.g. 2026-03-15
+
+    For more information, try '--help'.
+    ");
+    assert_snapshot!(stderr_of(&site.run(&["build", "--base-url", "example.org"]).failure(2)), @"
+    error: invalid value 'example.org' for '--base-url <URL>': `base_url` must be an absolute URL or a path starting with `/`, got `example.org`
+
+    For more information, try '--help'.
+    ");
     site.run(&["frobnicate"]).failure(2);
     site.run(&[]).failure(2);
     assert!(!site.path("public").exists());
@@ -265,9 +294,10 @@ fn init_creates_a_handbook_that_builds() {
 fn init_refuses_a_folder_that_is_not_empty() {
     let site = Site::bare();
     site.write("hb/notes.txt", "mine\n");
-    site.run(&["init", "hb"])
-        .failure(2)
-        .stderr_has(&["`hb` is not empty", "--force"]);
+    assert_snapshot!(stderr_of(&site.run(&["init", "hb"]).failure(2)), @"
+    error: `hb` is not empty
+     hint: choose a new folder, or pass --force to write into it anyway
+    ");
     assert!(!site.path("hb/handbook.yaml").exists());
     site.run(&["init", "hb", "--force"]).success();
     assert!(site.path("hb/handbook.yaml").exists());
@@ -289,14 +319,13 @@ fn init_into_an_empty_folder_is_fine() {
 fn refusals_and_failed_file_operations_exit_with_code_2() {
     let site = Site::fixture("basic");
     // A refused output folder: the handbook itself.
-    site.run(&["build", "--output", "."])
-        .failure(2)
-        .stderr_has(&["error: refusing to replace", "hint: "]);
+    assert_snapshot!(stderr_of(&site.run(&["build", "--output", "."]).failure(2)), @"
+    error: refusing to replace `[ROOT]/.`: it holds the handbook itself
+     hint: choose another --output folder, e.g. `public`
+    ");
     // A file operation that fails names its path.
     site.write("taken", "a file, not a folder\n");
-    site.run(&["build", "--output", "taken/site"])
-        .failure(2)
-        .stderr_has(&["error: could not ", "taken`"]);
+    assert_snapshot!(stderr_of(&site.run(&["build", "--output", "taken/site"]).failure(2)), @"error: could not create the folder `[ROOT]/taken`: File exists (os error 17)");
     // Problems in the handbook are 1, and `check`'s findings are such problems.
     site.write("content/career/x.md", "# X\n\n[gone](gone.md)\n");
     site.run(&["check"]).failure(1);
@@ -317,7 +346,7 @@ fn run_into_closed_pipe(site: &Site, args: &[&str]) -> common::Run {
         .stderr(Stdio::piped())
         .output()
         .expect("run rapport");
-    common::Run::from(output)
+    common::Run::from(output).in_site(&site.root)
 }
 
 #[cfg(unix)]
@@ -337,7 +366,14 @@ fn a_closed_stdout_ends_quietly_with_the_commands_own_code() {
     // Content errors still go to stderr and still exit 1.
     site.write("content/career/x.md", "no title\n");
     let run = run_into_closed_pipe(&site, &["check", "--today", TODAY]).failure(1);
-    run.stderr_has(&["the page has no title"]);
+    assert_snapshot!(stderr_of(&run), @"
+    error: content/career/x.md:1:1: the page has no title
+     1 | no title
+       | ^
+     hint: add `title: ...` to the front matter, or start the page with a `# Heading`
+
+    1 error found
+    ");
     assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
 }
 
@@ -460,9 +496,10 @@ fn man_pages_for_rapport_and_each_command() {
     for flag in ["\\-\\-base\\-url", "\\-\\-output", "\\-\\-today"] {
         assert!(build.contains(flag), "{flag}: {build}");
     }
-    site.run(&["man", "frobnicate"])
-        .failure(2)
-        .stderr_has(&["no command `frobnicate`", "build, check"]);
+    assert_snapshot!(stderr_of(&site.run(&["man", "frobnicate"]).failure(2)), @"
+    error: rapport has no command `frobnicate`
+     hint: name one of build, check, init, serve, print, completions, man
+    ");
 }
 
 #[test]

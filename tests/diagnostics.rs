@@ -4,10 +4,12 @@
 
 mod common;
 
-use common::Site;
+use common::{Site, stderr_of};
+use insta::assert_snapshot;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
-/// A site of `files` whose build fails with exit code 1; returns its stderr.
+/// A site of `files` whose build fails with exit code 1; returns its whole stderr, redacted.
 fn failing_build(files: &[(&str, &str)]) -> String {
     let mut all = vec![
         ("handbook.yaml", "title: \"T\"\n"),
@@ -15,79 +17,91 @@ fn failing_build(files: &[(&str, &str)]) -> String {
     ];
     all.extend_from_slice(files);
     let site = Site::with_files(&all);
-    site.run(&["build", "--today", "2026-12-01"])
-        .failure(1)
-        .stderr
+    stderr_of(&site.run(&["build", "--today", "2026-12-01"]).failure(1))
+}
+
+#[test]
+fn redaction_leaves_the_rest_alone() {
+    let root = Path::new("/tmp/.tmpAb12/site");
+    assert_eq!(
+        common::redact(
+            "error: /tmp/.tmpAb12/site/content/a.md: no\nBuilt 3 pages in 12 ms into /tmp/.tmpAb12/out (7ms), 2 ms2 x3 ms 1.5 ms\n",
+            Some(root)
+        ),
+        "error: [ROOT]/content/a.md: no\nBuilt 3 pages in [TIME] into [TMP]/out ([TIME]), 2 ms2 x3 ms [TIME]\n"
+    );
 }
 
 #[test]
 fn every_mistake_of_a_person_is_reported_in_one_run() {
     let sheet = "kind: stakeholders\npeople:\n  - name: Dana\n    role: wizard\n    cadence: fortnightly\n    last_contact: 2027-02-30\n    favourite_color: blue\n  - name: Lee\n    inside_company: yes\n";
     let err = failing_build(&[("content/people.yaml", sheet)]);
-    assert_eq!(
-        err,
-        "\
-error: content/people.yaml:4:11: unknown value `wizard` (at `people[0].role`)
- 4 |     role: wizard
-   |           ^
- hint: allowed values: hr, leadership, supervisor, recruiter, career-consultant, mentor, sponsor, peer, other
+    assert_snapshot!(err, @"
+    error: content/people.yaml:4:11: unknown value `wizard` (at `people[0].role`)
+     4 |     role: wizard
+       |           ^
+     hint: allowed values: hr, leadership, supervisor, recruiter, career-consultant, mentor, sponsor, peer, other
 
-error: content/people.yaml:5:14: unknown value `fortnightly` (at `people[0].cadence`)
- 5 |     cadence: fortnightly
-   |              ^
- hint: allowed values: weekly, biweekly, monthly, quarterly, yearly
+    error: content/people.yaml:5:14: unknown value `fortnightly` (at `people[0].cadence`)
+     5 |     cadence: fortnightly
+       |              ^
+     hint: allowed values: weekly, biweekly, monthly, quarterly, yearly
 
-error: content/people.yaml:6:19: impossible date `2027-02-30`: February 2027 has 28 days (at `people[0].last_contact`)
- 6 |     last_contact: 2027-02-30
-   |                   ^
+    error: content/people.yaml:6:19: impossible date `2027-02-30`: February 2027 has 28 days (at `people[0].last_contact`)
+     6 |     last_contact: 2027-02-30
+       |                   ^
 
-error: content/people.yaml:7:5: unknown key `favourite_color` (at `people[0]`)
- 7 |     favourite_color: blue
-   |     ^
- hint: known keys: name, role, organization, inside_company, influence, relationship, last_contact, cadence, next_step, notes, contact, interactions, example
+    error: content/people.yaml:7:5: unknown key `favourite_color` (at `people[0]`)
+     7 |     favourite_color: blue
+       |     ^
+     hint: known keys: name, role, organization, inside_company, influence, relationship, last_contact, cadence, next_step, notes, contact, interactions, example
 
-error: content/people.yaml:9:21: wrong type: expected `true` or `false`, found the text `yes` (at `people[1].inside_company`)
- 9 |     inside_company: yes
-   |                     ^
- hint: write `true` or `false`
+    error: content/people.yaml:9:21: wrong type: expected `true` or `false`, found the text `yes` (at `people[1].inside_company`)
+     9 |     inside_company: yes
+       |                     ^
+     hint: write `true` or `false`
 
-5 errors found
-"
-    );
+    5 errors found
+    ");
 }
 
 #[test]
 fn common_yaml_slips_get_a_hint() {
-    let cases = [
-        (
-            "---\ntitle: Meet: the people\n---\n",
-            "content/a.md:2:12: mapping values are not allowed in this context",
-            "hint: quote a value that contains `: `, e.g. `title: \"Meet: the people\"`",
-        ),
-        (
-            "---\ntitle: A\nextra:\n\tsize: 2\n---\n",
-            "content/a.md:4:2: tabs disallowed within this context (block indentation)",
-            "hint: indent with spaces: YAML does not allow tabs for indentation",
-        ),
-        (
-            "---\ntitle: A\ndraft: yes\n---\n",
-            "content/a.md:3:8: wrong type: expected `true` or `false`, found the text `yes` (at `draft`)",
-            "hint: write `true` or `false`",
-        ),
-    ];
-    for (page, at, hint) in cases {
-        let err = failing_build(&[("content/a.md", page)]);
-        assert!(err.contains(&format!("error: {at}")), "{err}");
-        assert!(err.contains(hint), "{err}");
-    }
+    let page = |text: &str| failing_build(&[("content/a.md", text)]);
+    assert_snapshot!(page("---\ntitle: Meet: the people\n---\n"), @r#"
+    error: content/a.md:2:12: mapping values are not allowed in this context
+     2 | title: Meet: the people
+       |            ^
+     hint: quote a value that contains `: `, e.g. `title: "Meet: the people"`
+
+    1 error found
+    "#);
+    assert_snapshot!(page("---\ntitle: A\nextra:\n\tsize: 2\n---\n"), @"
+    error: content/a.md:4:2: tabs disallowed within this context (block indentation)
+     4 | 	size: 2
+       | 	^
+     hint: indent with spaces: YAML does not allow tabs for indentation
+
+    1 error found
+    ");
+    assert_snapshot!(page("---\ntitle: A\ndraft: yes\n---\n"), @"
+    error: content/a.md:3:8: wrong type: expected `true` or `false`, found the text `yes` (at `draft`)
+     3 | draft: yes
+       |        ^
+     hint: write `true` or `false`
+
+    1 error found
+    ");
     let sheet =
         "kind: checklist\nweekly:\n  - Send two messages\n  - Book a coffee\n  Review the list\n";
-    let err = failing_build(&[("content/c.yaml", sheet)]);
-    assert!(err.contains("error: content/c.yaml:5:3:"), "{err}");
-    assert!(
-        err.contains("hint: start a list item with `- `, as the items above it"),
-        "{err}"
-    );
+    assert_snapshot!(failing_build(&[("content/c.yaml", sheet)]), @"
+    error: content/c.yaml:5:3: simple key expected ':'
+     5 |   Review the list
+       |   ^
+     hint: start a list item with `- `, as the items above it
+
+    1 error found
+    ");
 }
 
 #[test]
@@ -99,18 +113,14 @@ fn a_duplicate_key_is_reported_at_its_second_occurrence() {
         ),
         ("content/_index.md", "Hi.\n"),
     ]);
-    let err = site.run(&["build"]).failure(1).stderr;
-    assert_eq!(
-        err,
-        "\
-error: handbook.yaml:4:1: duplicate key `base_url`
- 4 | base_url: /x/
-   | ^
- hint: `base_url` is set earlier in the same mapping: keep one of them
+    assert_snapshot!(stderr_of(&site.run(&["build"]).failure(1)), @"
+    error: handbook.yaml:4:1: duplicate key `base_url`
+     4 | base_url: /x/
+       | ^
+     hint: `base_url` is set earlier in the same mapping: keep one of them
 
-1 error found
-"
-    );
+    1 error found
+    ");
 }
 
 #[test]
@@ -119,12 +129,16 @@ fn a_control_character_is_reported_where_it_is() {
         ("handbook.yaml", "title: \"T\"\ndescription: \"a\u{7}b\"\n"),
         ("content/_index.md", "Hi.\n"),
     ]);
-    let err = site.run(&["build"]).failure(1).stderr;
-    assert!(
-        err.starts_with("error: handbook.yaml:2:16: control character U+0007 in the text\n"),
-        "{err}"
-    );
-    assert!(err.contains(" hint: delete it"), "{err}");
+    // The bell itself, shown as ␇: insta cannot write a control character into a snapshot.
+    let err = stderr_of(&site.run(&["build"]).failure(1)).replace('\u{7}', "␇");
+    assert_snapshot!(err, @r#"
+    error: handbook.yaml:2:16: control character U+0007 in the text
+     2 | description: "a␇b"
+       |                ^
+     hint: delete it: it is invisible in most editors (retyping the line removes it)
+
+    1 error found
+    "#);
 }
 
 #[test]
@@ -139,17 +153,14 @@ fn a_broken_worksheet_is_still_a_link_target() {
             "---\ntitle: Guide\n---\n\nSee [the map](people.yaml#inside) and [again](people.yaml).\n",
         ),
     ]);
-    assert_eq!(
-        err,
-        "\
-error: content/people.yaml:4:14: unknown value `sometimes` (at `people[0].cadence`)
- 4 |     cadence: sometimes
-   |              ^
- hint: allowed values: weekly, biweekly, monthly, quarterly, yearly
+    assert_snapshot!(err, @"
+    error: content/people.yaml:4:14: unknown value `sometimes` (at `people[0].cadence`)
+     4 |     cadence: sometimes
+       |              ^
+     hint: allowed values: weekly, biweekly, monthly, quarterly, yearly
 
-1 error found
-"
-    );
+    1 error found
+    ");
 }
 
 #[test]
@@ -163,16 +174,19 @@ fn a_planner_include_error_comes_with_the_content_errors() {
         ("content/checklist.yaml", "kind: checklist\nweekly: [a]\n"),
         ("content/bad.md", "---\ntitel: x\n---\n"),
     ]);
-    let run = site.run(&["build"]).failure(1);
-    assert_eq!(
-        run.error_lines(),
-        [
-            "error: content/bad.md:2:1: unknown key `titel`",
-            "error: handbook.yaml:5:7: `planner.include` names `nope.yaml`, which is not a worksheet",
-        ],
-        "{}",
-        run.stderr
-    );
+    assert_snapshot!(stderr_of(&site.run(&["build"]).failure(1)), @"
+    error: content/bad.md:2:1: unknown key `titel`
+     2 | titel: x
+       | ^
+     hint: did you mean `title`? Known keys: title, description, weight, draft, private, slug, template, extra
+
+    error: handbook.yaml:5:7: `planner.include` names `nope.yaml`, which is not a worksheet
+     5 |     - nope.yaml
+       |       ^
+     hint: worksheets: checklist.yaml
+
+    2 errors found
+    ");
 }
 
 #[test]
@@ -188,17 +202,18 @@ fn static_files_may_not_replace_the_planner_or_a_calendar() {
         ("static/calendar.ics", "mine"),
         ("static/time/calendar.ics", "mine"),
     ]);
-    let run = site.run(&["build"]).failure(1);
-    assert_eq!(
-        run.error_lines(),
-        [
-            "error: static/calendar.ics: `calendar.ics` would be written twice: by `static/calendar.ics` and by the calendar of every schedule",
-            "error: static/planner/index.html: `planner/index.html` would be written twice: by `static/planner/index.html` and by the printable planner",
-            "error: static/time/calendar.ics: `time/calendar.ics` would be written twice: by `static/time/calendar.ics` and by the calendar of `content/time.yaml`",
-        ],
-        "{}",
-        run.stderr
-    );
+    assert_snapshot!(stderr_of(&site.run(&["build"]).failure(1)), @"
+    error: static/calendar.ics: `calendar.ics` would be written twice: by `static/calendar.ics` and by the calendar of every schedule
+     hint: rename or move the file, or give the page another slug
+
+    error: static/planner/index.html: `planner/index.html` would be written twice: by `static/planner/index.html` and by the printable planner
+     hint: rename or move the file, or give the page another slug
+
+    error: static/time/calendar.ics: `time/calendar.ics` would be written twice: by `static/time/calendar.ics` and by the calendar of `content/time.yaml`
+     hint: rename or move the file, or give the page another slug
+
+    3 errors found
+    ");
     assert!(!site.output_exists("index.html"));
 }
 
@@ -230,20 +245,16 @@ fn yaml_bombs_are_refused_quickly_and_leave_nothing() {
     let deep: String = (0..500)
         .map(|i| format!("{}k:\n", "  ".repeat(i)))
         .collect();
-    for (name, text, message) in [
-        ("fan.yaml", fan, "through aliases"),
-        ("deep.yaml", deep, "nest deeper than"),
-    ] {
+    let refused = |name: &str, text: &str| -> String {
         let site = Site::minimal();
-        site.write(&format!("content/{name}"), &text);
+        site.write(&format!("content/{name}"), text);
         let start = Instant::now();
-        let err = site.run(&["build"]).failure(1).stderr;
+        let run = site.run(&["build"]).failure(1);
         assert!(
             start.elapsed() < Duration::from_secs(5),
             "took {:?}",
             start.elapsed()
         );
-        assert!(err.contains(message), "{err}");
         let left: Vec<_> = std::fs::read_dir(&site.root)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -252,7 +263,24 @@ fn yaml_bombs_are_refused_quickly_and_leave_nothing() {
             left.iter().all(|n| !n.contains("rapport") && n != "public"),
             "{left:?}"
         );
-    }
+        stderr_of(&run)
+    };
+    assert_snapshot!(refused("fan.yaml", &fan), @"
+    error: content/fan.yaml:842:6: the file expands past 8 MB or 250000 values through aliases (`*name`)
+     842 |   - [*a]
+         |      ^
+     hint: write the values out, or repeat an anchor fewer times
+
+    1 error found
+    ");
+    assert_snapshot!(refused("deep.yaml", &deep), @"
+    error: content/deep.yaml:25:49: the values nest deeper than 24 levels
+     25 |                                                 k:
+        |                                                 ^
+     hint: a handbook file needs a few levels of nesting; check the brackets and indentation
+
+    1 error found
+    ");
 }
 
 #[test]
@@ -312,31 +340,28 @@ fn settings_are_reported_where_they_came_from() {
         ("handbook.yaml", "title: \"T\"\nbase_url: \"/\"\n"),
         ("content/_index.md", "Hi.\n"),
     ]);
-    for cmd in ["build", "check"] {
-        let err = site
-            .run(&[cmd, "--base-url", "example.org"])
-            .failure(2)
-            .stderr;
-        assert!(
-            err.starts_with("error: invalid value 'example.org' for '--base-url <URL>'"),
-            "{err}"
-        );
-        assert!(!err.contains("handbook.yaml"), "{err}");
-    }
-    let err = site
-        .run_with_env(&["build"], &[("SOURCE_DATE_EPOCH", "soon")])
-        .failure(2)
-        .stderr;
-    assert!(
-        err.starts_with("error: SOURCE_DATE_EPOCH is `soon`"),
-        "{err}"
-    );
+    let build = site.run(&["build", "--base-url", "example.org"]).failure(2);
+    let check = site.run(&["check", "--base-url", "example.org"]).failure(2);
+    assert_eq!(stderr_of(&build), stderr_of(&check));
+    assert_snapshot!(stderr_of(&build), @"
+    error: invalid value 'example.org' for '--base-url <URL>': `base_url` must be an absolute URL or a path starting with `/`, got `example.org`
+
+    For more information, try '--help'.
+    ");
+    let env = site.run_with_env(&["build"], &[("SOURCE_DATE_EPOCH", "soon")]);
+    assert_snapshot!(stderr_of(&env.failure(2)), @"
+    error: SOURCE_DATE_EPOCH is `soon`, not a number of seconds since 1970 (up to the year 9999)
+     hint: set it to a Unix timestamp (e.g. `git log -1 --format=%ct`), or unset it
+    ");
     site.write("handbook.yaml", "title: \"T\"\nbase_url: example.org\n");
-    let err = site.run(&["build"]).failure(1).stderr;
-    assert!(
-        err.starts_with("error: handbook.yaml:2:11: `base_url` must be an absolute URL"),
-        "{err}"
-    );
+    assert_snapshot!(stderr_of(&site.run(&["build"]).failure(1)), @"
+    error: handbook.yaml:2:11: `base_url` must be an absolute URL or a path starting with `/`, got `example.org`
+     2 | base_url: example.org
+       |           ^
+     hint: write an absolute URL such as `https://me.github.io/handbook/`, or `/`
+
+    1 error found
+    ");
 }
 
 #[test]

@@ -2,8 +2,9 @@
 //! are errors at the link.
 
 mod common;
-use common::Site;
 use common::html::{links, main_part};
+use common::{Site, stderr_of};
+use insta::assert_snapshot;
 
 fn body_links(site: &Site, file: &str) -> Vec<String> {
     links(main_part(&site.output(file)))
@@ -57,9 +58,14 @@ fn links_to_static_files_are_rewritten_and_the_files_copied() {
 fn a_missing_static_file_is_an_error() {
     let site = Site::fixture("basic");
     site.remove("static/files/checklist.txt");
-    site.build_fails().stderr_has(&[
-        "error: content/01-why/01-good-times.md:10:1: link to a missing file `../../static/files/checklist.txt`",
-    ]);
+    assert_snapshot!(stderr_of(&site.build_fails()), @"
+    error: content/01-why/01-good-times.md:10:1: link to a missing file `../../static/files/checklist.txt` (looked for `static/files/checklist.txt`)
+     10 | [checklist](../../static/files/checklist.txt).
+        | ^
+     hint: put the file under `static/` (and link to it relatively) or beside this page
+
+    1 error found
+    ");
 }
 
 #[test]
@@ -86,12 +92,14 @@ fn a_link_to_a_missing_page_is_an_error_at_the_link() {
         "content/career/notes.md",
         "# Notes\n\nSee\nthe [recruiters](recruiters.md).\n",
     );
-    site.build_fails().stderr_has(&[
-        "error: content/career/notes.md:4:5: link to a missing file `recruiters.md` (looked for `content/career/recruiters.md`)",
-        " 4 | the [recruiters](recruiters.md).",
-        "     ^",
-        "hint: links are relative to this file",
-    ]);
+    assert_snapshot!(stderr_of(&site.build_fails()), @"
+    error: content/career/notes.md:4:5: link to a missing file `recruiters.md` (looked for `content/career/recruiters.md`)
+     4 | the [recruiters](recruiters.md).
+       |     ^
+     hint: links are relative to this file, as on GitHub: `../section/page.md#heading`
+
+    1 error found
+    ");
 }
 
 #[test]
@@ -101,8 +109,14 @@ fn a_missing_image_is_an_error() {
         "content/career/notes.md",
         "# Notes\n\n![chart](chart.png)\n",
     );
-    site.build_fails()
-        .stderr_has(&["error: content/career/notes.md:3:1: image to a missing file `chart.png`"]);
+    assert_snapshot!(stderr_of(&site.build_fails()), @"
+    error: content/career/notes.md:3:1: image to a missing file `chart.png` (looked for `content/career/chart.png`)
+     3 | ![chart](chart.png)
+       | ^
+     hint: put the file under `static/` (and link to it relatively) or beside this page
+
+    1 error found
+    ");
 }
 
 #[test]
@@ -112,10 +126,14 @@ fn a_missing_fragment_is_an_error_with_a_suggestion() {
         "content/career/supervisor.md",
         "---\ntitle: Boss\n---\n\nPrepare the [first meeting](hr.md#first-meting).\n",
     );
-    site.build_fails().stderr_has(&[
-        "error: content/career/supervisor.md:5:13: no heading `#first-meting` in `HR and leadership development`",
-        "hint: did you mean `#first-meeting`?",
-    ]);
+    assert_snapshot!(stderr_of(&site.build_fails()), @"
+    error: content/career/supervisor.md:5:13: no heading `#first-meting` in `HR and leadership development`
+     5 | Prepare the [first meeting](hr.md#first-meting).
+       |             ^
+     hint: did you mean `#first-meeting`?
+
+    1 error found
+    ");
 }
 
 #[test]
@@ -125,10 +143,14 @@ fn a_fragment_far_from_any_heading_lists_the_headings() {
         "content/career/supervisor.md",
         "# Boss\n\n[x](hr.md#salary)\n",
     );
-    site.build_fails().stderr_has(&[
-        "no heading `#salary`",
-        "headings there: #first-meeting, #follow-up",
-    ]);
+    assert_snapshot!(stderr_of(&site.build_fails()), @"
+    error: content/career/supervisor.md:3:1: no heading `#salary` in `HR and leadership development`
+     3 | [x](hr.md#salary)
+       | ^
+     hint: headings there: #first-meeting, #follow-up
+
+    1 error found
+    ");
 }
 
 #[test]
@@ -142,10 +164,14 @@ fn a_link_to_a_draft_is_an_error_unless_drafts_are_built() {
         "content/career/notes.md",
         "# Notes\n\nSee [wip](wip.md#soon).\n",
     );
-    site.build_fails().stderr_has(&[
-        "error: content/career/notes.md:3:5: link to the draft page `content/career/wip.md`",
-        "hint: build with --drafts",
-    ]);
+    assert_snapshot!(stderr_of(&site.build_fails()), @"
+    error: content/career/notes.md:3:5: link to the draft page `content/career/wip.md`
+     3 | See [wip](wip.md#soon).
+       |     ^
+     hint: build with --drafts, or remove the link until the page is published
+
+    1 error found
+    ");
     site.build(&["--drafts"]);
     let found = body_links(&site, "career/notes/index.html");
     assert!(
@@ -161,9 +187,14 @@ fn a_link_out_of_the_handbook_is_an_error() {
         "content/career/notes.md",
         "# Notes\n\n[secret](../../../etc/passwd)\n",
     );
-    site.build_fails().stderr_has(&[
-        "error: content/career/notes.md:3:1: link `../../../etc/passwd` leaves the handbook folder",
-    ]);
+    assert_snapshot!(stderr_of(&site.build_fails()), @"
+    error: content/career/notes.md:3:1: link `../../../etc/passwd` leaves the handbook folder
+     3 | [secret](../../../etc/passwd)
+       | ^
+     hint: link to files inside the handbook
+
+    1 error found
+    ");
 }
 
 #[test]

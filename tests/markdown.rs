@@ -1,8 +1,9 @@
 //! Markdown as GitHub writes it: tables, footnotes, tasks, alerts, heading ids and a TOC.
 
 mod common;
-use common::Site;
 use common::html::main_part;
+use common::{Site, stderr_of};
+use insta::assert_snapshot;
 
 fn features() -> String {
     let site = Site::fixture("markdown");
@@ -79,10 +80,14 @@ fn same_page_anchor_links_are_checked() {
     let site = Site::fixture("markdown");
     site.build(&[]);
     site.write("content/features.md", "# F\n\n## One\n\n[x](#two)\n");
-    site.build_fails().stderr_has(&[
-        "error: content/features.md:5:1: no heading `#two` in `F`",
-        "headings there: #one",
-    ]);
+    assert_snapshot!(stderr_of(&site.build_fails()), @"
+    error: content/features.md:5:1: no heading `#two` in `F`
+     5 | [x](#two)
+       | ^
+     hint: headings there: #one
+
+    1 error found
+    ");
 }
 
 #[test]

@@ -3,6 +3,12 @@
 //! checked-in digest lists in `tests/digests/` say. A change that is meant to alter the output
 //! (a theme change, say) regenerates them with `RAPPORT_UPDATE_DIGESTS=1 cargo test --test
 //! output_digests`, and the diff of the lists shows which files it touched.
+//!
+//! Beside them, the whole HTML of a few representative pages of a small fixture
+//! (`tests/fixtures/snapshot`: a guide page with a link, a table and headings, a checklist, a
+//! schedule) is kept as insta snapshots in `tests/snapshots/`, so that a change to a page reads
+//! as a diff in review; `cargo insta test --test output_digests` then `cargo insta review`
+//! updates them.
 
 mod common;
 
@@ -95,4 +101,16 @@ fn a_two_thousand_page_handbook_builds_as_recorded() {
     corpus::generate(&site.root, 2000).expect("generate the corpus");
     site.build(&["--output", "public"]);
     compare("corpus-2000", &site.tree("public"));
+}
+
+/// The whole HTML of a guide page, a checklist and a schedule, built on a fixed date. The
+/// version (which names the commit) is redacted; everything else is as written.
+#[test]
+fn representative_pages_build_as_recorded() {
+    let site = Site::fixture("snapshot");
+    site.build(&[]);
+    let page = |rel: &str| common::redact(&site.output(rel), Some(&site.root));
+    insta::assert_snapshot!("guide_page", page("guide/first-steps/index.html"));
+    insta::assert_snapshot!("checklist_page", page("guide/habits/index.html"));
+    insta::assert_snapshot!("schedule_page", page("guide/coffee/index.html"));
 }

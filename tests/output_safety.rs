@@ -2,7 +2,8 @@
 //! never polluted by hidden files or editor leftovers.
 
 mod common;
-use common::{Site, TODAY};
+use common::{Site, TODAY, stderr_of};
+use insta::assert_snapshot;
 
 /// The names in the site folder (hidden ones included), to catch leftovers of a build.
 fn root_entries(site: &Site) -> Vec<String> {
@@ -62,23 +63,54 @@ fn a_rebuild_replaces_the_output_and_drops_removed_pages() {
 fn unsafe_output_folders_are_refused() {
     let site = Site::fixture("basic");
     site.write("notes/todo.txt", "mine\n");
-    let cases = [
-        (".", "it holds the handbook itself"),
-        ("..", "it holds the handbook itself"),
-        ("content", "it holds the content folder"),
-        ("content/site", "it is inside `content`"),
-        ("static/site", "it is inside `static`"),
-        ("notes", "it is not empty and was not written by rapport"),
-        ("handbook.yaml", "is a file, not a folder"),
-    ];
     let before = site.tree("");
-    for (output, message) in cases {
+    let mut refusals = String::new();
+    for output in [
+        ".",
+        "..",
+        "content",
+        "content/site",
+        "static/site",
+        "notes",
+        "handbook.yaml",
+    ] {
         // A refusal: exit code 2.
-        site.run(&["build", "--today", TODAY, "--output", output])
-            .failure(2)
-            .stderr_has(&[message]);
+        let run = site.run(&["build", "--today", TODAY, "--output", output]);
+        refusals.push_str(&format!(
+            "--output {output}\n{}\n",
+            stderr_of(&run.failure(2))
+        ));
         assert_eq!(site.tree(""), before, "--output {output} changed files");
     }
+    assert_snapshot!(refusals, @"
+    --output .
+    error: refusing to replace `[ROOT]/.`: it holds the handbook itself
+     hint: choose another --output folder, e.g. `public`
+
+    --output ..
+    error: refusing to replace `[ROOT]/..`: it holds the handbook itself
+     hint: choose another --output folder, e.g. `public`
+
+    --output content
+    error: refusing to replace `[ROOT]/content`: it holds the content folder
+     hint: choose another --output folder, e.g. `public`
+
+    --output content/site
+    error: refusing to write the site into `[ROOT]/content/site`: it is inside `content`, which rapport reads
+     hint: choose another --output folder, e.g. `public`
+
+    --output static/site
+    error: refusing to write the site into `[ROOT]/static/site`: it is inside `static`, which rapport reads
+     hint: choose another --output folder, e.g. `public`
+
+    --output notes
+    error: refusing to replace `[ROOT]/notes`: it is not empty and was not written by rapport
+     hint: empty it yourself, or choose another --output folder
+
+    --output handbook.yaml
+    error: `[ROOT]/handbook.yaml` is a file, not a folder
+     hint: choose another --output folder, e.g. `public`
+    ");
 }
 
 #[test]
@@ -159,8 +191,12 @@ fn a_symlink_loop_does_not_hang_the_build() {
     std::os::unix::fs::symlink("..", site.path("content/career/loop")).unwrap();
     let cmd = site.command(&["build", "--today", TODAY]);
     let run = common::run_guarded(cmd, std::time::Duration::from_secs(120));
-    run.failure(1)
-        .stderr_has(&["error: content/career/loop: symbolic link loop"]);
+    assert_snapshot!(stderr_of(&run.in_site(&site.root).failure(1)), @"
+    error: content/career/loop: symbolic link loop
+     hint: the link points to a folder that contains it: remove the link
+
+    1 error found
+    ");
 }
 
 #[cfg(unix)]
@@ -178,13 +214,15 @@ fn a_static_file_may_not_overwrite_a_generated_page() {
     let site = Site::fixture("basic");
     site.write("static/404.html", "<p>mine</p>");
     site.write("static/why/index.html", "<p>mine</p>");
-    let run = site.build_fails();
-    run.stderr_has(&[
-        "error: static/404.html: `404.html` would be written twice: by `static/404.html` and by the theme's 404 page",
-    ]);
-    run.stderr_has(&[
-        "error: static/why/index.html: `why/index.html` would be written twice: by `static/why/index.html` and by `content/01-why/_index.md`",
-    ]);
+    assert_snapshot!(stderr_of(&site.build_fails()), @"
+    error: static/404.html: `404.html` would be written twice: by `static/404.html` and by the theme's 404 page
+     hint: rename or move the file, or give the page another slug
+
+    error: static/why/index.html: `why/index.html` would be written twice: by `static/why/index.html` and by `content/01-why/_index.md`
+     hint: rename or move the file, or give the page another slug
+
+    2 errors found
+    ");
 }
 
 /// A handbook of 2,000 pages, so that a build runs long enough to be interrupted.
@@ -361,11 +399,16 @@ fn symlinks_out_of_the_handbook_are_skipped_with_a_warning() {
         .unwrap();
     std::fs::create_dir_all(site.path("themes")).unwrap();
     std::os::unix::fs::symlink(outside.path(), site.path("themes/default")).unwrap();
-    let run = site.build(&[]);
-    run.stderr_has(&[
-        "warning: static/outlink: a symbolic link leads outside the handbook folder",
-        "warning: content/leak.md: a symbolic link leads outside the handbook folder",
-    ]);
+    let outside_path = outside.path().to_string_lossy().into_owned();
+    let err = stderr_of(&site.build(&[])).replace(&outside_path, "[OUTSIDE]");
+    assert_snapshot!(err, @"
+    warning: content/leak.md: a symbolic link leads outside the handbook folder; skipped
+     hint: copy what it points to into the handbook folder, or link to a place inside it
+    warning: themes/default: a symbolic link leads outside the handbook folder; skipped
+     hint: copy what it points to into the handbook folder, or link to a place inside it
+    warning: static/outlink: a symbolic link leads outside the handbook folder; skipped
+     hint: copy what it points to into the handbook folder, or link to a place inside it
+    ");
     for (name, bytes) in site.tree("public") {
         assert!(!name.starts_with("outlink"), "{name} was copied");
         assert!(!name.starts_with("leak"), "{name} was built");

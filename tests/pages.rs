@@ -1,7 +1,8 @@
 //! Markdown pages and their front matter: every key used, every mistake located in the file.
 
 mod common;
-use common::Site;
+use common::{Site, stderr_of};
+use insta::assert_snapshot;
 
 #[test]
 fn front_matter_keys_shape_the_page() {
@@ -44,11 +45,14 @@ fn unknown_front_matter_key_points_into_the_markdown_file() {
         "content/career/hr.md",
         "---\ntitle: HR\ntitel: typo\n---\n\nText.\n",
     );
-    site.build_fails().stderr_has(&[
-        "error: content/career/hr.md:3:1: unknown key `titel`",
-        " 3 | titel: typo",
-        "hint: did you mean `title`?",
-    ]);
+    assert_snapshot!(stderr_of(&site.build_fails()), @"
+    error: content/career/hr.md:3:1: unknown key `titel`
+     3 | titel: typo
+       | ^
+     hint: did you mean `title`? Known keys: title, description, weight, draft, private, slug, template, extra
+
+    1 error found
+    ");
 }
 
 #[test]
@@ -58,11 +62,13 @@ fn wrong_type_in_front_matter_is_an_error() {
         "content/career/hr.md",
         "---\ntitle: HR\nweight: heavy\n---\n",
     );
-    site.build_fails().stderr_has(&[
-        "error: content/career/hr.md:3:9: wrong type",
-        "(at `weight`)",
-        " 3 | weight: heavy",
-    ]);
+    assert_snapshot!(stderr_of(&site.build_fails()), @"
+    error: content/career/hr.md:3:9: wrong type: expected a whole number, found the text `heavy` (at `weight`)
+     3 | weight: heavy
+       |         ^
+
+    1 error found
+    ");
 }
 
 #[test]
@@ -72,8 +78,14 @@ fn invalid_yaml_in_front_matter_is_reported_with_its_line() {
         "content/career/hr.md",
         "---\ntitle: HR\ndescription: a\n  weight: 2\n---\n",
     );
-    site.build_fails()
-        .stderr_has(&["error: content/career/hr.md:4:", " 4 |   weight: 2"]);
+    assert_snapshot!(stderr_of(&site.build_fails()), @"
+    error: content/career/hr.md:4:9: mapping values are not allowed in this context
+     4 |   weight: 2
+       |         ^
+     hint: this line is indented 2 spaces, its siblings above 0: line it up with them
+
+    1 error found
+    ");
 }
 
 #[test]
@@ -83,10 +95,14 @@ fn unclosed_front_matter_is_an_error() {
         "content/career/hr.md",
         "---\ntitle: HR\n\nText without an end.\n",
     );
-    site.build_fails().stderr_has(&[
-        "error: content/career/hr.md:1:1: front matter is not closed",
-        "hint: end the front matter with a line containing only `---`",
-    ]);
+    assert_snapshot!(stderr_of(&site.build_fails()), @"
+    error: content/career/hr.md:1:1: front matter is not closed
+     1 | ---
+       | ^
+     hint: end the front matter with a line containing only `---`
+
+    1 error found
+    ");
 }
 
 #[test]
@@ -109,20 +125,26 @@ fn a_page_without_title_or_heading_is_an_error() {
         "content/career/untitled.md",
         "Only text.\n\n## Not a title\n",
     );
-    site.build_fails().stderr_has(&[
-        "error: content/career/untitled.md:1:1: the page has no title",
-        "hint: add `title: ...`",
-    ]);
+    assert_snapshot!(stderr_of(&site.build_fails()), @"
+    error: content/career/untitled.md:1:1: the page has no title
+     1 | Only text.
+       | ^
+     hint: add `title: ...` to the front matter, or start the page with a `# Heading`
+
+    1 error found
+    ");
 }
 
 #[test]
 fn a_file_that_is_not_utf8_is_reported_at_the_bad_byte() {
     let site = Site::fixture("basic");
     site.write_bytes("content/career/latin1.md", b"# Caf\xe9\n\nok\n");
-    site.build_fails().stderr_has(&[
-        "error: content/career/latin1.md:1:6: the file is not valid UTF-8",
-        "hint: save the file with UTF-8 encoding",
-    ]);
+    assert_snapshot!(stderr_of(&site.build_fails()), @"
+    error: content/career/latin1.md:1:6: the file is not valid UTF-8
+     hint: save the file with UTF-8 encoding
+
+    1 error found
+    ");
 }
 
 #[test]
@@ -156,9 +178,13 @@ fn drafts_are_left_out_unless_asked_for() {
 fn front_matter_that_is_not_a_mapping_is_explained() {
     let site = Site::fixture("basic");
     site.write("content/career/hr.md", "---\n- title\n- HR\n---\n");
-    site.build_fails().stderr_has(&[
-        "error: content/career/hr.md:2:1: wrong type: expected `key: value` lines, found a list",
-    ]);
+    assert_snapshot!(stderr_of(&site.build_fails()), @"
+    error: content/career/hr.md:2:1: wrong type: expected `key: value` lines, found a list
+     2 | - title
+       | ^
+
+    1 error found
+    ");
 }
 
 #[test]
@@ -179,8 +205,14 @@ fn a_closing_fence_with_trailing_blanks_still_closes() {
 fn an_empty_heading_is_no_title() {
     let site = Site::fixture("basic");
     site.write("content/career/notes.md", "#\n\nText.\n");
-    site.build_fails()
-        .stderr_has(&["error: content/career/notes.md:1:1: the page has no title"]);
+    assert_snapshot!(stderr_of(&site.build_fails()), @"
+    error: content/career/notes.md:1:1: the page has no title
+     1 | #
+       | ^
+     hint: add `title: ...` to the front matter, or start the page with a `# Heading`
+
+    1 error found
+    ");
 }
 
 #[test]
@@ -190,8 +222,17 @@ fn an_unknown_key_in_a_section_index_points_into_it() {
         "content/01-why/_index.md",
         "---\ntitle: Why\nwieght: 1\n---\n",
     );
-    site.build_fails().stderr_has(&[
-        "error: content/01-why/_index.md:3:1: unknown key `wieght`",
-        "hint: did you mean `weight`?",
-    ]);
+    assert_snapshot!(stderr_of(&site.build_fails()), @"
+    error: content/01-why/_index.md:3:1: unknown key `wieght`
+     3 | wieght: 1
+       | ^
+     hint: did you mean `weight`? Known keys: title, description, weight, draft, private, slug, template, extra
+
+    error: content/career/hr.md:11:9: link to a missing file `../01-why/_index.md` (looked for `content/01-why/_index.md`)
+     11 | Back to [the reasons](../01-why/_index.md).
+        |         ^
+     hint: links are relative to this file, as on GitHub: `../section/page.md#heading`
+
+    2 errors found
+    ");
 }

@@ -3,7 +3,8 @@
 
 mod common;
 
-use common::Site;
+use common::{Site, stderr_of};
+use insta::assert_snapshot;
 use std::path::Path;
 use std::process::Command;
 
@@ -83,19 +84,14 @@ fn without_a_browser_print_says_how_to_get_one() {
     // A PATH holding only an empty folder: no browser to be found.
     let empty = site.path("empty");
     std::fs::create_dir(&empty).unwrap();
-    let err = site
-        .run_with_env(
-            &["print", "--output", pdf.to_str().unwrap()],
-            &[("PATH", empty.to_str().unwrap())],
-        )
-        .failure(2)
-        .stderr;
-    assert!(err.contains("error: no Chromium or Chrome found to print with (looked for chromium, chromium-browser, google-chrome"), "{err}");
-    assert!(
-        err.contains("hint: install Chromium (Debian/Ubuntu: `sudo apt install chromium`"),
-        "{err}"
+    let run = site.run_with_env(
+        &["print", "--output", pdf.to_str().unwrap()],
+        &[("PATH", empty.to_str().unwrap())],
     );
-    assert!(err.contains("or pass --chromium PATH"), "{err}");
+    assert_snapshot!(stderr_of(&run.failure(2)), @"
+    error: no Chromium or Chrome found to print with (looked for chromium, chromium-browser, google-chrome, google-chrome-stable on PATH)
+     hint: install Chromium (Debian/Ubuntu: `sudo apt install chromium`, Fedora: `sudo dnf install chromium`, macOS: `brew install --cask chromium`), or pass --chromium PATH
+    ");
     assert!(!pdf.exists());
 }
 
@@ -110,27 +106,25 @@ fn a_browser_that_fails_leaves_no_pdf() {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
     }
-    let err = site
-        .run(&[
-            "print",
-            "--output",
-            pdf.to_str().unwrap(),
-            "--chromium",
-            fake.to_str().unwrap(),
-        ])
-        .failure(2)
-        .stderr;
-    assert!(err.contains("did not print ("), "{err}");
-    assert!(
-        err.contains("cannot open display"),
-        "the browser's own words are shown: {err}"
-    );
+    let run = site.run(&[
+        "print",
+        "--output",
+        pdf.to_str().unwrap(),
+        "--chromium",
+        fake.to_str().unwrap(),
+    ]);
+    // The browser's own words are shown.
+    assert_snapshot!(stderr_of(&run.failure(2)), @"
+    error: `[ROOT]/fake-chromium` did not print (exit status: 3):
+      cannot open display
+     hint: check that the browser starts (`chromium --headless --version`), or pass another with --chromium PATH
+    ");
     assert!(!pdf.exists());
     let run = site.run(&["print", "--chromium", "/nonexistent/chrome"]);
-    assert!(
-        run.stderr
-            .contains("--chromium `/nonexistent/chrome` is not a file")
-    );
+    assert_snapshot!(stderr_of(&run), @"
+    error: --chromium `/nonexistent/chrome` is not a file
+     hint: pass the path of a Chromium or Chrome executable
+    ");
 }
 
 #[test]
@@ -140,11 +134,14 @@ fn content_errors_stop_printing_before_the_browser_starts() {
         ("content/_index.md", "---\ntitle: Home\n---\nHi\n"),
         ("content/w.yaml", "kind: checklist\nweekly: 3\n"),
     ]);
-    let err = site.run(&["print", "--chromium", "/bin/sh"]).stderr;
-    assert!(
-        err.contains("error: content/w.yaml:2:9: wrong type"),
-        "{err}"
-    );
+    let run = site.run(&["print", "--chromium", "/bin/sh"]);
+    assert_snapshot!(stderr_of(&run), @"
+    error: content/w.yaml:2:9: wrong type: expected a list (`- item` lines), found the number `3` (at `weekly`)
+     2 | weekly: 3
+       |         ^
+
+    1 error found
+    ");
     assert!(!site.path("planner.pdf").exists());
 }
 

@@ -3,7 +3,8 @@
 
 mod common;
 
-use common::Site;
+use common::{Site, stderr_of};
+use insta::assert_snapshot;
 
 const CONFIG: &str = "title: \"Mine\"\nbase_url: \"https://example.org/\"\nplanner:\n  start: 2026-03-02\n  weeks: 4\n";
 
@@ -109,12 +110,14 @@ fn a_public_page_linking_to_a_private_one_is_an_error_at_the_link() {
         "content/_index.md",
         "---\ntitle: Home\n---\n\nMy [map](mine.yaml).\n",
     );
-    let run = site.build_fails();
-    assert_eq!(
-        run.error_lines(),
-        ["error: content/_index.md:5:4: link to the private page `content/mine.yaml`"]
-    );
-    run.stderr_has(&["hint: a published page cannot link to a private one"]);
+    assert_snapshot!(stderr_of(&site.build_fails()), @"
+    error: content/_index.md:5:4: link to the private page `content/mine.yaml`
+     5 | My [map](mine.yaml).
+       |    ^
+     hint: a published page cannot link to a private one: remove the link, or drop `private: true` from the target
+
+    1 error found
+    ");
 }
 
 #[test]

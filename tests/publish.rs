@@ -6,7 +6,8 @@ mod common;
 
 use common::host::{crawl, resolve, serve};
 use common::html::links;
-use common::{Site, files};
+use common::{Site, files, stderr_of};
+use insta::assert_snapshot;
 use std::collections::BTreeSet;
 
 /// The bundled handbook built with `base_url`, as every test here publishes it.
@@ -287,10 +288,12 @@ fn a_bad_cname_is_reported_at_its_line() {
         ),
         ("content/_index.md", "Hi.\n"),
     ]);
-    let err = site.run(&["build", "-q"]).failure(1).stderr;
-    assert!(
-        err.contains("handbook.yaml:2:8: `cname` must be a bare domain name"),
-        "{err}"
-    );
-    assert!(err.contains("hint:"), "{err}");
+    assert_snapshot!(stderr_of(&site.run(&["build", "-q"]).failure(1)), @"
+    error: handbook.yaml:2:8: `cname` must be a bare domain name, got `https://handbook.example.org/`
+     2 | cname: https://handbook.example.org/
+       |        ^
+     hint: write only the host, e.g. `cname: handbook.example.org` (no `https://`, no path)
+
+    1 error found
+    ");
 }

@@ -1,8 +1,9 @@
 //! Sections, their order, and the pretty URLs every page and section gets.
 
 mod common;
-use common::Site;
 use common::html::{links, main_part};
+use common::{Site, stderr_of};
+use insta::assert_snapshot;
 
 /// The titles of a section page's cards, in order.
 fn card_titles(html: &str) -> Vec<String> {
@@ -147,25 +148,44 @@ fn slug_replaces_the_file_name_in_the_url() {
 fn an_invalid_slug_is_an_error_at_its_line() {
     let site = Site::fixture("basic");
     site.write("content/career/x.md", "---\ntitle: X\nslug: a/b\n---\n");
-    site.build_fails()
-        .stderr_has(&["error: content/career/x.md:3:7: invalid slug `a/b`"]);
+    assert_snapshot!(stderr_of(&site.build_fails()), @"
+    error: content/career/x.md:3:7: invalid slug `a/b`
+     3 | slug: a/b
+       |       ^
+     hint: a slug is one URL segment: letters, digits, `-`, `_`, `.` or `~`; no spaces, `/`, `?`, `#` or `%`
+
+    1 error found
+    ");
 }
 
 #[test]
 fn two_sources_with_one_url_are_both_named() {
     let site = Site::fixture("basic");
     site.write("content/career/01-hr.md", "# Another HR page\n");
-    site.build_fails().stderr_has(&[
-        "`content/career/01-hr.md` and `content/career/hr.md` both map to the URL `/career/hr/`",
-    ]);
+    assert_snapshot!(stderr_of(&site.build_fails()), @"
+    error: content/career/hr.md: `career/hr/index.html` would be written twice: by `content/career/hr.md` and by `content/career/01-hr.md`
+     hint: rename or move the file, or give the page another slug
+
+    error: content/career/hr.md: `content/career/01-hr.md` and `content/career/hr.md` both map to the URL `/career/hr/`
+     hint: rename one of them or give it a different `slug`
+
+    2 errors found
+    ");
 }
 
 #[test]
 fn a_slug_colliding_with_a_folder_is_an_error() {
     let site = Site::fixture("basic");
     site.write("content/x.md", "---\ntitle: X\nslug: career\n---\n");
-    site.build_fails()
-        .stderr_has(&["`content/career` and `content/x.md` both map to the URL `/career/`"]);
+    assert_snapshot!(stderr_of(&site.build_fails()), @"
+    error: content/x.md: `career/index.html` would be written twice: by `content/x.md` and by `content/career`
+     hint: rename or move the file, or give the page another slug
+
+    error: content/x.md: `content/career` and `content/x.md` both map to the URL `/career/`
+     hint: rename one of them or give it a different `slug`
+
+    2 errors found
+    ");
 }
 
 #[test]
@@ -186,8 +206,12 @@ fn a_home_page_without_index_takes_the_site_title() {
 fn a_missing_content_folder_is_an_error() {
     let site = Site::fixture("basic");
     site.remove("content");
-    site.build_fails()
-        .stderr_has(&["error: content: the content folder is missing"]);
+    assert_snapshot!(stderr_of(&site.build_fails()), @"
+    error: content: the content folder is missing
+     hint: create `content/` with an `_index.md` and some pages
+
+    1 error found
+    ");
 }
 
 #[test]
@@ -227,8 +251,12 @@ fn a_slug_with_url_characters_is_refused() {
         "content/career/x.md",
         "---\ntitle: X\nslug: \"a b%\"\n---\n",
     );
-    site.build_fails().stderr_has(&[
-        "error: content/career/x.md:3:7: invalid slug `a b%`",
-        "no spaces",
-    ]);
+    assert_snapshot!(stderr_of(&site.build_fails()), @r#"
+    error: content/career/x.md:3:7: invalid slug `a b%`
+     3 | slug: "a b%"
+       |       ^
+     hint: a slug is one URL segment: letters, digits, `-`, `_`, `.` or `~`; no spaces, `/`, `?`, `#` or `%`
+
+    1 error found
+    "#);
 }

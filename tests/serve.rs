@@ -692,12 +692,12 @@ fn a_port_in_use_is_a_clear_error() {
         .unwrap();
     // A refusal: exit code 2.
     assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.contains(&format!("port {port} is already in use")),
-        "{err}"
-    );
-    assert!(err.contains("hint:"), "{err}");
+    let run = common::Run::from(out).in_site(site.path());
+    let err = common::stderr_of(&run).replace(&port, "[PORT]");
+    insta::assert_snapshot!(err, @"
+    error: cannot serve on 127.0.0.1:[PORT]: port [PORT] is already in use
+     hint: stop the other server, or pass another port with --port (0 picks a free one)
+    ");
 }
 
 #[test]

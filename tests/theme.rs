@@ -2,7 +2,8 @@
 //! `templates/`, static files, and template errors located in the template file.
 
 mod common;
-use common::Site;
+use common::{Site, stderr_of};
+use insta::assert_snapshot;
 
 #[test]
 fn a_site_template_overrides_one_template_of_the_theme() {
@@ -83,10 +84,14 @@ fn site_templates_win_over_the_site_theme() {
 fn a_missing_theme_is_an_error_at_the_theme_key() {
     let site = Site::fixture("basic");
     site.write("handbook.yaml", "title: T\ntheme: fancy\n");
-    site.build_fails().stderr_has(&[
-        "error: handbook.yaml:2:8: theme `fancy` not found",
-        "hint: create `themes/fancy/templates/`",
-    ]);
+    assert_snapshot!(stderr_of(&site.build_fails()), @"
+    error: handbook.yaml:2:8: theme `fancy` not found
+     2 | theme: fancy
+       |        ^
+     hint: create `themes/fancy/templates/`, or use `theme: default`
+
+    1 error found
+    ");
 }
 
 #[test]
@@ -96,8 +101,14 @@ fn a_template_syntax_error_names_the_template_and_line() {
         "templates/page.html",
         "<p>\n{% if page.title %}x{% endfor %}\n</p>\n",
     );
-    site.build_fails()
-        .stderr_has(&["error: templates/page.html:2:", " 2 | {% if page.title %}"]);
+    assert_snapshot!(stderr_of(&site.build_fails()), @"
+    error: templates/page.html:2:24: Unknown tag
+     2 | {% if page.title %}x{% endfor %}
+       |                        ^
+     hint: see the theming guide in the README for the variables each template receives
+
+    1 error found
+    ");
 }
 
 #[test]
@@ -107,10 +118,14 @@ fn an_unknown_filter_names_the_template_and_line() {
         "templates/page.html",
         "<p>\n{{ page.title | shout }}\n</p>\n",
     );
-    site.build_fails().stderr_has(&[
-        "error: templates/page.html:2:17: Unknown filter `shout`",
-        " 2 | {{ page.title | shout }}",
-    ]);
+    assert_snapshot!(stderr_of(&site.build_fails()), @"
+    error: templates/page.html:2:17: Unknown filter `shout`
+     2 | {{ page.title | shout }}
+       |                 ^
+     hint: see the theming guide in the README for the variables each template receives
+
+    1 error found
+    ");
 }
 
 #[test]
@@ -133,8 +148,12 @@ fn a_syntax_error_in_a_site_theme_names_its_file() {
         "themes/plain/templates/page.html",
         "{% if page.title %}\nno end\n",
     );
-    site.build_fails()
-        .stderr_has(&["error: themes/plain/templates/page.html:"]);
+    assert_snapshot!(stderr_of(&site.build_fails()), @"
+    error: themes/plain/templates/page.html:3:1: Unexpected end of input
+     hint: see the theming guide in the README for the variables each template receives
+
+    1 error found
+    ");
 }
 
 #[test]
@@ -144,19 +163,28 @@ fn an_unknown_variable_names_the_template_and_line() {
         "templates/page.html",
         "<h1>{{ page.title }}</h1>\n<p>{{ page.subtitle }}</p>\n",
     );
-    site.build_fails().stderr_has(&[
-        "error: templates/page.html:2:",
-        "`subtitle` is not defined",
-        " 2 | <p>{{ page.subtitle }}</p>",
-    ]);
+    assert_snapshot!(stderr_of(&site.build_fails()), @"
+    error: templates/page.html:2:12: Field `subtitle` is not defined. Available fields: content, description, draft, extra, next, path, permalink, prev, private, source, title, toc, url, weight, word_count
+     2 | <p>{{ page.subtitle }}</p>
+       |            ^
+     hint: see the theming guide in the README for the variables each template receives
+
+    1 error found
+    ");
 }
 
 #[test]
 fn check_reports_template_runtime_errors_too() {
     let site = Site::fixture("basic");
     site.write("templates/section.html", "{{ nope }}");
-    site.check_fails()
-        .stderr_has(&["error: templates/section.html:1:4: Variable `nope` is not defined"]);
+    assert_snapshot!(stderr_of(&site.check_fails()), @"
+    error: templates/section.html:1:4: Variable `nope` is not defined. Available variables: breadcrumbs, config, current_path, home_url, nav, next, prev, rapport_version, section, sidebar, today
+     1 | {{ nope }}
+       |    ^
+     hint: see the theming guide in the README for the variables each template receives
+
+    1 error found
+    ");
 }
 
 #[test]
@@ -197,8 +225,14 @@ fn a_missing_page_template_is_an_error_at_the_page() {
         "content/career/notes.md",
         "---\ntitle: Notes\ntemplate: wide.html\n---\n",
     );
-    site.build_fails()
-        .stderr_has(&["error: content/career/notes.md:3:11: template `wide.html` not found"]);
+    assert_snapshot!(stderr_of(&site.build_fails()), @"
+    error: content/career/notes.md:3:11: template `wide.html` not found
+     3 | template: wide.html
+       |           ^
+     hint: put it in `templates/`, or name one of the theme's templates such as `page.html`
+
+    1 error found
+    ");
 }
 
 #[test]
