@@ -1,0 +1,73 @@
+//! No input can exhaust a build (issue 23): a hostile handbook — folders nested deep, a FIFO
+//! where a page or an asset should be, thousands of links in one paragraph, a huge table — gets
+//! a clear message in bounded time and memory. Each test drives the binary as a user would, and
+//! every wait is bounded.
+
+mod common;
+
+use common::Site;
+use std::time::Duration;
+
+/// `rapport build --today TODAY` in `site`, killed (and the test failed) after `limit`.
+fn build_within(site: &Site, limit: Duration) -> common::Run {
+    common::run_guarded(site.command(&["build", "--today", common::TODAY]), limit)
+}
+
+/// `content/` followed by `levels` folders called `d`.
+fn nested(root: &str, levels: usize) -> String {
+    let mut path = root.to_string();
+    for _ in 0..levels {
+        path.push_str("/d");
+    }
+    path
+}
+
+/// 40 nested folders: an error at the 33rd, within a second, nothing written; the other errors
+/// of the build are still reported.
+#[test]
+fn folders_nested_past_32_levels_are_an_error_at_the_folder() {
+    let site = Site::minimal();
+    site.write(&format!("{}/deep.md", nested("content", 40)), "# Deep\n");
+    site.write("content/untitled.md", "No title.\n");
+    let run = build_within(&site, Duration::from_secs(1)).failure(1);
+    assert_eq!(
+        run.error_lines(),
+        [
+            format!(
+                "error: {}: the folder is more than 32 levels below `content/`; not read",
+                nested("content", 33)
+            ),
+            "error: content/untitled.md:1:1: the page has no title".to_string(),
+        ],
+        "{run}"
+    );
+    run.stderr_has(&[" hint: move what it holds into a folder at most 32 levels deep\n"]);
+    assert!(!site.path("public").exists(), "{run}");
+}
+
+/// 32 levels are allowed, and `static/` and `templates/` have the same limit.
+#[test]
+fn folders_32_levels_deep_build_and_static_has_the_same_limit() {
+    let site = Site::minimal();
+    site.write(&format!("{}/deep.md", nested("content", 32)), "# Deep\n");
+    site.write(&format!("{}/x.txt", nested("static", 40)), "x\n");
+    site.write(&format!("{}/x.html", nested("templates", 40)), "x\n");
+    let run = build_within(&site, Duration::from_secs(10)).failure(1);
+    assert_eq!(
+        run.error_lines(),
+        [
+            format!(
+                "error: {}: the folder is more than 32 levels below `static/`; not read",
+                nested("static", 33)
+            ),
+            format!(
+                "error: {}: the folder is more than 32 levels below `templates/`; not read",
+                nested("templates", 33)
+            ),
+        ],
+        "{run}"
+    );
+    site.remove("static").remove("templates");
+    build_within(&site, Duration::from_secs(10)).success();
+    assert!(site.output_exists(&format!("{}/deep/index.html", &nested("", 32)[1..])));
+}
