@@ -71,3 +71,58 @@ fn folders_32_levels_deep_build_and_static_has_the_same_limit() {
     build_within(&site, Duration::from_secs(10)).success();
     assert!(site.output_exists(&format!("{}/deep/index.html", &nested("", 32)[1..])));
 }
+
+/// Makes `rel` (below the site) a named pipe with no writer.
+#[cfg(unix)]
+fn mkfifo(site: &Site, rel: &str) {
+    let path = site.path(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let c = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
+    // SAFETY: mkfifo reads the NUL-terminated path for the duration of the call.
+    assert_eq!(
+        unsafe { libc::mkfifo(c.as_ptr(), 0o644) },
+        0,
+        "mkfifo {rel}"
+    );
+}
+
+/// A FIFO as a page, an asset, a section's `_index.md`, a template or a static file hung the
+/// build forever (reading waits for a writer): each is skipped with a warning naming it.
+#[cfg(unix)]
+#[test]
+fn fifos_are_skipped_with_a_warning_in_every_walk() {
+    let site = Site::minimal();
+    site.write("content/sub/page.md", "# Page\n");
+    for rel in [
+        "content/x.md",
+        "content/y.png",
+        "content/sub/_index.md",
+        "templates/page.html",
+        "static/z.txt",
+    ] {
+        mkfifo(&site, rel);
+    }
+    let run = build_within(&site, Duration::from_secs(10)).success();
+    let warnings: Vec<&str> = run
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("warning: "))
+        .collect();
+    let skipped = |rel| format!("warning: {rel}: a named pipe (FIFO) is not a file; skipped");
+    assert_eq!(
+        warnings,
+        [
+            skipped("content/sub/_index.md"),
+            skipped("content/x.md"),
+            skipped("content/y.png"),
+            skipped("templates/page.html"),
+            skipped("static/z.txt"),
+        ],
+        "{run}"
+    );
+    run.stderr_has(&[
+        " hint: rapport reads only files and folders: remove it, or put a file in its place\n",
+    ]);
+    assert!(site.output("sub/page/index.html").contains("Page"));
+    assert!(!site.output_exists("y.png") && !site.output_exists("z.txt"));
+}

@@ -295,6 +295,7 @@ fn read_layer(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Layer
         .filter_entry(|e| {
             crate::fs::inside_root(root, e, &mut skipped)
                 && crate::fs::within_depth(root, dir, e, &mut skipped)
+                && crate::fs::file_or_folder(root, e, &mut skipped)
         });
     for entry in walker.flatten() {
         let file_name = entry.file_name().to_string_lossy();
@@ -334,6 +335,7 @@ fn read_statics(
             (e.depth() == 0 || !crate::fs::is_ignored(&e.file_name().to_string_lossy()))
                 && crate::fs::inside_root(root, e, diags)
                 && crate::fs::within_depth(root, dir, e, diags)
+                && crate::fs::file_or_folder(root, e, diags)
         });
     for entry in walker.flatten() {
         if entry.file_type().is_file() {
