@@ -126,3 +126,65 @@ fn fifos_are_skipped_with_a_warning_in_every_walk() {
     assert!(site.output("sub/page/index.html").contains("Page"));
     assert!(!site.output_exists("y.png") && !site.output_exists("z.txt"));
 }
+
+/// `rapport build` in `site` under a 1 GB address-space limit (`prlimit --as`); `None`, with a
+/// message, where prlimit is missing.
+fn build_in_1_gb(site: &Site) -> Option<common::Run> {
+    let found = std::process::Command::new("prlimit")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        eprintln!("skipped: `prlimit` (util-linux) is not installed");
+        return None;
+    }
+    let mut cmd = std::process::Command::new("prlimit");
+    cmd.arg("--as=1073741824")
+        .arg(env!("CARGO_BIN_EXE_rapport"))
+        .args(["build", "--today", common::TODAY])
+        .current_dir(&site.root)
+        .env_remove("SOURCE_DATE_EPOCH")
+        .stdin(std::process::Stdio::null());
+    Some(common::run_guarded(cmd, Duration::from_secs(60)))
+}
+
+/// 16,000 fragment links in one paragraph (a 112 KB line) took 2 GB, every link's check holding
+/// its own copy of the line: under 1 GB they build, and broken ones among them are reported
+/// at their line and column.
+#[test]
+fn sixteen_thousand_links_in_one_paragraph_build_in_1_gb() {
+    let site = Site::minimal();
+    let good = "[x](#h) ".repeat(8_000);
+    let page = |broken: [&str; 2]| {
+        format!(
+            "---\ntitle: P\n---\n\n# H\n\n{good}{}{good}{}\n",
+            broken[0], broken[1]
+        )
+    };
+    site.write("content/p.md", &page(["", ""]));
+    let Some(run) = build_in_1_gb(&site) else {
+        return;
+    };
+    run.success();
+    let html = site.output("p/index.html");
+    assert_eq!(html.matches("href=\"#h\">x</a>").count(), 16_000);
+
+    site.write("content/p.md", &page(["[y](#nope) ", "[z](#hh)"]));
+    let run = build_in_1_gb(&site).unwrap().failure(1);
+    let col = |before: usize| good.len() * before + 1;
+    assert_eq!(
+        run.error_lines(),
+        [
+            format!(
+                "error: content/p.md:7:{}: no heading `#nope` in `P`",
+                col(1)
+            ),
+            format!(
+                "error: content/p.md:7:{}: no heading `#hh` in `P`",
+                col(2) + "[y](#nope) ".len()
+            ),
+        ],
+        "{run}"
+    );
+    run.stderr_has(&[" hint: did you mean `#h`?\n"]);
+}
