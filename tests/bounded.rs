@@ -188,3 +188,42 @@ fn sixteen_thousand_links_in_one_paragraph_build_in_1_gb() {
     );
     run.stderr_has(&[" hint: did you mean `#h`?\n"]);
 }
+
+/// A 90,000-row table (2 MB, no alias) was refused for expanding "through aliases": the
+/// message says what it holds too much of, the limit, and to split it. An alias that makes a
+/// file too big is still named.
+#[test]
+fn a_huge_table_is_refused_for_its_own_size_not_for_aliases() {
+    let site = Site::minimal();
+    let mut table =
+        String::from("kind: table\ntitle: Big\ncolumns:\n  - name: A\n  - name: B\nrows:\n");
+    for i in 0..90_000 {
+        table.push_str(&format!("  - [\"Row {i}\", \"x\"]\n"));
+    }
+    site.write("content/big.yaml", &table);
+    let run = build_within(&site, Duration::from_secs(120)).failure(1);
+    // Three values a row (the row, two texts) after the 7 above: the 250,001st is in row 83,328.
+    assert_eq!(
+        run.error_lines(),
+        [
+            "error: content/big.yaml:83335:6: the file holds more than 250000 values (texts, lists and mappings)"
+        ],
+        "{run}"
+    );
+    run.stderr_has(&[
+        " hint: split it into smaller files: a worksheet this large is better as several worksheets\n",
+    ]);
+
+    let mut fan = format!(
+        "kind: table\ntitle: Fan\ncolumns:\n  - name: A\nrows:\n  - &row [\"{}\"]\n",
+        "x".repeat(10_000)
+    );
+    fan.push_str(&"  - *row\n".repeat(1_000));
+    site.write("content/big.yaml", &fan);
+    let run = build_within(&site, Duration::from_secs(60)).failure(1);
+    let error = &run.error_lines()[0];
+    assert!(
+        error.ends_with(": the file expands past 8 MB or 250000 values through aliases (`*name`)"),
+        "{run}"
+    );
+}
