@@ -89,6 +89,12 @@ fn fill(text: &str, title: &str, install: &str) -> String {
 
 /// Writes the starter handbook into `dir`; returns the number of files written.
 pub fn init(dir: &Path, title: &str, force: bool) -> Result<usize> {
+    // The title goes inside double-quoted YAML strings: escape it rather than drop characters.
+    let safe_title = title
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n");
+    check_title(&safe_title)?;
     if dir.is_file() {
         return Err(Error::refused(
             format!("`{}` is a file", dir.display()),
@@ -107,11 +113,6 @@ pub fn init(dir: &Path, title: &str, force: bool) -> Result<usize> {
             ));
         }
     }
-    // The title goes inside double-quoted YAML strings: escape it rather than drop characters.
-    let safe_title = title
-        .replace('\\', "\\\\")
-        .replace('"', "\\\"")
-        .replace('\n', "\\n");
     let releases = releases();
     let files = FILES.iter().map(|&(path, text)| {
         let text = match path {
@@ -132,4 +133,17 @@ pub fn init(dir: &Path, title: &str, force: bool) -> Result<usize> {
         written += 1;
     }
     Ok(written)
+}
+
+/// Refuses a title that `build` would refuse once written into `handbook.yaml` (a control
+/// character), with the message the YAML reader gives there, before anything is written.
+fn check_title(safe_title: &str) -> Result<()> {
+    let text = format!("title: \"{safe_title}\"\n");
+    match crate::yaml::read(Path::new(crate::config::CONFIG_FILE), &text, &text, 0) {
+        Ok(_) => Ok(()),
+        Err(d) => Err(Error::refused(
+            format!("--title: {}", d.message),
+            "type the title without it: `rapport build` refuses it in `handbook.yaml`",
+        )),
+    }
 }

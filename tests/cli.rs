@@ -315,6 +315,33 @@ fn init_into_an_empty_folder_is_fine() {
     site.run(&["build", "--root", "hb"]).success();
 }
 
+/// A control character in `--title` made a handbook whose build failed on it (issue 23): init
+/// refuses it with the message build gives for it in `handbook.yaml`, and writes nothing.
+#[test]
+fn init_refuses_a_control_character_in_the_title_as_build_does() {
+    let site = Site::bare();
+    let run = site
+        .run(&["init", "hb", "--title", "My\u{7}Book"])
+        .failure(2);
+    assert_eq!(
+        run.stderr,
+        "error: --title: control character U+0007 in the text\n hint: type the title without \
+         it: `rapport build` refuses it in `handbook.yaml`\n",
+        "{run}"
+    );
+    assert_eq!(run.stdout, "");
+    assert!(!site.path("hb").exists());
+    // The same message as build's for the title written in the config.
+    site.write("content/_index.md", "---\ntitle: Home\n---\n")
+        .write("handbook.yaml", "title: \"My\u{7}Book\"\n");
+    let run = site.build_fails();
+    assert_eq!(
+        run.error_lines(),
+        ["error: handbook.yaml:1:11: control character U+0007 in the text"],
+        "{run}"
+    );
+}
+
 #[test]
 fn refusals_and_failed_file_operations_exit_with_code_2() {
     let site = Site::fixture("basic");

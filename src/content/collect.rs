@@ -417,6 +417,8 @@ fn walk(config: &Config, lib: &mut Library, diags: &mut Vec<Diagnostic>) -> Vec<
     }
     let mut dir_index: HashMap<PathBuf, usize> = HashMap::from([(content_rel.clone(), 0)]);
     let mut sources = Vec::new();
+    // What the walk leaves out with a message: links out of the handbook, folders too deep,
+    // FIFOs, sockets and devices.
     let mut skipped = Vec::new();
     // Private folders a run without private items leaves out, with all they hold.
     let mut left_out: std::collections::HashSet<PathBuf> = Default::default();
@@ -427,6 +429,8 @@ fn walk(config: &Config, lib: &mut Library, diags: &mut Vec<Diagnostic>) -> Vec<
         .filter_entry(|e| {
             (e.depth() == 0 || !fs::is_ignored(&e.file_name().to_string_lossy()))
                 && fs::inside_root(root, e, &mut skipped)
+                && fs::within_depth(root, &config.content_dir, e, &mut skipped)
+                && fs::file_or_folder(root, e, &mut skipped)
         });
     for entry in walker {
         let entry = match entry {

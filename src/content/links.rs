@@ -7,6 +7,7 @@ use crate::error::{Diagnostic, Lines};
 use crate::markdown::LinkSite;
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 /// A `#fragment` whose target page is known but whose headings are not rendered yet. Kept in
 /// the library after the build, so that serve can check it again when the target is edited.
@@ -17,7 +18,9 @@ pub struct LinkCheck {
     source: PathBuf,
     line: usize,
     col: usize,
-    source_line: String,
+    /// Shared by every check of the line: a paragraph of 16,000 links is held once, not 16,000
+    /// times.
+    source_line: Arc<str>,
 }
 
 impl LinkCheck {
@@ -153,11 +156,12 @@ impl<'a> Resolver<'a> {
         let dest = site.dest.trim();
         // Positions are only worked out when needed: scanning the file for every link would
         // make rendering quadratic in the page length.
-        let text = lines.text();
         let pos = || lines.line_col(body_offset + site.offset);
         let here = || {
             let (line, col) = pos();
-            Diagnostic::new(source, "").at(text, line, col)
+            let mut d = Diagnostic::new(source, "");
+            (d.line, d.col, d.source_line) = (line, col, Some(lines.shared_line(line)));
+            d
         };
         if dest.is_empty() {
             return None;
@@ -271,7 +275,7 @@ impl<'a> Resolver<'a> {
             source: source.to_path_buf(),
             line,
             col,
-            source_line: lines.line(line).to_string(),
+            source_line: lines.shared_line(line),
         }
     }
 }

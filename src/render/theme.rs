@@ -292,7 +292,11 @@ fn read_layer(root: &Path, dir: &Path, diags: &mut Vec<Diagnostic>) -> Vec<Layer
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| crate::fs::inside_root(root, e, &mut skipped));
+        .filter_entry(|e| {
+            crate::fs::inside_root(root, e, &mut skipped)
+                && crate::fs::within_depth(root, dir, e, &mut skipped)
+                && crate::fs::file_or_folder(root, e, &mut skipped)
+        });
     for entry in walker.flatten() {
         let file_name = entry.file_name().to_string_lossy();
         if !entry.file_type().is_file() || crate::fs::is_ignored(&file_name) {
@@ -318,9 +322,9 @@ fn read_statics(
     root: &Path,
     dir: &Path,
     statics: &mut BTreeMap<String, StaticSource>,
-    warnings: &mut Vec<Diagnostic>,
+    diags: &mut Vec<Diagnostic>,
 ) {
-    if !dir.is_dir() || !crate::fs::may_walk(root, dir, warnings) {
+    if !dir.is_dir() || !crate::fs::may_walk(root, dir, diags) {
         return;
     }
     let walker = walkdir::WalkDir::new(dir)
@@ -329,7 +333,9 @@ fn read_statics(
         .into_iter()
         .filter_entry(|e| {
             (e.depth() == 0 || !crate::fs::is_ignored(&e.file_name().to_string_lossy()))
-                && crate::fs::inside_root(root, e, warnings)
+                && crate::fs::inside_root(root, e, diags)
+                && crate::fs::within_depth(root, dir, e, diags)
+                && crate::fs::file_or_folder(root, e, diags)
         });
     for entry in walker.flatten() {
         if entry.file_type().is_file() {

@@ -210,6 +210,8 @@ fn syntax_error(
 
 /// The source line of an error and the character at its column.
 struct SourceAt<'a> {
+    /// The whole text parsed.
+    text: &'a str,
     lines: Vec<&'a str>,
     /// 0-based index into `lines`.
     index: usize,
@@ -219,6 +221,7 @@ struct SourceAt<'a> {
 impl<'a> SourceAt<'a> {
     fn new(text: &'a str, line: usize, col: usize) -> Self {
         SourceAt {
+            text,
             lines: text.lines().collect(),
             index: line.saturating_sub(1),
             col,
@@ -289,7 +292,7 @@ fn explain(e: &Error, src: &SourceAt) -> (String, Option<String>) {
                 )),
             );
         }
-        Error::Budget { breach, .. } => return budget_message(breach),
+        Error::Budget { breach, .. } => return budget_message(breach, src.text),
         Error::AliasReplayLimitExceeded { .. }
         | Error::AliasExpansionLimitExceeded { .. }
         | Error::AliasReplayStackDepthExceeded { .. } => return alias_message(),
@@ -373,7 +376,15 @@ fn is_forbidden_control(c: char) -> bool {
     c.is_control() && !matches!(c, '\t' | '\n' | '\r')
 }
 
-fn budget_message(breach: &BudgetBreach) -> (String, Option<String>) {
+/// What `text` went over, in its own words: the nesting, its own size, or what its aliases
+/// expand to.
+fn budget_message(breach: &BudgetBreach, text: &str) -> (String, Option<String>) {
+    let split = || {
+        Some(
+            "split it into smaller files: a worksheet this large is better as several worksheets"
+                .into(),
+        )
+    };
     match breach {
         BudgetBreach::Depth { .. } => (
             format!("the values nest deeper than {MAX_DEPTH} levels"),
@@ -382,8 +393,37 @@ fn budget_message(breach: &BudgetBreach) -> (String, Option<String>) {
                     .into(),
             ),
         ),
+        BudgetBreach::ScalarBytes { .. } if !aliased_before_limit(text) => (
+            format!(
+                "the file holds more than {} MB of text",
+                MAX_EXPANDED_BYTES >> 20
+            ),
+            split(),
+        ),
+        BudgetBreach::Nodes { .. } | BudgetBreach::Events { .. } if !aliased_before_limit(text) => {
+            (
+                format!("the file holds more than {MAX_NODES} values (texts, lists and mappings)"),
+                split(),
+            )
+        }
         _ => alias_message(),
     }
+}
+
+/// Whether `text`, which went over a budget of size, meets an alias (`*name`) before it goes
+/// over: read again, with no alias allowed. Only asked once a file was refused.
+fn aliased_before_limit(text: &str) -> bool {
+    let mut options = options();
+    if let Some(budget) = options.budget.as_mut() {
+        budget.max_aliases = 0;
+    }
+    matches!(
+        serde_saphyr::from_str_with_options::<serde::de::IgnoredAny>(text, options),
+        Err(Error::Budget {
+            breach: BudgetBreach::Aliases { .. },
+            ..
+        })
+    )
 }
 
 fn alias_message() -> (String, Option<String>) {
