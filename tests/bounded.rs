@@ -5,6 +5,9 @@
 
 mod common;
 
+use common::stderr_of;
+use insta::assert_snapshot;
+
 use common::Site;
 use std::time::Duration;
 
@@ -41,7 +44,17 @@ fn folders_nested_past_32_levels_are_an_error_at_the_folder() {
         ],
         "{run}"
     );
-    run.stderr_has(&[" hint: move what it holds into a folder at most 32 levels deep\n"]);
+    assert_snapshot!(stderr_of(&run), @"
+    error: content/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d/d: the folder is more than 32 levels below `content/`; not read
+     hint: move what it holds into a folder at most 32 levels deep
+
+    error: content/untitled.md:1:1: the page has no title
+     1 | No title.
+       | ^
+     hint: add `title: ...` to the front matter, or start the page with a `# Heading`
+
+    2 errors found
+    ");
     assert!(!site.path("public").exists(), "{run}");
 }
 
@@ -120,9 +133,18 @@ fn fifos_are_skipped_with_a_warning_in_every_walk() {
         ],
         "{run}"
     );
-    run.stderr_has(&[
-        " hint: rapport reads only files and folders: remove it, or put a file in its place\n",
-    ]);
+    assert_snapshot!(stderr_of(&run), @"
+    warning: content/sub/_index.md: a named pipe (FIFO) is not a file; skipped
+     hint: rapport reads only files and folders: remove it, or put a file in its place
+    warning: content/x.md: a named pipe (FIFO) is not a file; skipped
+     hint: rapport reads only files and folders: remove it, or put a file in its place
+    warning: content/y.png: a named pipe (FIFO) is not a file; skipped
+     hint: rapport reads only files and folders: remove it, or put a file in its place
+    warning: templates/page.html: a named pipe (FIFO) is not a file; skipped
+     hint: rapport reads only files and folders: remove it, or put a file in its place
+    warning: static/z.txt: a named pipe (FIFO) is not a file; skipped
+     hint: rapport reads only files and folders: remove it, or put a file in its place
+    ");
     assert!(site.output("sub/page/index.html").contains("Page"));
     assert!(!site.output_exists("y.png") && !site.output_exists("z.txt"));
 }
@@ -186,7 +208,19 @@ fn sixteen_thousand_links_in_one_paragraph_build_in_1_gb() {
         ],
         "{run}"
     );
-    run.stderr_has(&[" hint: did you mean `#h`?\n"]);
+    assert_snapshot!(stderr_of(&run), @"
+    error: content/p.md:7:64001: no heading `#nope` in `P`
+     7 | … [x](#h) [x](#h) [x](#h) [x](#h) [x](#h) [x](#h) [y](#nope) [x](#h) [x](#h) [x](#h) [x](#h) [x](#h) …
+       |                                                   ^
+     hint: headings there: #h
+
+    error: content/p.md:7:128012: no heading `#hh` in `P`
+     7 | …#h) [x](#h) [x](#h) [x](#h) [x](#h) [x](#h) [x](#h) [x](#h) [x](#h) [x](#h) [x](#h) [x](#h) [z](#hh)…
+       |                                                                                              ^
+     hint: did you mean `#h`?
+
+    2 errors found
+    ");
 }
 
 /// A 90,000-row table (2 MB, no alias) was refused for expanding "through aliases": the
@@ -210,9 +244,14 @@ fn a_huge_table_is_refused_for_its_own_size_not_for_aliases() {
         ],
         "{run}"
     );
-    run.stderr_has(&[
-        " hint: split it into smaller files: a worksheet this large is better as several worksheets\n",
-    ]);
+    assert_snapshot!(stderr_of(&run), @r#"
+    error: content/big.yaml:83335:6: the file holds more than 250000 values (texts, lists and mappings)
+     83335 |   - ["Row 83328", "x"]
+           |      ^
+     hint: split it into smaller files: a worksheet this large is better as several worksheets
+
+    1 error found
+    "#);
 
     let mut fan = format!(
         "kind: table\ntitle: Fan\ncolumns:\n  - name: A\nrows:\n  - &row [\"{}\"]\n",
