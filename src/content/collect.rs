@@ -101,7 +101,7 @@ pub fn load(config: &Config, opts: LoadOptions) -> (Library, Vec<Diagnostic>) {
                 }
                 let private = p.fm.private || lib.sections[src.section].private;
                 if private {
-                    candidates.add_links(&src.rel, &link_dests(&p), &lib.assets);
+                    candidates.add_links(&src.rel, &link_dests(&p));
                 }
                 if private && !config.private {
                     lib.private.insert(src.rel.clone());

@@ -7,8 +7,8 @@
 //! error at the link rather than a missing file. A run with them (`serve`, `print`) keeps them,
 //! marked, so that the output plan marks what they make private.
 
+use super::Library;
 use super::front_matter;
-use super::{Asset, Library};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -55,16 +55,13 @@ pub(super) struct Candidates {
 }
 
 impl Candidates {
-    /// Adds the files among `assets` that the links `dests`, written in `source`, point to.
-    pub(super) fn add_links(&mut self, source: &Path, dests: &[String], assets: &[Asset]) {
-        for dest in dests {
-            let Some(target) = super::links::local_target(source, dest) else {
-                continue;
-            };
-            if assets.iter().any(|a| a.source == target && !a.private) {
-                self.files.insert(target);
-            }
-        }
+    /// Adds what the links `dests`, written in `source`, point to. Targets that are not files
+    /// beside pages (pages, folders, missing files) are kept too: only files are ever marked.
+    pub(super) fn add_links(&mut self, source: &Path, dests: &[String]) {
+        let targets = dests
+            .iter()
+            .filter_map(|d| super::links::local_target(source, d));
+        self.files.extend(targets);
     }
 
     pub(super) fn is_empty(&self) -> bool {
