@@ -152,7 +152,48 @@ impl Plan {
             let origin = Origin::Asset(a.source.clone());
             plan.claim(a.path.clone(), Output { origin, visibility }, &mut diags);
         }
+        diags.extend(plan.check_names());
+        for d in &mut diags {
+            at_slug(d, lib);
+        }
         (plan, diags)
+    }
+
+    /// Names no file system takes, or that a folder of the output needs: a name over 255
+    /// bytes, rapport's output marker, and a file where another output needs a folder of the
+    /// same name (`slug: 404.html`, a file `a` beside a page `a.md`).
+    fn check_names(&self) -> Vec<Diagnostic> {
+        let mut diags = Vec::new();
+        for (path, output) in &self.files {
+            let origin = &output.origin;
+            if let Some(name) = path.split('/').find(|n| n.len() > MAX_NAME) {
+                let message = format!(
+                    "the output name `{}…` is {} bytes long, longer than file systems allow ({MAX_NAME})",
+                    name.chars().take(40).collect::<String>(),
+                    name.len()
+                );
+                diags.push(at_origin(origin, message).hint("give it a shorter file name or slug"));
+            }
+            let marker = path.strip_prefix(crate::fs::MARKER);
+            if marker.is_some_and(|rest| rest.is_empty() || rest.starts_with('/')) {
+                let message = format!(
+                    "`{}` is the name rapport marks its output folder with",
+                    crate::fs::MARKER
+                );
+                diags.push(at_origin(origin, message).hint("give it another file name or slug"));
+            }
+            let folders = path.match_indices('/').map(|(i, _)| &path[..i]);
+            for folder in folders {
+                if let Some(file) = self.files.get(folder) {
+                    let message = format!(
+                        "`{folder}` would be both a file, by {}, and a folder, for `{path}` by {origin}",
+                        file.origin
+                    );
+                    diags.push(collision(&file.origin, origin, message));
+                }
+            }
+        }
+        diags
     }
 
     fn claim(&mut self, path: String, output: Output, diags: &mut Vec<Diagnostic>) {
@@ -167,7 +208,14 @@ impl Plan {
             {
                 self.files.insert(path, output);
             }
-            Some(first) => diags.push(collision(&path, &first.origin, &output.origin)),
+            // Two pages or sections at one URL: content reports that, at the URL.
+            Some(first) if is_content(&first.origin) && is_content(&output.origin) => {}
+            Some(first) => {
+                let (first, second) = (&first.origin, &output.origin);
+                let message =
+                    format!("`{path}` would be written twice: by {second} and by {first}");
+                diags.push(collision(first, second, message));
+            }
         }
     }
 
@@ -236,16 +284,53 @@ fn public(origin: Origin) -> Output {
     }
 }
 
-fn collision(path: &str, first: &Origin, second: &Origin) -> Diagnostic {
-    let shown = match second {
-        Origin::Static(p) | Origin::Asset(p) | Origin::Page(p) | Origin::Section(p) => p.clone(),
-        _ => PathBuf::from(crate::config::CONFIG_FILE),
+/// The longest file or folder name common file systems take, in bytes.
+const MAX_NAME: usize = 255;
+
+fn is_content(origin: &Origin) -> bool {
+    matches!(origin, Origin::Page(_) | Origin::Section(_))
+}
+
+/// Two origins whose outputs cannot both be written: reported at the one that has a source
+/// file (the second, else the first), with a hint that fits it.
+fn collision(first: &Origin, second: &Origin, message: String) -> Diagnostic {
+    let at = if second.source().is_some() {
+        second
+    } else {
+        first
     };
-    Diagnostic::new(
-        shown,
-        format!("`{path}` would be written twice: by {second} and by {first}"),
-    )
-    .hint("rename or move the file, or give the page another slug")
+    at_origin(at, message).hint(match at {
+        Origin::Page(_) | Origin::Section(_) | Origin::Calendar(_) => {
+            "give the page another `slug`, or rename its file or folder"
+        }
+        Origin::Asset(_) => "rename the file, or move it into another folder",
+        Origin::Static(_) => "rename or move the file in `static/`",
+        _ => "rename or move the file",
+    })
+}
+
+/// A diagnostic at `origin`'s source file (`handbook.yaml` for outputs of rapport's own).
+fn at_origin(origin: &Origin, message: String) -> Diagnostic {
+    let shown = origin
+        .source()
+        .unwrap_or(Path::new(crate::config::CONFIG_FILE));
+    let shown = match origin {
+        // A calendar's name comes from its page's; the page is where to change it.
+        Origin::Calendar(p) => p.as_path(),
+        _ => shown,
+    };
+    Diagnostic::new(shown, message)
+}
+
+/// Points a diagnostic about a page at its `slug:`, when its front matter has one: the slug
+/// made the name.
+fn at_slug(d: &mut Diagnostic, lib: &Library) {
+    let slug = lib.front_matter.get(&d.path).filter(|fm| fm.slug.is_some());
+    if let Some(fm) = slug
+        && d.line == 0
+    {
+        (d.line, d.col) = fm.slug_at;
+    }
 }
 
 /// What the generator writes, before static files.

@@ -84,8 +84,8 @@ fn a_page_at_the_books_path_is_a_collision() {
     site.write("content/book.md", "---\ntitle: Book\n---\nMine.\n");
     let run = site.build_fails();
     assert_snapshot!(stderr_of(&run), @"
-    error: handbook.yaml: `book/index.html` would be written twice: by the handbook as a book and by `content/book.md`
-     hint: rename or move the file, or give the page another slug
+    error: content/book.md: `book/index.html` would be written twice: by the handbook as a book and by `content/book.md`
+     hint: give the page another `slug`, or rename its file or folder
 
     1 error found
     ");

@@ -204,13 +204,13 @@ fn static_files_may_not_replace_the_planner_or_a_calendar() {
     ]);
     assert_snapshot!(stderr_of(&site.run(&["build"]).failure(1)), @"
     error: static/calendar.ics: `calendar.ics` would be written twice: by `static/calendar.ics` and by the calendar of every schedule
-     hint: rename or move the file, or give the page another slug
+     hint: rename or move the file in `static/`
 
     error: static/planner/index.html: `planner/index.html` would be written twice: by `static/planner/index.html` and by the printable planner
-     hint: rename or move the file, or give the page another slug
+     hint: rename or move the file in `static/`
 
     error: static/time/calendar.ics: `time/calendar.ics` would be written twice: by `static/time/calendar.ics` and by the calendar of `content/time.yaml`
-     hint: rename or move the file, or give the page another slug
+     hint: rename or move the file in `static/`
 
     3 errors found
     ");

@@ -216,10 +216,10 @@ fn a_static_file_may_not_overwrite_a_generated_page() {
     site.write("static/why/index.html", "<p>mine</p>");
     assert_snapshot!(stderr_of(&site.build_fails()), @"
     error: static/404.html: `404.html` would be written twice: by `static/404.html` and by the theme's 404 page
-     hint: rename or move the file, or give the page another slug
+     hint: rename or move the file in `static/`
 
     error: static/why/index.html: `why/index.html` would be written twice: by `static/why/index.html` and by `content/01-why/_index.md`
-     hint: rename or move the file, or give the page another slug
+     hint: rename or move the file in `static/`
 
     2 errors found
     ");

@@ -163,13 +163,10 @@ fn two_sources_with_one_url_are_both_named() {
     let site = Site::fixture("basic");
     site.write("content/career/01-hr.md", "# Another HR page\n");
     assert_snapshot!(stderr_of(&site.build_fails()), @"
-    error: content/career/hr.md: `career/hr/index.html` would be written twice: by `content/career/hr.md` and by `content/career/01-hr.md`
-     hint: rename or move the file, or give the page another slug
-
     error: content/career/hr.md: `content/career/01-hr.md` and `content/career/hr.md` both map to the URL `/career/hr/`
      hint: rename one of them or give it a different `slug`
 
-    2 errors found
+    1 error found
     ");
 }
 
@@ -178,13 +175,10 @@ fn a_slug_colliding_with_a_folder_is_an_error() {
     let site = Site::fixture("basic");
     site.write("content/x.md", "---\ntitle: X\nslug: career\n---\n");
     assert_snapshot!(stderr_of(&site.build_fails()), @"
-    error: content/x.md: `career/index.html` would be written twice: by `content/x.md` and by `content/career`
-     hint: rename or move the file, or give the page another slug
-
     error: content/x.md: `content/career` and `content/x.md` both map to the URL `/career/`
      hint: rename one of them or give it a different `slug`
 
-    2 errors found
+    1 error found
     ");
 }
 
@@ -259,4 +253,44 @@ fn a_slug_with_url_characters_is_refused() {
 
     1 error found
     "#);
+}
+
+/// Names the output cannot hold, each an error at the page's `slug:` naming both origins:
+/// a page where a file of rapport's own is (the home page, the 404 page, the output marker),
+/// a name longer than file systems allow, and a file beside a page with the page's name.
+#[test]
+fn output_names_that_cannot_be_written_are_errors_at_the_slug() {
+    let site = Site::minimal();
+    let long = "a".repeat(300);
+    site.write("content/i.md", "---\ntitle: I\nslug: index.html\n---\n");
+    site.write("content/n.md", "---\ntitle: N\nslug: 404.html\n---\n");
+    site.write(
+        "content/m.md",
+        "---\ntitle: M\nslug: .rapport-output\n---\n",
+    );
+    site.write(
+        "content/l.md",
+        &format!("---\ntitle: L\nslug: {long}\n---\n"),
+    );
+    site.write("content/a.md", "---\ntitle: A\n---\n");
+    site.write("content/a", "a file named like the page");
+    assert_snapshot!(stderr_of(&site.build_fails()), @"
+    error: content/a.md: `a` would be both a file, by `content/a`, and a folder, for `a/index.html` by `content/a.md`
+     hint: give the page another `slug`, or rename its file or folder
+
+    error: content/i.md:3:7: `index.html` would be both a file, by `content/_index.md`, and a folder, for `index.html/index.html` by `content/i.md`
+     hint: give the page another `slug`, or rename its file or folder
+
+    error: content/l.md:3:7: the output name `aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa…` is 300 bytes long, longer than file systems allow (255)
+     hint: give it a shorter file name or slug
+
+    error: content/m.md:3:7: `.rapport-output` is the name rapport marks its output folder with
+     hint: give it another file name or slug
+
+    error: content/n.md:3:7: `404.html` would be both a file, by the theme's 404 page, and a folder, for `404.html/index.html` by `content/n.md`
+     hint: give the page another `slug`, or rename its file or folder
+
+    5 errors found
+    ");
+    assert!(!site.path("public").exists());
 }
