@@ -11,13 +11,16 @@ pub enum Severity {
     #[default]
     Error,
     Warning,
+    /// What a build that publishes refuses (a public page's link to a private one), met in a
+    /// preview that shows private items: reported as a warning, and shown over the page.
+    Unpublishable,
 }
 
 impl Severity {
     pub fn label(self) -> &'static str {
         match self {
             Severity::Error => "error",
-            Severity::Warning => "warning",
+            Severity::Warning | Severity::Unpublishable => "warning",
         }
     }
 }
@@ -87,6 +90,12 @@ impl Diagnostic {
 
     pub fn warning(mut self) -> Self {
         self.severity = Severity::Warning;
+        self
+    }
+
+    /// A warning here that a build which publishes makes an error: see [`Severity`].
+    pub fn unpublishable(mut self) -> Self {
+        self.severity = Severity::Unpublishable;
         self
     }
 

@@ -847,6 +847,37 @@ fn the_browser_follows_edits_by_itself() {
         &|t| t == "rgb(1, 2, 3)",
     );
     assert_eq!(eval("String(window.rapportMarker)"), "kept");
+
+    // A link to a private page, which the published build refuses, shows over the page too;
+    // the fix removes it.
+    write(
+        root,
+        "content/01-guide/09-mine.md",
+        "---\ntitle: Mine\nprivate: true\n---\n\nMine.\n",
+    );
+    write(
+        root,
+        "content/01-guide/01-first.md",
+        &page("First page", "See [mine](09-mine.md)."),
+    );
+    let title = "(function () { var h = document.getElementById('rapport-error'); \
+                 return h && h.shadowRoot ? h.shadowRoot.querySelector('h1').textContent : ''; })()";
+    let shown = wait_js("the warnings overlay", title, &|t| !t.is_empty());
+    assert_eq!(shown, "rapport build would refuse this handbook");
+    let text = eval(overlay);
+    assert!(
+        text.starts_with("warning: content/01-guide/01-first.md:5:5: link to the private page"),
+        "{text}"
+    );
+    write(
+        root,
+        "content/01-guide/01-first.md",
+        &page("First page", "Live text three."),
+    );
+    wait_js("the page without the link", main_text, &|t| {
+        t.contains("Live text three.")
+    });
+    assert_eq!(eval(overlay), "");
 }
 
 /// What serve printed for each rebuild since it started, in order: `rebuilt 1 page`,
@@ -1606,6 +1637,15 @@ fn serves_private_items_unless_public_and_warns_of_links_to_them() {
             wait_for("the warning", || {
                 serve.stderr().contains(warned).then_some(())
             });
+            // An open tab shows it over the page.
+            let events = Events::open(&serve);
+            events.wait(r#""type":"build-warnings""#);
+            let shown = events.messages();
+            assert_eq!(shown[1]["type"], "build-warnings", "{shown:?}");
+            assert!(
+                shown[1]["text"].as_str().unwrap().starts_with(warned),
+                "{shown:?}"
+            );
             // An edit that a page's re-render alone would serve is reported the same way.
             write(
                 root,
@@ -1616,6 +1656,12 @@ fn serves_private_items_unless_public_and_warns_of_links_to_them() {
             wait_for("the warning after the edit", || {
                 (serve.stderr().matches(again).count() == 2).then_some(())
             });
+            // Once the link is gone, a tab that connects is shown nothing.
+            write(root, "content/_index.md", &page("Home", "No link."));
+            wait_page(&serve.url("/"), 200, "No link.");
+            let events = Events::open(&serve);
+            std::thread::sleep(Duration::from_millis(200));
+            assert_eq!(events.messages().len(), 1, "{:?}", events.messages());
         }
     }
 }

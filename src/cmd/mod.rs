@@ -154,7 +154,7 @@ impl Paint {
     fn level(self, level: Severity, t: &str) -> String {
         match level {
             Severity::Error => self.error(t),
-            Severity::Warning => self.warning(t),
+            Severity::Warning | Severity::Unpublishable => self.warning(t),
         }
     }
     fn bold(self, t: &str) -> String {

@@ -135,7 +135,7 @@ impl<'a> Resolver<'a> {
     ) {
         if private && !self.is_private_source(source) {
             let (message, hint) = private_link(target);
-            let mut d = here().warning();
+            let mut d = here().unpublishable();
             d.message = format!("{message} (`rapport build` refuses it)");
             errs.push(d.hint(hint));
         }

@@ -47,7 +47,8 @@
     }
     return a;
   }
-  function show(text) {
+  // A build error, or (`warning`) what a published build would refuse in this preview.
+  function show(text, warning) {
     hide();
     host = document.createElement("div");
     host.id = "rapport-error";
@@ -60,12 +61,14 @@
     panel.setAttribute("aria-labelledby", "rapport-error-title");
     var title = document.createElement("h1");
     title.id = "rapport-error-title";
-    title.textContent = "rapport could not build the site";
+    title.textContent = warning ? "rapport build would refuse this handbook" : "rapport could not build the site";
     var note = document.createElement("p");
-    note.textContent = "The page underneath is the last good build. This panel goes away by itself once the error is fixed.";
+    note.textContent = warning
+      ? "The preview shows private pages; the published build leaves them out, so a public page may not link to them. This panel goes away by itself once that is fixed."
+      : "The page underneath is the last good build. This panel goes away by itself once the error is fixed.";
     var close = document.createElement("button");
     close.type = "button";
-    close.textContent = "Show the last good build (Esc)";
+    close.textContent = warning ? "Show the page (Esc)" : "Show the last good build (Esc)";
     close.addEventListener("click", hide);
     var pre = document.createElement("pre");
     text.split("\n").forEach(function (line, i) {
@@ -103,7 +106,9 @@
       } else if (m.type === "css") {
         build = m.build; hide(); swapCss();
       } else if (m.type === "build-error") {
-        show(m.text);
+        show(m.text, false);
+      } else if (m.type === "build-warnings") {
+        show(m.text, true);
       }
     };
     ws.onclose = function () {

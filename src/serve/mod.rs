@@ -144,6 +144,7 @@ pub fn serve(opts: &ServeOptions) -> Result<()> {
     let mut builder = Builder::new(build_opts);
     match builder.full() {
         Ok((files, pages)) => {
+            live.set_unpublishable(builder.unpublishable());
             live.publish(files);
             release_memory();
             if !opts.quiet {
@@ -215,6 +216,7 @@ fn run(
         let start = Instant::now();
         match builder.rebuild(&changed, !missed) {
             Ok((files, rebuilt)) => {
+                live.set_unpublishable(builder.unpublishable());
                 let change = live.publish(files);
                 if matches!(rebuilt, Rebuilt::Site(_)) {
                     release_memory();

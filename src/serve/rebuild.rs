@@ -37,6 +37,8 @@ pub struct Builder {
     last: Option<Good>,
     /// Sources (relative to the root) changed since `last` was built.
     dirty: BTreeSet<PathBuf>,
+    /// What the last good build has that a published build refuses.
+    unpublishable: Vec<crate::error::Diagnostic>,
 }
 
 impl Builder {
@@ -45,6 +47,7 @@ impl Builder {
             opts,
             last: None,
             dirty: BTreeSet::new(),
+            unpublishable: Vec::new(),
         }
     }
 
@@ -57,6 +60,14 @@ impl Builder {
         }
         let (files, pages) = self.full()?;
         Ok((files, Rebuilt::Site(pages)))
+    }
+
+    /// What the last good build has that a published build refuses, as printed; `None` when
+    /// there is nothing.
+    pub fn unpublishable(&self) -> Option<String> {
+        let all = self.unpublishable.iter().map(ToString::to_string);
+        let text = all.collect::<Vec<_>>().join("\n");
+        (!text.is_empty()).then_some(text)
     }
 
     /// Builds the whole site; on success it becomes the base of later fast rebuilds.
@@ -74,6 +85,10 @@ impl Builder {
         let sink = StoreSink::default();
         let stats = site.render_to(&sink)?;
         let files = sink.into_store();
+        self.unpublishable = (site.warnings.iter())
+            .filter(|w| w.severity == crate::error::Severity::Unpublishable)
+            .cloned()
+            .collect();
         self.last = Some(Good {
             site,
             files: files.clone(),
@@ -111,6 +126,9 @@ impl Builder {
         site.update_search_index(&pages, &sink)?;
         good.files.extend(sink.into_store());
         update_book(site, &mut good.files, &pages)?;
+        // Re-rendered alone, an edited source has nothing unpublishable (else the whole site
+        // is built): what it had is gone.
+        self.unpublishable.retain(|d| !changed.contains(&d.path));
         self.dirty.clear();
         Ok(Some((good.files.clone(), Rebuilt::Pages(pages.len()))))
     }

@@ -39,6 +39,8 @@ struct State {
     output: Arc<Output>,
     /// The text of the last build's error, shown as an overlay until a build succeeds.
     error: Option<String>,
+    /// What the last good build had that a published build refuses, shown over its pages.
+    unpublishable: Option<String>,
     tabs: Vec<UnboundedSender<Arc<str>>>,
     builds: u64,
 }
@@ -70,6 +72,7 @@ impl Live {
                     id: format!("{epoch}-0"),
                 }),
                 error: None,
+                unpublishable: None,
                 tabs: Vec::new(),
                 builds: 0,
             }),
@@ -113,6 +116,13 @@ impl Live {
         change
     }
 
+    /// Sets what the build about to be published has that a published build refuses (`None`:
+    /// nothing). Tabs are told when they connect, so call it before [`Live::publish`], whose
+    /// reload makes them connect again.
+    pub fn set_unpublishable(&self, text: Option<String>) {
+        self.lock().unpublishable = text;
+    }
+
     /// Keeps serving the last good build and shows `text` on every open page.
     pub fn publish_error(&self, text: &str) {
         let mut st = self.lock();
@@ -133,6 +143,11 @@ impl Live {
         ])];
         if let Some(e) = &st.error {
             first.push(error_message(e));
+        } else if let Some(w) = &st.unpublishable {
+            first.push(message(&[
+                ("type", "build-warnings"),
+                ("text", w.trim_end()),
+            ]));
         }
         (first, rx)
     }
