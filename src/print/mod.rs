@@ -12,7 +12,7 @@ use crate::error::{Error, Result};
 use crate::render::DirSink;
 use crate::render::book;
 use crate::site::Site;
-use crate::{fs, plan, planner};
+use crate::{fs, plan};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -81,7 +81,6 @@ pub fn print(opts: &PrintOptions) -> Result<Printed> {
     let mut site = Site::load(&build)?;
     // Printed links point where the site is published: the handbook's own base URL.
     let published = Config::load(&opts.site)?;
-    let planned = planner::resolve(&site.config, &site.library).map_err(Error::content)?;
     site.render_to(&DirSink(site_dir.clone()))?;
 
     let pdf = tmp.path().join("print.pdf");
@@ -103,7 +102,7 @@ pub fn print(opts: &PrintOptions) -> Result<Printed> {
     // The planner prints each of its worksheets on a sheet `sheet-N`, in order.
     let sheets: std::collections::HashMap<&str, String> = match opts.book {
         true => Default::default(),
-        false => (planned.worksheets.iter().enumerate())
+        false => (site.planner.worksheets.iter().enumerate())
             .map(|(i, &w)| {
                 (
                     site.library.pages[w].path.as_str(),
@@ -126,8 +125,8 @@ pub fn print(opts: &PrintOptions) -> Result<Printed> {
     std::fs::rename(&partial, &output).map_err(|e| Error::io("write", &output, e))?;
     Ok(Printed {
         output,
-        worksheets: planned.worksheets.len(),
-        weeks: planned.weeks,
+        worksheets: site.planner.worksheets.len(),
+        weeks: site.planner.weeks,
         pages,
         passes,
         elapsed: start.elapsed(),
