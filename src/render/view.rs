@@ -118,3 +118,118 @@ fn live(w: &Worksheet, today: NaiveDate) -> String {
         items.join(",")
     )
 }
+
+#[cfg(test)]
+mod tests {
+    //! A kind is one file: everything below is what a new kind writes (its typed data, its
+    //! trait implementation, its registry line, its template), and nothing else is touched.
+    //! The registry is a `const` list, so the test passes its own list to
+    //! `worksheet::parse_with`, the same entry point `worksheet::parse` calls with `KINDS`.
+
+    use super::{Place, view};
+    use crate::error::Diagnostic;
+    use crate::worksheet::view::ViewAt;
+    use crate::worksheet::{
+        Header, KINDS, Markdown, Registered, WorksheetKind, parse_with, worksheet_file,
+    };
+    use crate::yaml::{self, Node};
+    use chrono::NaiveDate;
+    use serde::Serialize;
+    use std::path::Path;
+
+    /// `kind: notes`: a list of things to remember, each with optional Markdown.
+    #[derive(Debug, Serialize, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Note {
+        text: String,
+        more: Option<Markdown>,
+    }
+
+    #[derive(Debug)]
+    struct Notes {
+        notes: Vec<Note>,
+    }
+
+    worksheet_file!(File {
+        notes: Vec<Note>,
+    });
+
+    const NOTES: Registered = Registered {
+        name: "notes",
+        parse,
+    };
+
+    fn parse(
+        path: &Path,
+        text: &str,
+        node: &Node,
+    ) -> Result<(Header, Box<dyn WorksheetKind>), Vec<Diagnostic>> {
+        let mut f: File = yaml::decode(path, text, node)?;
+        Ok((f.header(), Box::new(Notes { notes: f.notes })))
+    }
+
+    impl WorksheetKind for Notes {
+        fn name(&self) -> &'static str {
+            NOTES.name
+        }
+        fn template(&self) -> &'static str {
+            "notes.html"
+        }
+        fn markdown(&self) -> Vec<&Markdown> {
+            self.notes.iter().filter_map(|n| n.more.as_ref()).collect()
+        }
+        fn markdown_mut(&mut self) -> Vec<&mut Markdown> {
+            self.notes
+                .iter_mut()
+                .filter_map(|n| n.more.as_mut())
+                .collect()
+        }
+        fn search_text<'a>(&'a self, parts: &mut Vec<&'a str>) {
+            parts.extend(self.notes.iter().map(|n| n.text.as_str()));
+        }
+        fn view(&self, _at: ViewAt) -> tera::Value {
+            #[derive(Serialize)]
+            struct NotesView<'a> {
+                notes: &'a [Note],
+            }
+            tera::Value::from_serializable(&NotesView { notes: &self.notes })
+        }
+    }
+
+    const TEMPLATE: &str = "{{ worksheet.kind }}: {{ worksheet.title }}\n\
+        {% for n in worksheet.notes %}- {{ n.text }}{% if n.more %} ({{ n.more | safe }}){% endif %}\n{% endfor %}";
+
+    #[test]
+    fn a_new_kind_is_one_file_and_one_template() {
+        let kinds: Vec<Registered> = KINDS.iter().copied().chain([NOTES]).collect();
+        let text = "kind: notes\ntitle: Remember\nnotes:\n  - text: Call Ada\n    more: about *the* talk\n  - text: Book the room\n";
+        let mut w = parse_with(&kinds, Path::new("n.yaml"), text).unwrap();
+        assert_eq!((w.kind(), w.template()), ("notes", "notes.html"));
+        assert_eq!(w.text(), "Call Ada Book the room");
+        // What the build does once URLs are known: every Markdown field gets its HTML.
+        for md in w.markdown_mut() {
+            md.html = format!("<em>{}</em>", md.source);
+        }
+        let place = Place {
+            title: "Remember",
+            description: "",
+            url: "/remember/".into(),
+            source: "content/remember.yaml".into(),
+            calendar_url: None,
+            today: NaiveDate::MIN,
+            private: false,
+        };
+        let mut ctx = tera::Context::new();
+        ctx.insert("worksheet", &view(&w, place));
+        let mut tera = tera::Tera::default();
+        tera.add_raw_template("notes.html", TEMPLATE).unwrap();
+        assert_eq!(
+            tera.render("notes.html", &ctx).unwrap(),
+            "notes: Remember\n- Call Ada (<em>about *the* talk</em>)\n- Book the room\n"
+        );
+        // Not registered, not known: the registry is the list of kinds.
+        let e = parse_with(KINDS, Path::new("n.yaml"), text).unwrap_err();
+        assert_eq!(e[0].message, "unknown value `notes` (at `kind`)");
+        assert_eq!((e[0].line, e[0].col), (1, 7));
+    }
+}
