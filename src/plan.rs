@@ -10,7 +10,6 @@
 use crate::config::Config;
 use crate::content::{ItemRef, Library, Page};
 use crate::error::{Diagnostic, Error};
-use crate::worksheet::Data;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -357,8 +356,7 @@ fn generated(config: &Config, lib: &Library) -> Vec<(String, Output)> {
     for item in &lib.order {
         let ItemRef::Page(i) = *item else { continue };
         if let Some(w) = lib.worksheet(i)
-            && let Data::Schedule(s) = &w.data
-            && !s.blocks.is_empty()
+            && !w.data.events().is_empty()
         {
             let page = &lib.pages[i];
             let origin = Origin::Calendar(page.source.clone());

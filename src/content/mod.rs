@@ -29,7 +29,7 @@ pub enum ItemRef {
 }
 
 /// What a page is made from.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub enum PageKind {
     Markdown,
     /// A YAML worksheet; the page's `html` is its rendered `intro`.
@@ -39,7 +39,7 @@ pub enum PageKind {
     Unreadable,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Page {
     /// Source path relative to the site root (`content/01-why/02-cost.md`).
     pub source: PathBuf,

@@ -5,7 +5,8 @@ use super::view::{self, DateView, View, place};
 use crate::config::{Config, Paper};
 use crate::content::{Library, Page};
 use crate::planner::Planner;
-use crate::worksheet::{Data, Worksheet};
+use crate::worksheet::Worksheet;
+use crate::worksheet::view::{Week, WeekEntries};
 use chrono::{Datelike, Days, NaiveDate};
 use serde::Serialize;
 
@@ -80,43 +81,11 @@ pub struct WeekView<'a> {
     start: Option<DateView>,
     end: Option<DateView>,
     days: Vec<DateView>,
-    weekly: Vec<Entry<'a>>,
-    monthly: Vec<Entry<'a>>,
-    quarterly: Vec<Entry<'a>>,
-    yearly: Vec<Entry<'a>>,
-    blocks: Vec<BlockEntry<'a>>,
-    contacts: Vec<ContactEntry<'a>>,
+    /// What the worksheets put in the week, group by group.
+    #[serde(flatten)]
+    entries: WeekEntries<'a>,
     /// Ruled lines for notes: as many as fit under the entries of the week's last sheet.
     lines: u32,
-}
-
-/// A checklist item placed in a week.
-#[derive(Serialize)]
-struct Entry<'a> {
-    text: &'a str,
-    when: String,
-    date: Option<DateView>,
-}
-
-#[derive(Serialize)]
-struct BlockEntry<'a> {
-    title: &'a str,
-    date: DateView,
-    start: String,
-    end: String,
-    location: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct ContactEntry<'a> {
-    name: &'a str,
-    role_label: &'static str,
-    organization: Option<&'a str>,
-    next_step: Option<&'a str>,
-    cadence_label: &'static str,
-    date: DateView,
-    /// Due before the planner starts: listed once, in the first week.
-    overdue: bool,
 }
 
 pub fn view<'a>(planner: &Planner, config: &'a Config, lib: &'a Library) -> PlannerView<'a> {
@@ -171,7 +140,6 @@ fn week<'a>(
     sheets: &[(&'a Page, &'a Worksheet)],
 ) -> WeekView<'a> {
     let sunday = monday + Days::new(6);
-    let in_week = |d: &NaiveDate| (monday..=sunday).contains(d);
     // The months and years the week touches (one or two of each).
     let mut months = vec![(monday.year(), monday.month())];
     if sunday.month() != monday.month() {
@@ -181,7 +149,26 @@ fn week<'a>(
     if sunday.year() != monday.year() {
         years.push(sunday.year());
     }
-    let mut w = WeekView {
+    let at = Week {
+        number,
+        monday,
+        sunday,
+        today,
+        planner_start: planner.start,
+        months,
+        years,
+    };
+    let mut entries = WeekEntries::default();
+    for (_, sheet) in sheets {
+        sheet.data.plan_week(&at, &mut entries);
+    }
+    entries
+        .blocks
+        .sort_by(|a, b| (&a.date.iso, &a.start).cmp(&(&b.date.iso, &b.start)));
+    entries
+        .contacts
+        .sort_by(|a, b| (&a.date.iso, a.name).cmp(&(&b.date.iso, b.name)));
+    WeekView {
         number,
         id: format!("week-{number}"),
         iso_week: monday.iso_week().week(),
@@ -189,97 +176,9 @@ fn week<'a>(
         start: Some(view::date(monday)),
         end: Some(view::date(sunday)),
         days: (0..7).map(|i| view::date(monday + Days::new(i))).collect(),
+        entries,
         ..Default::default()
-    };
-    for (_, sheet) in sheets {
-        match &sheet.data {
-            Data::Checklist(c) => {
-                for item in c.weekly.iter().filter(|i| !i.example) {
-                    let v = view::item(item);
-                    w.weekly.push(Entry {
-                        text: v.text,
-                        when: v.when,
-                        date: None,
-                    });
-                }
-                for item in c.monthly.iter().filter(|i| !i.example) {
-                    for &(y, m) in &months {
-                        let date = match &item.when {
-                            Some(when) => when.slot.date_in(y, m),
-                            None => NaiveDate::from_ymd_opt(y, m, 1),
-                        };
-                        push_dated(&mut w.monthly, item, date.filter(in_week));
-                    }
-                }
-                for item in c.quarterly.iter().filter(|i| !i.example) {
-                    for &(y, m) in months.iter().filter(|(_, m)| m % 3 == 1) {
-                        let date = match &item.when {
-                            Some(when) => when.slot.date_in(y, m),
-                            None => NaiveDate::from_ymd_opt(y, m, 1),
-                        };
-                        push_dated(&mut w.quarterly, item, date.filter(in_week));
-                    }
-                }
-                for item in c.yearly.iter().filter(|i| !i.example) {
-                    for &y in &years {
-                        let date = match &item.when {
-                            Some(when) => when.slot.date_in(y),
-                            // Without a date, once a year from the planner's start.
-                            None => crate::dates::clamp_day(
-                                y,
-                                planner.start.month(),
-                                planner.start.day(),
-                            ),
-                        };
-                        push_dated(&mut w.yearly, item, date.filter(in_week));
-                    }
-                }
-            }
-            Data::Schedule(s) => {
-                for b in s.blocks.iter().filter(|b| !b.example) {
-                    for d in b.occurrences_between(monday, sunday) {
-                        w.blocks.push(BlockEntry {
-                            title: &b.title,
-                            date: view::date(d),
-                            start: b.start.to_string(),
-                            end: b.end().0.to_string(),
-                            location: b.location.as_deref(),
-                        });
-                    }
-                }
-            }
-            Data::Stakeholders(s) => {
-                for p in s.people.iter().filter(|p| !p.example) {
-                    let entry = |d: NaiveDate, overdue: bool| ContactEntry {
-                        name: &p.name,
-                        role_label: p.role.map_or("", |r| r.label()),
-                        organization: p.organization.as_deref(),
-                        next_step: p.next_step.as_deref(),
-                        cadence_label: p.cadence.map_or("", |c| c.label()),
-                        date: view::date(d),
-                        overdue,
-                    };
-                    // Someone already overdue when the planner starts heads its first week,
-                    // rather than waiting for the cadence to come round again.
-                    let overdue = p.next_due(today).filter(|due| *due < monday);
-                    match overdue {
-                        Some(due) if number == 1 => w.contacts.push(entry(due, true)),
-                        _ => {
-                            for d in p.due_dates(today, monday, sunday) {
-                                w.contacts.push(entry(d, false));
-                            }
-                        }
-                    }
-                }
-            }
-            Data::Table(_) => {}
-        }
     }
-    w.blocks
-        .sort_by(|a, b| (&a.date.iso, &a.start).cmp(&(&b.date.iso, &b.start)));
-    w.contacts
-        .sort_by(|a, b| (&a.date.iso, a.name).cmp(&(&b.date.iso, b.name)));
-    w
 }
 
 /// A sheet of paper in millimetres.
@@ -350,27 +249,32 @@ fn paginate(week: WeekView<'_>, paper: Size) -> Vec<WeekView<'_>> {
             }
             used += h;
             open = Some($key);
-            sheets.last_mut().expect("a sheet").$group.push($entry);
+            sheets
+                .last_mut()
+                .expect("a sheet")
+                .entries
+                .$group
+                .push($entry);
         }};
     }
-    for e in week.weekly {
+    for e in week.entries.weekly {
         place!(weekly, 0, e.text.len() + e.when.len(), e);
     }
     // Monthly, quarterly and yearly items share the heading "Also this week".
-    for e in week.monthly {
+    for e in week.entries.monthly {
         place!(monthly, 1, e.text.len() + e.when.len() + 20, e);
     }
-    for e in week.quarterly {
+    for e in week.entries.quarterly {
         place!(quarterly, 1, e.text.len() + e.when.len() + 20, e);
     }
-    for e in week.yearly {
+    for e in week.entries.yearly {
         place!(yearly, 1, e.text.len() + e.when.len() + 20, e);
     }
-    for b in week.blocks {
+    for b in week.entries.blocks {
         let chars = b.title.len() + b.location.map_or(0, str::len) + 24;
         place!(blocks, 2, chars, b);
     }
-    for c in week.contacts {
+    for c in week.entries.contacts {
         let chars = c.name.len()
             + c.role_label.len()
             + c.organization.map_or(0, str::len)
@@ -385,21 +289,6 @@ fn paginate(week: WeekView<'_>, paper: Size) -> Vec<WeekView<'_>> {
     let left = budget - used - layout::HEADING;
     sheets.last_mut().expect("a sheet").lines = (left / ROW_MM).floor().max(0.0) as u32;
     sheets
-}
-
-fn push_dated<'a, W>(
-    list: &mut Vec<Entry<'a>>,
-    item: &'a crate::worksheet::Item<W>,
-    date: Option<NaiveDate>,
-) {
-    if let Some(d) = date {
-        let v = view::item(item);
-        list.push(Entry {
-            text: v.text,
-            when: v.when,
-            date: Some(view::date(d)),
-        });
-    }
 }
 
 /// Ends the last sheet of a week and starts its "continued" sheet, dated like the first.

@@ -7,13 +7,12 @@ use crate::config::Config;
 use crate::content::{ItemRef, Library, Page, PageKind};
 use crate::plan;
 use crate::planner::Planner;
-use crate::worksheet::{Data, Worksheet};
 use tera::Value;
 
 /// The template of a page without `template:`: the kind's for a worksheet.
 pub fn default_template(p: &Page) -> &'static str {
     match &p.kind {
-        PageKind::Worksheet(w) => w.kind.template(),
+        PageKind::Worksheet(w) => w.template(),
         PageKind::Markdown | PageKind::Unreadable => "page.html",
     }
 }
@@ -44,20 +43,15 @@ pub fn calendars(config: &Config, lib: &Library) -> Vec<(String, String)> {
     for item in &lib.order {
         let ItemRef::Page(i) = *item else { continue };
         let page = &lib.pages[i];
-        let Some(Worksheet {
-            data: Data::Schedule(s),
-            ..
-        }) = lib.worksheet(i)
-        else {
-            continue;
-        };
+        let Some(w) = lib.worksheet(i) else { continue };
         let url = if site_url {
             config.permalink(&page.path)
         } else {
             String::new()
         };
-        let entries: Vec<calendar::Entry> = s
-            .blocks
+        let entries: Vec<calendar::Entry> = w
+            .data
+            .events()
             .iter()
             .map(|b| calendar::Entry {
                 block: b,
@@ -105,7 +99,8 @@ pub fn planner_context(config: &Config, lib: &Library, planner: &Planner) -> ter
     ctx.insert("current_path", &config.url(plan::PLANNER));
     // `calendar.ics` at the root exists when any schedule has blocks (see `calendars`).
     let has_blocks = (0..lib.pages.len()).any(|i| {
-        matches!(lib.worksheet(i).map(|w| &w.data), Some(crate::worksheet::Data::Schedule(s)) if !s.blocks.is_empty())
+        lib.worksheet(i)
+            .is_some_and(|w| !w.data.events().is_empty())
     });
     ctx.insert(
         "calendar_url",

@@ -5,19 +5,26 @@
 //! `last friday`, `day 15`; quarterly items use the first month of each quarter), a month and day
 //! for yearly ones (`december 15`). The planner puts each item in the week it falls in.
 
-use super::{Data, Header, Markdown, worksheet_file};
+use super::view::{Entry, ViewAt, Week, WeekEntries, capitalise_dates, date};
+use super::{Header, Markdown, Registered, WorksheetKind, worksheet_file};
 use crate::dates::{
     Time, WeekdayOfMonth, clamp_day, month_length, parse_month, parse_weekday, weekday_name,
 };
 use crate::error::{Diagnostic, Invalid};
 use crate::yaml::{self, Node};
-use chrono::{NaiveDate, Weekday};
+use chrono::{Datelike, NaiveDate, Weekday};
 use serde::de::{self, MapAccess, Visitor};
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
 use std::marker::PhantomData;
 use std::path::Path;
 use std::str::FromStr;
+
+/// The registry's line for this kind.
+pub(super) const KIND: Registered = Registered {
+    name: "checklist",
+    parse,
+};
 
 /// A checklist item: a string, or a mapping with `text`, `when` and `notes`.
 #[derive(Debug, Clone)]
@@ -247,33 +254,6 @@ pub struct Checklist {
     pub yearly: Vec<Item<YearSlot>>,
 }
 
-impl Checklist {
-    pub(super) fn notes_mut(&mut self) -> Vec<&mut Markdown> {
-        let mut out: Vec<&mut Markdown> = Vec::new();
-        out.extend(self.weekly.iter_mut().filter_map(|i| i.notes.as_mut()));
-        out.extend(self.monthly.iter_mut().filter_map(|i| i.notes.as_mut()));
-        out.extend(self.quarterly.iter_mut().filter_map(|i| i.notes.as_mut()));
-        out.extend(self.yearly.iter_mut().filter_map(|i| i.notes.as_mut()));
-        out
-    }
-
-    pub(super) fn notes(&self) -> Vec<&Markdown> {
-        let w = self.weekly.iter().filter_map(|i| i.notes.as_ref());
-        let m = self.monthly.iter().filter_map(|i| i.notes.as_ref());
-        let q = self.quarterly.iter().filter_map(|i| i.notes.as_ref());
-        let y = self.yearly.iter().filter_map(|i| i.notes.as_ref());
-        w.chain(m).chain(q).chain(y).collect()
-    }
-
-    pub(super) fn texts(&self) -> Vec<&str> {
-        let w = self.weekly.iter().map(|i| i.text.as_str());
-        let m = self.monthly.iter().map(|i| i.text.as_str());
-        let q = self.quarterly.iter().map(|i| i.text.as_str());
-        let y = self.yearly.iter().map(|i| i.text.as_str());
-        w.chain(m).chain(q).chain(y).collect()
-    }
-}
-
 worksheet_file!(File {
     #[serde(default)]
     weekly: Vec<Item<WeekSlot>>,
@@ -285,22 +265,194 @@ worksheet_file!(File {
     yearly: Vec<Item<YearSlot>>,
 });
 
-pub(super) fn parse(
+fn parse(
     path: &Path,
     text: &str,
     node: &Node,
-) -> Result<(Header, Data), Vec<Diagnostic>> {
+) -> Result<(Header, Box<dyn WorksheetKind>), Vec<Diagnostic>> {
     let mut f: File = yaml::decode(path, text, node)?;
     let header = f.header();
     Ok((
         header,
-        Data::Checklist(Checklist {
+        Box::new(Checklist {
             weekly: f.weekly,
             monthly: f.monthly,
             quarterly: f.quarterly,
             yearly: f.yearly,
         }),
     ))
+}
+
+impl WorksheetKind for Checklist {
+    fn name(&self) -> &'static str {
+        KIND.name
+    }
+
+    fn template(&self) -> &'static str {
+        "checklist.html"
+    }
+
+    fn markdown(&self) -> Vec<&Markdown> {
+        let w = self.weekly.iter().filter_map(|i| i.notes.as_ref());
+        let m = self.monthly.iter().filter_map(|i| i.notes.as_ref());
+        let q = self.quarterly.iter().filter_map(|i| i.notes.as_ref());
+        let y = self.yearly.iter().filter_map(|i| i.notes.as_ref());
+        w.chain(m).chain(q).chain(y).collect()
+    }
+
+    fn markdown_mut(&mut self) -> Vec<&mut Markdown> {
+        let w = self.weekly.iter_mut().filter_map(|i| i.notes.as_mut());
+        let m = self.monthly.iter_mut().filter_map(|i| i.notes.as_mut());
+        let q = self.quarterly.iter_mut().filter_map(|i| i.notes.as_mut());
+        let y = self.yearly.iter_mut().filter_map(|i| i.notes.as_mut());
+        w.chain(m).chain(q).chain(y).collect()
+    }
+
+    fn anchors(&self) -> Vec<&'static str> {
+        [
+            ("weekly", self.weekly.is_empty()),
+            ("monthly", self.monthly.is_empty()),
+            ("quarterly", self.quarterly.is_empty()),
+            ("yearly", self.yearly.is_empty()),
+        ]
+        .into_iter()
+        .filter(|(_, empty)| !empty)
+        .map(|(id, _)| id)
+        .collect()
+    }
+
+    fn search_text<'a>(&'a self, parts: &mut Vec<&'a str>) {
+        let w = self.weekly.iter().map(|i| i.text.as_str());
+        let m = self.monthly.iter().map(|i| i.text.as_str());
+        let q = self.quarterly.iter().map(|i| i.text.as_str());
+        let y = self.yearly.iter().map(|i| i.text.as_str());
+        parts.extend(w.chain(m).chain(q).chain(y));
+    }
+
+    fn view(&self, _at: ViewAt) -> tera::Value {
+        tera::Value::from_serializable(&checklist(self))
+    }
+
+    fn plan_week<'a>(&'a self, week: &Week, out: &mut WeekEntries<'a>) {
+        let in_week = |d: &NaiveDate| week.contains(d);
+        for item in self.weekly.iter().filter(|i| !i.example) {
+            let v = item_view(item);
+            out.weekly.push(Entry {
+                text: v.text,
+                when: v.when,
+                date: None,
+            });
+        }
+        for item in self.monthly.iter().filter(|i| !i.example) {
+            for &(y, m) in &week.months {
+                let date = match &item.when {
+                    Some(when) => when.slot.date_in(y, m),
+                    None => NaiveDate::from_ymd_opt(y, m, 1),
+                };
+                push_dated(&mut out.monthly, item, date.filter(in_week));
+            }
+        }
+        for item in self.quarterly.iter().filter(|i| !i.example) {
+            for &(y, m) in week.months.iter().filter(|(_, m)| m % 3 == 1) {
+                let date = match &item.when {
+                    Some(when) => when.slot.date_in(y, m),
+                    None => NaiveDate::from_ymd_opt(y, m, 1),
+                };
+                push_dated(&mut out.quarterly, item, date.filter(in_week));
+            }
+        }
+        let start = week.planner_start;
+        for item in self.yearly.iter().filter(|i| !i.example) {
+            for &y in &week.years {
+                let date = match &item.when {
+                    Some(when) => when.slot.date_in(y),
+                    // Without a date, once a year from the planner's start.
+                    None => clamp_day(y, start.month(), start.day()),
+                };
+                push_dated(&mut out.yearly, item, date.filter(in_week));
+            }
+        }
+    }
+}
+
+fn push_dated<'a, W>(list: &mut Vec<Entry<'a>>, item: &'a Item<W>, day: Option<NaiveDate>) {
+    if let Some(d) = day {
+        let v = item_view(item);
+        list.push(Entry {
+            text: v.text,
+            when: v.when,
+            date: Some(date(d)),
+        });
+    }
+}
+
+#[derive(Serialize)]
+struct ChecklistView<'a> {
+    groups: Vec<ChecklistGroup<'a>>,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct ChecklistGroup<'a> {
+    cadence: &'static str,
+    title: &'static str,
+    items: Vec<ItemView<'a>>,
+}
+
+#[derive(Serialize)]
+struct ItemView<'a> {
+    text: &'a str,
+    /// As written, with weekdays and months capitalised.
+    when: String,
+    notes: &'a str,
+    example: bool,
+}
+
+fn item_view<W>(i: &Item<W>) -> ItemView<'_> {
+    ItemView {
+        text: &i.text,
+        when: i
+            .when
+            .as_ref()
+            .map_or(String::new(), |w: &When<W>| capitalise_dates(&w.raw)),
+        notes: i.notes.as_ref().map_or("", |m| m.html.as_str()),
+        example: i.example,
+    }
+}
+
+fn checklist(c: &Checklist) -> ChecklistView<'_> {
+    let groups: Vec<ChecklistGroup> = [
+        (
+            "weekly",
+            "Every week",
+            c.weekly.iter().map(item_view).collect::<Vec<_>>(),
+        ),
+        (
+            "monthly",
+            "Every month",
+            c.monthly.iter().map(item_view).collect(),
+        ),
+        (
+            "quarterly",
+            "Every quarter",
+            c.quarterly.iter().map(item_view).collect(),
+        ),
+        (
+            "yearly",
+            "Every year",
+            c.yearly.iter().map(item_view).collect(),
+        ),
+    ]
+    .into_iter()
+    .filter(|(_, _, items)| !items.is_empty())
+    .map(|(cadence, title, items)| ChecklistGroup {
+        cadence,
+        title,
+        items,
+    })
+    .collect();
+    let count = groups.iter().map(|g| g.items.len()).sum();
+    ChecklistView { groups, count }
 }
 
 #[cfg(test)]

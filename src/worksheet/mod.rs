@@ -6,47 +6,98 @@ mod checklist;
 mod schedule;
 mod stakeholders;
 mod table;
+pub(crate) mod view;
 
 pub use checklist::{Checklist, Item, MonthSlot, WeekSlot, When, YearSlot};
 pub use schedule::{Block, Schedule};
 pub use stakeholders::{Influence, Person, Relationship, Role, Stakeholders, Status};
 pub use table::{Column, Table};
 
-use crate::error::{Diagnostic, Invalid, de_error};
-use crate::yaml;
+use crate::config::Paper;
+use crate::error::{Diagnostic, Invalid, closest, de_error};
+use crate::yaml::{self, Node};
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use std::fmt::Debug;
 use std::path::Path;
+use view::{Live, ViewAt, Week, WeekEntries};
 
-/// The kinds of worksheet, as written in `kind:`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Kind {
-    Stakeholders,
-    Checklist,
-    Schedule,
-    Table,
-}
-
-impl Kind {
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::Stakeholders => "stakeholders",
-            Kind::Checklist => "checklist",
-            Kind::Schedule => "schedule",
-            Kind::Table => "table",
-        }
-    }
+/// What varies by kind of worksheet, implemented once per kind (one file each) on the kind's
+/// typed data; the rest of rapport asks a worksheet's kind through this trait and never
+/// matches on kinds. The defaults suit a kind without dates, notes or print checks.
+pub(crate) trait WorksheetKind: Send + Sync + Debug {
+    /// The name written in `kind:` (and `worksheet.kind` in templates).
+    fn name(&self) -> &'static str;
 
     /// The template a worksheet of this kind renders with (overridable like any template).
-    pub fn template(self) -> &'static str {
-        match self {
-            Kind::Stakeholders => "stakeholders.html",
-            Kind::Checklist => "checklist.html",
-            Kind::Schedule => "schedule.html",
-            Kind::Table => "table.html",
-        }
+    fn template(&self) -> &'static str;
+
+    /// The kind's own Markdown fields (`notes`), in a fixed order.
+    fn markdown(&self) -> Vec<&Markdown> {
+        Vec::new()
+    }
+
+    /// The same fields as [`WorksheetKind::markdown`], in the same order, to render them.
+    fn markdown_mut(&mut self) -> Vec<&mut Markdown> {
+        Vec::new()
+    }
+
+    /// The ids of the groups the kind's template shows (`#weekly`, `#inside`), so that links
+    /// to them are checked like links to headings.
+    fn anchors(&self) -> Vec<&'static str> {
+        Vec::new()
+    }
+
+    /// The kind's words for the search index, added after the intro.
+    fn search_text<'a>(&'a self, parts: &mut Vec<&'a str>);
+
+    /// What templates see of the kind, beside the keys every worksheet has (a map).
+    fn view(&self, at: ViewAt) -> tera::Value;
+
+    /// The dates the page's script computes again against the reader's today, if any.
+    fn live(&self, _today: NaiveDate) -> Option<Live> {
+        None
+    }
+
+    /// Puts what falls in `week` on the planner's week sheet.
+    fn plan_week<'a>(&'a self, _week: &Week, _out: &mut WeekEntries<'a>) {}
+
+    /// Whether the kind publishes a calendar (`.ics`) beside its page, written when it has
+    /// [`WorksheetKind::events`].
+    fn has_calendar(&self) -> bool {
+        false
+    }
+
+    /// The time blocks that go into calendar files.
+    fn events(&self) -> &[Block] {
+        &[]
+    }
+
+    /// Warnings about how the worksheet prints on `paper` (found when the planner resolves).
+    fn print_warnings(&self, _source: &Path, _print: &Print, _paper: Paper) -> Vec<Diagnostic> {
+        Vec::new()
     }
 }
+
+/// Reads a file of one kind: the shared keys and the kind's data, or every mistake found.
+pub(crate) type ParseKind =
+    fn(&Path, &str, &Node) -> Result<(Header, Box<dyn WorksheetKind>), Vec<Diagnostic>>;
+
+/// A kind as the registry lists it: the name `kind:` gives and how to read its files.
+#[derive(Clone, Copy)]
+pub(crate) struct Registered {
+    pub name: &'static str,
+    pub parse: ParseKind,
+}
+
+/// Every kind of worksheet. Adding a kind is a file implementing [`WorksheetKind`], its line
+/// here and its template.
+pub(crate) const KINDS: &[Registered] = &[
+    stakeholders::KIND,
+    checklist::KIND,
+    schedule::KIND,
+    table::KIND,
+];
 
 /// Markdown written in a worksheet (`intro`, `notes`). `html` is filled in once every page's
 /// URL is known, so that links resolve like links in pages.
@@ -141,19 +192,11 @@ pub struct Header {
     pub print: Print,
 }
 
-#[derive(Debug, Clone)]
-pub enum Data {
-    Stakeholders(Stakeholders),
-    Checklist(Checklist),
-    Schedule(Schedule),
-    Table(Table),
-}
-
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Worksheet {
-    pub kind: Kind,
     pub header: Header,
-    pub data: Data,
+    /// The kind's typed data, which answers for everything that varies by kind.
+    pub(crate) data: Box<dyn WorksheetKind>,
 }
 
 /// Declares a kind's file struct: the shared keys plus the kind's own, unknown keys refused.
@@ -163,25 +206,26 @@ macro_rules! worksheet_file {
         #[derive(Debug, serde::Deserialize)]
         #[serde(deny_unknown_fields)]
         pub(super) struct $name {
+            /// Read by [`parse_with`] first; known here so that it is not refused.
             #[allow(dead_code)]
-            kind: super::Kind,
+            kind: serde::de::IgnoredAny,
             title: Option<String>,
             description: Option<String>,
-            intro: Option<super::Markdown>,
-            print_intro: Option<super::Markdown>,
+            intro: Option<$crate::worksheet::Markdown>,
+            print_intro: Option<$crate::worksheet::Markdown>,
             weight: Option<i64>,
             #[serde(default)]
             draft: bool,
             #[serde(default)]
             private: bool,
             #[serde(default)]
-            print: super::Print,
+            print: $crate::worksheet::Print,
             $( $(#[$attr])* $field: $ty, )*
         }
 
         impl $name {
-            pub fn header(&mut self) -> super::Header {
-                super::Header {
+            pub fn header(&mut self) -> $crate::worksheet::Header {
+                $crate::worksheet::Header {
                     title: self.title.take(),
                     description: self.description.take(),
                     intro: self.intro.take(),
@@ -200,29 +244,67 @@ pub(crate) use worksheet_file;
 /// Only the kind, read before the rest; other keys are ignored at this step.
 #[derive(Deserialize)]
 struct Probe {
-    kind: Option<Kind>,
+    kind: Option<String>,
 }
-
-const KINDS: &str = "`kind: stakeholders`, `kind: checklist`, `kind: schedule` or `kind: table`";
 
 /// Reads a worksheet file. `path` is shown in diagnostics; every mistake found is returned.
 pub fn parse(path: &Path, text: &str) -> Result<Worksheet, Vec<Diagnostic>> {
+    parse_with(KINDS, path, text)
+}
+
+/// Reads a worksheet file whose kind is one of `kinds` (the registry, or more in a test).
+pub(crate) fn parse_with(
+    kinds: &[Registered],
+    path: &Path,
+    text: &str,
+) -> Result<Worksheet, Vec<Diagnostic>> {
     let node = yaml::read(path, text, text, 0).map_err(|d| vec![d])?;
     let probe: Probe = yaml::decode(path, text, &node)?;
-    let Some(kind) = probe.kind else {
+    let Some(name) = probe.kind else {
         return Err(vec![
             Diagnostic::new(path, "the worksheet has no `kind`")
                 .at(text, 1, 1)
-                .hint(format!("start the file with {KINDS}")),
+                .hint(format!("start the file with {}", kind_lines(kinds))),
         ]);
     };
-    let (header, data) = match kind {
-        Kind::Stakeholders => stakeholders::parse(path, text, &node)?,
-        Kind::Checklist => checklist::parse(path, text, &node)?,
-        Kind::Schedule => schedule::parse(path, text, &node)?,
-        Kind::Table => table::parse(path, text, &node)?,
+    let Some(kind) = kinds.iter().find(|k| k.name == name) else {
+        return Err(vec![unknown_kind(kinds, path, text, &node, &name)]);
     };
-    Ok(Worksheet { kind, header, data })
+    let (header, data) = (kind.parse)(path, text, &node)?;
+    Ok(Worksheet { header, data })
+}
+
+/// "`kind: a`, `kind: b` or `kind: c`"
+fn kind_lines(kinds: &[Registered]) -> String {
+    let lines: Vec<String> = kinds
+        .iter()
+        .map(|k| format!("`kind: {}`", k.name))
+        .collect();
+    match lines.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
+/// `kind:` names no registered kind: said as the YAML reader says an unknown value.
+fn unknown_kind(
+    kinds: &[Registered],
+    path: &Path,
+    text: &str,
+    node: &Node,
+    name: &str,
+) -> Diagnostic {
+    let names: Vec<&str> = kinds.iter().map(|k| k.name).collect();
+    let list = names.join(", ");
+    let hint = match closest(name, &names) {
+        Some(k) => format!("did you mean `{k}`? Allowed values: {list}"),
+        None => format!("allowed values: {list}"),
+    };
+    let (line, col) = node.pos_of("kind");
+    Diagnostic::new(path, format!("unknown value `{name}` (at `kind`)"))
+        .at(text, line, col)
+        .hint(hint)
 }
 
 /// A diagnostic at `(line, col)` of `text`, for the checks that run after typing.
@@ -239,6 +321,16 @@ pub(crate) fn diag(
 }
 
 impl Worksheet {
+    /// The name written in `kind:`.
+    pub fn kind(&self) -> &'static str {
+        self.data.name()
+    }
+
+    /// The template the worksheet renders with, unless its page names another.
+    pub fn template(&self) -> &'static str {
+        self.data.template()
+    }
+
     /// Every Markdown field, for rendering once URLs are known.
     pub fn markdown_mut(&mut self) -> Vec<&mut Markdown> {
         let mut out: Vec<&mut Markdown> = self
@@ -247,14 +339,7 @@ impl Worksheet {
             .iter_mut()
             .chain(self.header.print_intro.iter_mut())
             .collect();
-        match &mut self.data {
-            Data::Stakeholders(s) => {
-                out.extend(s.people.iter_mut().filter_map(|p| p.notes.as_mut()))
-            }
-            Data::Checklist(c) => out.extend(c.notes_mut()),
-            Data::Schedule(s) => out.extend(s.blocks.iter_mut().filter_map(|b| b.notes.as_mut())),
-            Data::Table(_) => {}
-        }
+        out.extend(self.data.markdown_mut());
         out
     }
 
@@ -266,45 +351,13 @@ impl Worksheet {
             .iter()
             .chain(self.header.print_intro.iter())
             .collect();
-        match &self.data {
-            Data::Stakeholders(s) => out.extend(s.people.iter().filter_map(|p| p.notes.as_ref())),
-            Data::Checklist(c) => out.extend(c.notes()),
-            Data::Schedule(s) => out.extend(s.blocks.iter().filter_map(|b| b.notes.as_ref())),
-            Data::Table(_) => {}
-        }
+        out.extend(self.data.markdown());
         out
     }
 
-    /// The ids of the groups the kind's template shows (`#weekly`, `#inside`), so that links
-    /// to them are checked like links to headings.
+    /// The ids of the groups the kind's template shows.
     pub fn anchors(&self) -> Vec<String> {
-        let ids: Vec<&str> = match &self.data {
-            Data::Stakeholders(s) => {
-                let mut ids = Vec::new();
-                for (id, inside) in [
-                    ("inside", Some(true)),
-                    ("outside", Some(false)),
-                    ("unsorted", None),
-                ] {
-                    if s.people.iter().any(|p| p.inside_company == inside) {
-                        ids.push(id);
-                    }
-                }
-                ids
-            }
-            Data::Checklist(c) => [
-                ("weekly", c.weekly.is_empty()),
-                ("monthly", c.monthly.is_empty()),
-                ("quarterly", c.quarterly.is_empty()),
-                ("yearly", c.yearly.is_empty()),
-            ]
-            .into_iter()
-            .filter(|(_, empty)| !empty)
-            .map(|(id, _)| id)
-            .collect(),
-            Data::Schedule(_) | Data::Table(_) => vec![],
-        };
-        ids.into_iter().map(String::from).collect()
+        self.data.anchors().into_iter().map(String::from).collect()
     }
 
     /// Plain text of the worksheet, for search.
@@ -313,23 +366,7 @@ impl Worksheet {
         if let Some(i) = &self.header.intro {
             parts.push(&i.text);
         }
-        match &self.data {
-            Data::Stakeholders(s) => {
-                for p in &s.people {
-                    parts.push(&p.name);
-                    parts.extend(p.organization.as_deref());
-                    parts.extend(p.next_step.as_deref());
-                }
-            }
-            Data::Checklist(c) => parts.extend(c.texts()),
-            Data::Schedule(s) => parts.extend(s.blocks.iter().map(|b| b.title.as_str())),
-            Data::Table(t) => {
-                parts.extend(t.columns.iter().map(|c| c.name.as_str()));
-                for r in &t.rows {
-                    parts.extend(r.iter().map(String::as_str));
-                }
-            }
-        }
+        self.data.search_text(&mut parts);
         parts.join(" ")
     }
 }

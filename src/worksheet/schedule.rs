@@ -2,14 +2,23 @@
 //! calendars. Occurrences are computed here once, and the calendar export encodes the same rule,
 //! so the page, the planner and the reader's calendar agree.
 
-use super::{Data, Header, Markdown, diag, worksheet_file};
+use super::view::{
+    BlockEntry, DateView, Live, LiveItem, ViewAt, Week, WeekEntries, capitalise_dates, date,
+};
+use super::{Header, Markdown, Registered, WorksheetKind, diag, worksheet_file};
 use crate::dates::{Cadence, Date, Duration, Time, WeekdayOfMonth};
 use crate::error::Diagnostic;
 use crate::recurrence::{On, Recurrence};
 use crate::yaml::{self, Node};
 use chrono::NaiveDate;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::path::Path;
+
+/// The registry's line for this kind.
+pub(super) const KIND: Registered = Registered {
+    name: "schedule",
+    parse,
+};
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -163,11 +172,11 @@ worksheet_file!(File {
     blocks: Vec<Block>,
 });
 
-pub(super) fn parse(
+fn parse(
     path: &Path,
     text: &str,
     node: &Node,
-) -> Result<(Header, Data), Vec<Diagnostic>> {
+) -> Result<(Header, Box<dyn WorksheetKind>), Vec<Diagnostic>> {
     let mut f: File = yaml::decode(path, text, node)?;
     let header = f.header();
     let mut diags = Vec::new();
@@ -178,7 +187,148 @@ pub(super) fn parse(
     if !diags.is_empty() {
         return Err(diags);
     }
-    Ok((header, Data::Schedule(Schedule { blocks: f.blocks })))
+    Ok((header, Box::new(Schedule { blocks: f.blocks })))
+}
+
+impl WorksheetKind for Schedule {
+    fn name(&self) -> &'static str {
+        KIND.name
+    }
+
+    fn template(&self) -> &'static str {
+        "schedule.html"
+    }
+
+    fn markdown(&self) -> Vec<&Markdown> {
+        self.blocks
+            .iter()
+            .filter_map(|b| b.notes.as_ref())
+            .collect()
+    }
+
+    fn markdown_mut(&mut self) -> Vec<&mut Markdown> {
+        self.blocks
+            .iter_mut()
+            .filter_map(|b| b.notes.as_mut())
+            .collect()
+    }
+
+    fn search_text<'a>(&'a self, parts: &mut Vec<&'a str>) {
+        parts.extend(self.blocks.iter().map(|b| b.title.as_str()));
+    }
+
+    fn view(&self, at: ViewAt) -> tera::Value {
+        tera::Value::from_serializable(&schedule(self, at.today, at.calendar_url))
+    }
+
+    fn live(&self, today: NaiveDate) -> Option<Live> {
+        let horizon = today
+            .checked_add_months(chrono::Months::new(12 * LIVE_YEARS))
+            .unwrap_or(today);
+        let items = self
+            .blocks
+            .iter()
+            .map(|b| {
+                let mut dates = b.occurrences_between(today, horizon);
+                // Complete when no occurrence is left beyond the list.
+                let complete = dates.len() <= LIVE_MAX
+                    && b.next_occurrences(horizon.succ_opt().unwrap_or(horizon), 1)
+                        .is_empty();
+                dates.truncate(LIVE_MAX);
+                LiveItem::Dates { complete, dates }
+            })
+            .collect();
+        Some(Live {
+            key: "blocks",
+            items,
+        })
+    }
+
+    fn plan_week<'a>(&'a self, week: &Week, out: &mut WeekEntries<'a>) {
+        for b in self.blocks.iter().filter(|b| !b.example) {
+            for d in b.occurrences_between(week.monday, week.sunday) {
+                out.blocks.push(BlockEntry {
+                    title: &b.title,
+                    date: date(d),
+                    start: b.start.to_string(),
+                    end: b.end().0.to_string(),
+                    location: b.location.as_deref(),
+                });
+            }
+        }
+    }
+
+    fn has_calendar(&self) -> bool {
+        true
+    }
+
+    fn events(&self) -> &[Block] {
+        &self.blocks
+    }
+}
+
+/// How far ahead a schedule's occurrences are embedded for the page's script, and at most how
+/// many: enough for a site left unbuilt for a year or more (weekly blocks run out first).
+const LIVE_YEARS: u32 = 3;
+const LIVE_MAX: usize = 160;
+
+#[derive(Serialize)]
+struct ScheduleView<'a> {
+    blocks: Vec<BlockView<'a>>,
+    calendar_url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct BlockView<'a> {
+    title: &'a str,
+    every: &'static str,
+    rule: String,
+    on: Option<String>,
+    from: DateView,
+    start: String,
+    end: String,
+    duration: String,
+    until: Option<DateView>,
+    count: Option<u32>,
+    location: Option<&'a str>,
+    notes: &'a str,
+    /// The next few occurrences from the build date.
+    next: Vec<DateView>,
+    /// An example to replace: in no calendar file and no planner week.
+    example: bool,
+}
+
+/// How many upcoming dates a schedule page lists per block.
+const NEXT_SHOWN: usize = 3;
+
+fn block(b: &Block, today: NaiveDate) -> BlockView<'_> {
+    BlockView {
+        title: &b.title,
+        every: b.every.name(),
+        rule: capitalise_dates(&b.rule_label()),
+        on: b.on.map(|o| o.to_string()),
+        from: date(b.first().unwrap_or(b.from.0)),
+        start: b.start.to_string(),
+        end: b.end().0.to_string(),
+        duration: b.duration.to_string(),
+        until: b.until.map(|u| date(u.0)),
+        count: b.count,
+        location: b.location.as_deref(),
+        notes: b.notes.as_ref().map_or("", |m| m.html.as_str()),
+        next: b
+            .next_occurrences(today, NEXT_SHOWN)
+            .into_iter()
+            .map(date)
+            .collect(),
+        example: b.example,
+    }
+}
+
+fn schedule(s: &Schedule, today: NaiveDate, calendar_url: Option<String>) -> ScheduleView<'_> {
+    ScheduleView {
+        blocks: s.blocks.iter().map(|b| block(b, today)).collect(),
+        calendar_url,
+    }
 }
 
 /// Rules that involve more than one key of a block.

@@ -1,13 +1,21 @@
 //! `kind: stakeholders`: the people who shape the reader's career, and when each is due a call.
 
-use super::{Data, Header, Markdown, worksheet_file};
+use super::view::{ContactEntry, DateView, Live, LiveItem, ViewAt, Week, WeekEntries, date};
+use super::{Header, Markdown, Registered, WorksheetKind, worksheet_file};
 use crate::dates::{Cadence, Date, week_start};
 use crate::error::Diagnostic;
 use crate::recurrence::Recurrence;
 use crate::yaml::{self, Node};
 use chrono::{Days, NaiveDate};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::path::Path;
+
+/// The registry's line for this kind.
+pub(super) const KIND: Registered = Registered {
+    name: "stakeholders",
+    parse,
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -173,17 +181,396 @@ worksheet_file!(File {
     people: Vec<Person>,
 });
 
-pub(super) fn parse(
+fn parse(
     path: &Path,
     text: &str,
     node: &Node,
-) -> Result<(Header, Data), Vec<Diagnostic>> {
+) -> Result<(Header, Box<dyn WorksheetKind>), Vec<Diagnostic>> {
     let mut f: File = yaml::decode(path, text, node)?;
     let header = f.header();
-    Ok((
-        header,
-        Data::Stakeholders(Stakeholders { people: f.people }),
-    ))
+    Ok((header, Box::new(Stakeholders { people: f.people })))
+}
+
+impl WorksheetKind for Stakeholders {
+    fn name(&self) -> &'static str {
+        KIND.name
+    }
+
+    fn template(&self) -> &'static str {
+        "stakeholders.html"
+    }
+
+    fn markdown(&self) -> Vec<&Markdown> {
+        self.people
+            .iter()
+            .filter_map(|p| p.notes.as_ref())
+            .collect()
+    }
+
+    fn markdown_mut(&mut self) -> Vec<&mut Markdown> {
+        self.people
+            .iter_mut()
+            .filter_map(|p| p.notes.as_mut())
+            .collect()
+    }
+
+    fn anchors(&self) -> Vec<&'static str> {
+        let groups = [
+            ("inside", Some(true)),
+            ("outside", Some(false)),
+            ("unsorted", None),
+        ];
+        groups
+            .into_iter()
+            .filter(|(_, inside)| self.people.iter().any(|p| p.inside_company == *inside))
+            .map(|(id, _)| id)
+            .collect()
+    }
+
+    fn search_text<'a>(&'a self, parts: &mut Vec<&'a str>) {
+        for p in &self.people {
+            parts.push(&p.name);
+            parts.extend(p.organization.as_deref());
+            parts.extend(p.next_step.as_deref());
+        }
+    }
+
+    fn view(&self, at: ViewAt) -> tera::Value {
+        tera::Value::from_serializable(&stakeholders(self, at.today))
+    }
+
+    fn live(&self, today: NaiveDate) -> Option<Live> {
+        let items = self
+            .people
+            .iter()
+            .map(|p| match (p.cadence, p.last_contact()) {
+                (None, _) => LiveItem::Nothing,
+                _ if p.example => LiveItem::Nothing,
+                // Never contacted: due on whatever day the reader looks.
+                (Some(_), None) => LiveItem::Today,
+                (Some(_), Some(_)) => p.next_due(today).map_or(LiveItem::Nothing, LiveItem::Date),
+            })
+            .collect();
+        Some(Live {
+            key: "people",
+            items,
+        })
+    }
+
+    fn plan_week<'a>(&'a self, week: &Week, out: &mut WeekEntries<'a>) {
+        for p in self.people.iter().filter(|p| !p.example) {
+            let entry = |d: NaiveDate, overdue: bool| ContactEntry {
+                name: &p.name,
+                role_label: p.role.map_or("", |r| r.label()),
+                organization: p.organization.as_deref(),
+                next_step: p.next_step.as_deref(),
+                cadence_label: p.cadence.map_or("", |c| c.label()),
+                date: date(d),
+                overdue,
+            };
+            // Someone already overdue when the planner starts heads its first week, rather
+            // than waiting for the cadence to come round again.
+            let overdue = p.next_due(week.today).filter(|due| *due < week.monday);
+            match overdue {
+                Some(due) if week.number == 1 => out.contacts.push(entry(due, true)),
+                _ => {
+                    for d in p.due_dates(week.today, week.monday, week.sunday) {
+                        out.contacts.push(entry(d, false));
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct StakeholdersView<'a> {
+    people: Vec<PersonView<'a>>,
+    groups: Vec<GroupView<'a>>,
+    summary: Summary,
+    grid: GridView<'a>,
+}
+
+/// The influence × relationship grid: nine boxes in an SVG `viewBox` of
+/// [`GRID_W`] × [`GRID_H`], each listing the people placed in it.
+#[derive(Serialize)]
+pub struct GridView<'a> {
+    cells: Vec<CellView<'a>>,
+    /// People without an influence or a relationship, listed under the grid.
+    unplaced: Vec<&'a str>,
+    /// Axis labels with their positions.
+    columns: Vec<AxisLabel>,
+    rows: Vec<AxisLabel>,
+    width: u32,
+    height: u32,
+    /// Where the axes' titles are drawn.
+    x_title: (u32, u32),
+    y_title: (u32, u32),
+}
+
+#[derive(Serialize)]
+struct CellView<'a> {
+    influence: &'static str,
+    relationship: &'static str,
+    x: u32,
+    y: u32,
+    w: u32,
+    h: u32,
+    text_x: u32,
+    /// Names, each with the baseline it is drawn on.
+    names: Vec<NameView<'a>>,
+    /// Everyone in the box, for the text alternative.
+    all: Vec<&'a str>,
+    /// Names that did not fit in the box ("+2 more").
+    more: usize,
+    more_y: u32,
+}
+
+#[derive(Serialize)]
+struct NameView<'a> {
+    text: &'a str,
+    y: u32,
+    example: bool,
+}
+
+#[derive(Serialize)]
+struct AxisLabel {
+    text: &'static str,
+    x: u32,
+    y: u32,
+}
+
+const GRID_W: u32 = 720;
+const GRID_H: u32 = 480;
+const GRID_LEFT: u32 = 112;
+const GRID_BOTTOM: u32 = 48;
+const NAME_LINE: u32 = 19;
+
+fn grid(people: &[Person]) -> GridView<'_> {
+    use Influence as I;
+    use Relationship as R;
+    let (cw, ch) = ((GRID_W - GRID_LEFT) / 3, (GRID_H - GRID_BOTTOM) / 3);
+    let influences = [(I::High, "High"), (I::Medium, "Medium"), (I::Low, "Low")];
+    let relationships = [(R::New, "New"), (R::Warm, "Warm"), (R::Strong, "Strong")];
+    let mut cells = Vec::new();
+    for (row, (inf, inf_label)) in influences.iter().enumerate() {
+        for (col, (rel, rel_label)) in relationships.iter().enumerate() {
+            let x = GRID_LEFT + col as u32 * cw;
+            let y = row as u32 * ch;
+            let here: Vec<&Person> = people
+                .iter()
+                .filter(|p| p.influence == Some(*inf) && p.relationship == Some(*rel))
+                .collect();
+            let fit = ((ch - 14) / NAME_LINE) as usize;
+            let shown = if here.len() > fit {
+                fit - 1
+            } else {
+                here.len()
+            };
+            let names = here[..shown]
+                .iter()
+                .enumerate()
+                .map(|(i, p)| NameView {
+                    text: &p.name,
+                    y: y + 24 + i as u32 * NAME_LINE,
+                    example: p.example,
+                })
+                .collect();
+            cells.push(CellView {
+                influence: inf_label,
+                relationship: rel_label,
+                x,
+                y,
+                w: cw,
+                h: ch,
+                text_x: x + 8,
+                names,
+                all: here.iter().map(|p| p.name.as_str()).collect(),
+                more: here.len() - shown,
+                more_y: y + 24 + shown as u32 * NAME_LINE,
+            });
+        }
+    }
+    GridView {
+        cells,
+        unplaced: people
+            .iter()
+            .filter(|p| p.influence.is_none() || p.relationship.is_none())
+            .map(|p| p.name.as_str())
+            .collect(),
+        columns: relationships
+            .iter()
+            .enumerate()
+            .map(|(i, (_, l))| AxisLabel {
+                text: l,
+                x: GRID_LEFT + i as u32 * cw + cw / 2,
+                y: GRID_H - GRID_BOTTOM + 22,
+            })
+            .collect(),
+        rows: influences
+            .iter()
+            .enumerate()
+            .map(|(i, (_, l))| AxisLabel {
+                text: l,
+                x: GRID_LEFT - 10,
+                y: i as u32 * ch + ch / 2 + 5,
+            })
+            .collect(),
+        width: GRID_W,
+        height: GRID_H,
+        x_title: (GRID_LEFT + (GRID_W - GRID_LEFT) / 2, GRID_H - 4),
+        y_title: (18, (GRID_H - GRID_BOTTOM) / 2),
+    }
+}
+
+#[derive(Serialize, Clone)]
+pub struct PersonView<'a> {
+    /// Position in the worksheet's `people` (and in `live`).
+    index: usize,
+    name: &'a str,
+    role: Option<Role>,
+    role_label: &'static str,
+    organization: Option<&'a str>,
+    inside_company: Option<bool>,
+    influence: Option<Influence>,
+    relationship: Option<Relationship>,
+    last_contact: Option<DateView>,
+    cadence: Option<&'static str>,
+    cadence_label: &'static str,
+    next_due: Option<DateView>,
+    status: Status,
+    status_label: &'static str,
+    next_step: Option<&'a str>,
+    contact: Option<&'a str>,
+    notes: &'a str,
+    /// Newest first.
+    interactions: Vec<InteractionView<'a>>,
+    /// An example to replace (no due date, not counted).
+    example: bool,
+}
+
+#[derive(Serialize, Clone)]
+struct InteractionView<'a> {
+    date: DateView,
+    note: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct GroupView<'a> {
+    key: &'static str,
+    title: &'static str,
+    people: Vec<PersonView<'a>>,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    /// People other than examples; the counts below leave examples out too.
+    total: usize,
+    /// Example entries, shown but not counted.
+    examples: usize,
+    overdue: usize,
+    due: usize,
+    ok: usize,
+    by_role: Vec<RoleCount>,
+}
+
+#[derive(Serialize)]
+struct RoleCount {
+    role: Option<Role>,
+    label: &'static str,
+    count: usize,
+}
+
+pub fn person<'a>(p: &'a Person, index: usize, today: NaiveDate) -> PersonView<'a> {
+    let status = p.status(today);
+    let mut interactions: Vec<InteractionView> = p
+        .interactions
+        .iter()
+        .map(|i| InteractionView {
+            date: date(i.date.0),
+            note: i.note.as_deref(),
+        })
+        .collect();
+    interactions.sort_by(|a, b| b.date.iso.cmp(&a.date.iso));
+    PersonView {
+        index,
+        name: &p.name,
+        role: p.role,
+        role_label: p.role.map_or("", Role::label),
+        organization: p.organization.as_deref(),
+        inside_company: p.inside_company,
+        influence: p.influence,
+        relationship: p.relationship,
+        last_contact: p.last_contact().map(date),
+        cadence: p.cadence.map(|c| c.name()),
+        cadence_label: p.cadence.map_or("", |c| c.label()),
+        next_due: p.next_due(today).map(date),
+        status,
+        status_label: status.label(),
+        next_step: p.next_step.as_deref(),
+        contact: p.contact.as_deref(),
+        notes: p.notes.as_ref().map_or("", |m| m.html.as_str()),
+        interactions,
+        example: p.example,
+    }
+}
+
+fn stakeholders(s: &Stakeholders, today: NaiveDate) -> StakeholdersView<'_> {
+    let people: Vec<PersonView> = s
+        .people
+        .iter()
+        .enumerate()
+        .map(|(i, p)| person(p, i, today))
+        .collect();
+    let group = |key, title, inside: Option<bool>| GroupView {
+        key,
+        title,
+        people: people
+            .iter()
+            .filter(|p| p.inside_company == inside)
+            .cloned()
+            .collect(),
+    };
+    let groups: Vec<GroupView> = [
+        group("inside", "Inside the company", Some(true)),
+        group("outside", "Outside the company", Some(false)),
+        group("unsorted", "Inside or outside not set", None),
+    ]
+    .into_iter()
+    .filter(|g| !g.people.is_empty())
+    .collect();
+    let mut roles: BTreeMap<Option<Role>, usize> = BTreeMap::new();
+    for p in s.people.iter().filter(|p| !p.example) {
+        *roles.entry(p.role).or_default() += 1;
+    }
+    let count = |st: Status| {
+        people
+            .iter()
+            .filter(|p| !p.example && p.status == st)
+            .count()
+    };
+    let examples = people.iter().filter(|p| p.example).count();
+    let summary = Summary {
+        total: people.len() - examples,
+        examples,
+        overdue: count(Status::Overdue),
+        due: count(Status::Due),
+        ok: count(Status::Ok),
+        by_role: roles
+            .into_iter()
+            .map(|(role, count)| RoleCount {
+                role,
+                label: role.map_or("No role set", Role::label),
+                count,
+            })
+            .collect(),
+    };
+    StakeholdersView {
+        people,
+        groups,
+        summary,
+        grid: grid(&s.people),
+    }
 }
 
 #[cfg(test)]

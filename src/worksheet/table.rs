@@ -1,12 +1,20 @@
 //! `kind: table`: a free worksheet of named columns, filled rows and blank rows to write in.
 
-use super::{Data, Header, diag, worksheet_file};
+use super::view::ViewAt;
+use super::{Header, Orientation, Print, Registered, WorksheetKind, diag, worksheet_file};
+use crate::config::Paper;
 use crate::error::{Diagnostic, Invalid, closest};
 use crate::yaml::{self, Node};
 use serde::de::{self, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
 use std::path::Path;
+
+/// The registry's line for this kind.
+pub(super) const KIND: Registered = Registered {
+    name: "table",
+    parse,
+};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Column {
@@ -176,11 +184,17 @@ worksheet_file!(File {
     blank_rows: u32,
 });
 
-pub(super) fn parse(
+fn parse(
     path: &Path,
     text: &str,
     node: &Node,
-) -> Result<(Header, Data), Vec<Diagnostic>> {
+) -> Result<(Header, Box<dyn WorksheetKind>), Vec<Diagnostic>> {
+    let (header, table) = read(path, text, node)?;
+    Ok((header, Box::new(table)))
+}
+
+/// The shared keys and the table, every row checked against the columns.
+fn read(path: &Path, text: &str, node: &Node) -> Result<(Header, Table), Vec<Diagnostic>> {
     let mut f: File = yaml::decode(path, text, node)?;
     let columns = node.get("columns");
     let column_at = |i: usize| columns.and_then(|c| c.items().get(i)).map(Node::pos);
@@ -277,25 +291,134 @@ pub(super) fn parse(
     }
     Ok((
         header,
-        Data::Table(Table {
+        Table {
             columns: f.columns,
             rows,
             examples,
             blank_rows: f.blank_rows,
-        }),
+        },
     ))
+}
+
+impl WorksheetKind for Table {
+    fn name(&self) -> &'static str {
+        KIND.name
+    }
+
+    fn template(&self) -> &'static str {
+        "table.html"
+    }
+
+    fn search_text<'a>(&'a self, parts: &mut Vec<&'a str>) {
+        parts.extend(self.columns.iter().map(|c| c.name.as_str()));
+        for r in &self.rows {
+            parts.extend(r.iter().map(String::as_str));
+        }
+    }
+
+    fn view(&self, _at: ViewAt) -> tera::Value {
+        tera::Value::from_serializable(&TableView {
+            columns: &self.columns,
+            rows: self
+                .rows
+                .iter()
+                .zip(&self.examples)
+                .map(|(cells, &example)| RowView { cells, example })
+                .collect(),
+            blank_rows: self.blank_rows,
+        })
+    }
+
+    fn print_warnings(&self, source: &Path, print: &Print, paper: Paper) -> Vec<Diagnostic> {
+        narrow_columns(self, source, print, paper)
+    }
+}
+
+/// The narrowest column one can write a sentence in by hand.
+pub const WRITING_COLUMN_MM: f64 = 45.0;
+/// A column given less than this share of the sheet is a label (a date, a number, a tick):
+/// only wider ones are checked against [`WRITING_COLUMN_MM`].
+const LABEL_SHARE: f64 = 0.15;
+/// What a CSS length is in millimetres at the planner's type size (10.5 pt).
+fn length_mm(width: &str, sheet_mm: f64) -> Option<f64> {
+    let num_end = width
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(width.len());
+    let (n, unit) = width.split_at(num_end);
+    let n: f64 = n.parse().ok()?;
+    Some(match unit {
+        "%" => n / 100.0 * sheet_mm,
+        "mm" => n,
+        "cm" => n * 10.0,
+        "in" => n * 25.4,
+        "pt" => n * 25.4 / 72.0,
+        "px" => n * 25.4 / 96.0,
+        "em" | "rem" => n * 3.7,
+        "ch" => n * 1.85,
+        _ => return None,
+    })
+}
+
+/// Warnings for the columns of a table worksheet that print too narrow to write in: widths
+/// from the worksheet, the columns without one sharing what is left of the sheet's width.
+fn narrow_columns(t: &Table, source: &Path, print: &Print, paper: Paper) -> Vec<Diagnostic> {
+    let landscape = print.orientation == Orientation::Landscape;
+    let sheet = paper.content_width_mm(landscape);
+    let given: Vec<Option<f64>> = t
+        .columns
+        .iter()
+        .map(|c| c.width.as_deref().and_then(|s| length_mm(s, sheet)))
+        .collect();
+    let fixed: f64 = given.iter().flatten().sum();
+    let free = given.iter().filter(|g| g.is_none()).count();
+    let share = if free > 0 {
+        ((sheet - fixed) / free as f64).max(0.0)
+    } else {
+        0.0
+    };
+    let mut out = Vec::new();
+    for (c, g) in t.columns.iter().zip(&given) {
+        let mm = g.unwrap_or(share);
+        if mm < WRITING_COLUMN_MM && mm >= LABEL_SHARE * sheet {
+            out.push(
+                Diagnostic::new(
+                    source,
+                    format!(
+                        "column `{}` prints {mm:.0} mm wide on {} {}, too narrow to write in (at least {WRITING_COLUMN_MM:.0} mm)",
+                        c.name,
+                        paper.css(),
+                        if landscape { "landscape" } else { "portrait" },
+                    ),
+                )
+                .hint("give it a wider `width`, narrow the label columns (dates, ticks), or print the sheet in landscape (`print: {orientation: landscape}`)")
+                .warning(),
+            );
+        }
+    }
+    out
+}
+
+#[derive(Serialize)]
+struct TableView<'a> {
+    columns: &'a [Column],
+    rows: Vec<RowView<'a>>,
+    blank_rows: u32,
+}
+
+#[derive(Serialize)]
+struct RowView<'a> {
+    cells: &'a [String],
+    example: bool,
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::parse as parse_worksheet;
     use super::*;
 
     fn table(text: &str) -> Result<Table, Vec<Diagnostic>> {
-        match parse_worksheet(Path::new("t.yaml"), text)?.data {
-            Data::Table(t) => Ok(t),
-            _ => unreachable!(),
-        }
+        let path = Path::new("t.yaml");
+        let node = yaml::read(path, text, text, 0).map_err(|d| vec![d])?;
+        read(path, text, &node).map(|(_, t)| t)
     }
 
     #[test]
