@@ -437,3 +437,49 @@ error: content/a.md:3:13: mapping values are not allowed in this context
 "
     );
 }
+
+/// One run reports every error: the links of a page whose front matter has errors are checked
+/// all the same, and a link to a section whose `_index.md` has errors still leads to it.
+#[test]
+fn links_are_checked_on_pages_whose_front_matter_has_errors() {
+    let site = Site::minimal();
+    site.write(
+        "content/_index.md",
+        "---\ntitle: Home\n---\n\n[s](sub/_index.md) [x](missing.md)\n",
+    );
+    site.write(
+        "content/ok.md",
+        "---\ntitle: Fine\nweight: x\n---\n\n[y](nope.md)\n",
+    );
+    site.write(
+        "content/sub/_index.md",
+        "---\ntitle: Sec\nbogus: 1\n---\n\n[q](../nowhere.md)\n",
+    );
+    assert_snapshot!(stderr_of(&site.build_fails()), @"
+    error: content/_index.md:5:20: link to a missing file `missing.md` (looked for `content/missing.md`)
+     5 | [s](sub/_index.md) [x](missing.md)
+       |                    ^
+     hint: links are relative to this file, as on GitHub: `../section/page.md#heading`
+
+    error: content/ok.md:3:9: wrong type: expected a whole number, found the text `x` (at `weight`)
+     3 | weight: x
+       |         ^
+
+    error: content/ok.md:6:1: link to a missing file `nope.md` (looked for `content/nope.md`)
+     6 | [y](nope.md)
+       | ^
+     hint: links are relative to this file, as on GitHub: `../section/page.md#heading`
+
+    error: content/sub/_index.md:3:1: unknown key `bogus`
+     3 | bogus: 1
+       | ^
+     hint: known keys: title, description, weight, draft, private, slug, template, extra
+
+    error: content/sub/_index.md:6:1: link to a missing file `../nowhere.md` (looked for `content/nowhere.md`)
+     6 | [q](../nowhere.md)
+       | ^
+     hint: links are relative to this file, as on GitHub: `../section/page.md#heading`
+
+    5 errors found
+    ");
+}

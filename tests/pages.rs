@@ -228,11 +228,6 @@ fn an_unknown_key_in_a_section_index_points_into_it() {
        | ^
      hint: did you mean `weight`? Known keys: title, description, weight, draft, private, slug, template, extra
 
-    error: content/career/hr.md:11:9: link to a missing file `../01-why/_index.md` (looked for `content/01-why/_index.md`)
-     11 | Back to [the reasons](../01-why/_index.md).
-        |         ^
-     hint: links are relative to this file, as on GitHub: `../section/page.md#heading`
-
-    2 errors found
+    1 error found
     ");
 }

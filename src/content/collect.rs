@@ -59,11 +59,11 @@ pub fn load(config: &Config, opts: LoadOptions) -> (Library, Vec<Diagnostic>) {
     let sources = walk(config, &mut lib, &mut diags);
 
     // Pass 1 (parallel): read and split every source.
-    let parsed: Vec<Result<Parsed, Vec<Diagnostic>>> = sources
+    let parsed: Vec<Result<Parsed, Unread>> = sources
         .par_iter()
         .map(|s| match s.kind {
-            SourceKind::Worksheet => worksheets::read(&config.root, &s.rel),
-            _ => read_source(&config.root, &s.rel),
+            SourceKind::Worksheet => worksheets::read(&config.root, &s.rel).map_err(Unread::from),
+            _ => read_markdown(&config.root, &s.rel),
         })
         .collect();
 
@@ -71,17 +71,25 @@ pub fn load(config: &Config, opts: LoadOptions) -> (Library, Vec<Diagnostic>) {
     let mut bodies: Vec<(ItemRef, Parsed)> = Vec::with_capacity(parsed.len());
     let mut drafts: HashMap<PathBuf, ()> = HashMap::new();
     let mut candidates = privacy::Candidates::default();
+    // Bodies of sources whose front matter has errors, link-checked only.
+    let mut unread: Vec<(ItemRef, Box<Parsed>)> = Vec::new();
     // Grown by doubling, the pages (about 400 bytes each) would hold up to twice their room.
     lib.pages.reserve_exact(parsed.len());
     lib.by_source.reserve(parsed.len());
     for (src, res) in sources.into_iter().zip(parsed) {
         let mut p = match res {
             Ok(p) => p,
-            Err(d) => {
+            Err(Unread { diags: d, body }) => {
                 diags.extend(d);
-                if src.kind != SourceKind::SectionIndex {
-                    add_unreadable(&mut lib, src);
-                }
+                let item = if src.kind == SourceKind::SectionIndex {
+                    // The section stands; links to its `_index.md` lead to it.
+                    lib.sections[src.section].index = Some(src.rel.clone());
+                    lib.by_source.insert(src.rel, ItemRef::Section(src.section));
+                    ItemRef::Section(src.section)
+                } else {
+                    add_unreadable(&mut lib, src)
+                };
+                unread.extend(body.map(|b| (item, b)));
                 continue;
             }
         };
@@ -167,6 +175,11 @@ pub fn load(config: &Config, opts: LoadOptions) -> (Library, Vec<Diagnostic>) {
         .collect();
 
     let mut checks: Vec<LinkCheck> = Vec::new();
+    for (item, p) in &unread {
+        let out = render_markdown(&resolver, source_of(&lib, *item), p, 0);
+        diags.extend(out.errs);
+        checks.extend(out.checks);
+    }
     for (item, (r, c, errs, ext, untitled)) in items.into_iter().zip(rendered) {
         diags.extend(errs);
         checks.extend(c);
@@ -336,8 +349,39 @@ pub(super) fn store_rendered(lib: &mut Library, item: ItemRef, r: markdown::Rend
 }
 
 pub(super) fn read_source(root: &Path, rel: &Path) -> Result<Parsed, Vec<Diagnostic>> {
+    read_markdown(root, rel).map_err(|u| u.diags)
+}
+
+/// A source that could not be read as it should, with what can still be checked of it.
+struct Unread {
+    diags: Vec<Diagnostic>,
+    /// The body of a Markdown source whose front matter has errors: its links are checked
+    /// all the same, so that one run reports every error.
+    body: Option<Box<Parsed>>,
+}
+
+impl From<Vec<Diagnostic>> for Unread {
+    fn from(diags: Vec<Diagnostic>) -> Self {
+        Unread { diags, body: None }
+    }
+}
+
+fn read_markdown(root: &Path, rel: &Path) -> Result<Parsed, Unread> {
     let text = fs::read_text(&root.join(rel)).map_err(|d| vec![d.relative_to(root)])?;
-    let split = front_matter::split(rel, &text)?;
+    let split = match front_matter::split(rel, &text) {
+        Ok(split) => split,
+        Err(diags) => {
+            let body = front_matter::body_offset(&text).map(|body_offset| {
+                Box::new(Parsed {
+                    text,
+                    body_offset,
+                    fm: FrontMatter::default(),
+                    worksheet: None,
+                })
+            });
+            return Err(Unread { diags, body });
+        }
+    };
     let (fm, body_offset) = (split.front_matter, split.body_offset);
     Ok(Parsed {
         text,
@@ -348,7 +392,7 @@ pub(super) fn read_source(root: &Path, rel: &Path) -> Result<Parsed, Vec<Diagnos
 }
 
 /// Keeps a source that failed to read as a page, so that links to it still resolve.
-fn add_unreadable(lib: &mut Library, src: Source) {
+fn add_unreadable(lib: &mut Library, src: Source) -> ItemRef {
     let file_name = file_name(&src.rel);
     let fm = FrontMatter {
         title: Some(title_from_name(worksheets::page_stem(&file_name))),
@@ -359,6 +403,7 @@ fn add_unreadable(lib: &mut Library, src: Source) {
         .push(new_page(&src, PageKind::Unreadable, &fm, file_name));
     lib.sections[src.section].pages.push(idx);
     lib.by_source.insert(src.rel, ItemRef::Page(idx));
+    ItemRef::Page(idx)
 }
 
 /// A page with its front matter's settings, before its URL and body are known.

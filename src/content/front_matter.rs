@@ -38,6 +38,31 @@ pub struct Split<'a> {
     pub body_offset: usize,
 }
 
+/// Where the body of `text` starts, whatever its front matter holds: 0 without front matter,
+/// `None` when the front matter is not closed. A page whose front matter has errors still has
+/// its links checked.
+pub fn body_offset(text: &str) -> Option<usize> {
+    match strip_fence(text) {
+        Some(after_open) => closing_fence(text, text.len() - after_open.len()).map(|(_, b)| b),
+        None => Some(0),
+    }
+}
+
+/// The closing fence of front matter whose YAML starts at `yaml_start`: a line that is exactly
+/// `---` (or `...`), as (where the YAML ends, where the body starts).
+fn closing_fence(text: &str, yaml_start: usize) -> Option<(usize, usize)> {
+    let mut pos = yaml_start;
+    for line in text[yaml_start..].split_inclusive('\n') {
+        // Trailing blanks are invisible in an editor, so `--- ` still closes.
+        let bare = line.trim_end();
+        if bare == "---" || bare == "..." {
+            return Some((pos, pos + line.len()));
+        }
+        pos += line.len();
+    }
+    None
+}
+
 /// Splits `text` at its `---` fences and parses the YAML between them, reporting every mistake.
 pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Vec<Diagnostic>> {
     let Some(after_open) = strip_fence(text) else {
@@ -48,19 +73,7 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<Split<'a>, Vec<Diagnostic
         });
     };
     let yaml_start = text.len() - after_open.len();
-    // Find the closing fence: a line that is exactly `---` (or `...`).
-    let mut pos = yaml_start;
-    let mut close = None;
-    for line in text[yaml_start..].split_inclusive('\n') {
-        // Trailing blanks are invisible in an editor, so `--- ` still closes.
-        let bare = line.trim_end();
-        if bare == "---" || bare == "..." {
-            close = Some((pos, pos + line.len()));
-            break;
-        }
-        pos += line.len();
-    }
-    let Some((yaml_end, body_offset)) = close else {
+    let Some((yaml_end, body_offset)) = closing_fence(text, yaml_start) else {
         return Err(vec![
             Diagnostic::new(path, "front matter is not closed")
                 .at(text, 1, 1)
