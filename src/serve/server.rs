@@ -27,6 +27,10 @@ const HEADER_READ: Duration = Duration::from_secs(10);
 /// request line with 414) and closes the connection.
 const MAX_HEAD: usize = 16 * 1024;
 
+/// The kernel's send buffer of a connection: what a client that never reads makes the server
+/// produce beyond hyper's own buffer (Linux doubles it; by default it grows to 4 MB).
+const SEND_BUFFER: libc::c_int = 128 * 1024;
+
 /// At most this many header fields.
 const MAX_HEADERS: usize = 64;
 
@@ -118,6 +122,7 @@ async fn accept_loop(listener: tokio::net::TcpListener, app: Arc<App>) {
                     continue;
                 };
                 let _ = stream.set_nodelay(true);
+                limit_send_buffer(&stream);
                 tokio::spawn(serve_connection(stream, Arc::new(slot), app.clone()));
             }
             Err(e) if conn::out_of_resources(&e) => {
@@ -131,6 +136,26 @@ async fn accept_loop(listener: tokio::net::TcpListener, app: Arc<App>) {
         }
     }
 }
+
+#[cfg(unix)]
+fn limit_send_buffer(stream: &tokio::net::TcpStream) {
+    use std::os::fd::AsRawFd;
+    let size = SEND_BUFFER;
+    // SAFETY: the descriptor is open (the stream owns it), and setsockopt only reads the
+    // `c_int` passed by pointer with its size. A failure leaves the system's default.
+    unsafe {
+        libc::setsockopt(
+            stream.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_SNDBUF,
+            (&raw const size).cast(),
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        );
+    }
+}
+
+#[cfg(not(unix))]
+fn limit_send_buffer(_: &tokio::net::TcpStream) {}
 
 async fn serve_connection(stream: tokio::net::TcpStream, slot: Arc<Slot>, app: Arc<App>) {
     let io = TokioIo::new(Timed::new(stream, slot.clone()));

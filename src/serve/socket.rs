@@ -9,7 +9,6 @@ use super::conn::{IDLE, Slot};
 use super::routes::{Body, text};
 use super::server::App;
 use futures_util::{SinkExt, StreamExt};
-use http_body_util::Full;
 use hyper::body::Incoming;
 use hyper::header::{self, HeaderValue};
 use hyper::{Request, Response, StatusCode};
@@ -82,7 +81,7 @@ pub fn upgrade(mut req: Request<Incoming>, app: &App, slot: &Arc<Slot>) -> Respo
             session(TokioIo::new(upgraded), &live, &slot).await;
         }
     });
-    let mut r = Response::new(Full::default());
+    let mut r = Response::new(Body::whole(Default::default()));
     *r.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
     let h = r.headers_mut();
     h.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
