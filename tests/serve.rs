@@ -205,7 +205,8 @@ struct Events(Lines);
 
 impl Events {
     fn open(serve: &Serve) -> Events {
-        let events = Events::connect(&serve.addr(), &serve.addr(), None).expect("the live socket");
+        let (addr, origin) = (serve.addr(), format!("http://{}", serve.addr()));
+        let events = Events::connect(&addr, &addr, Some(&origin)).expect("the live socket");
         events.wait(HELLO);
         events
     }
@@ -1370,7 +1371,7 @@ fn other_hosts_are_refused_for_pages_index_and_live_reload() {
         }
     }
     assert_eq!(
-        Events::connect(&addr, "evil.example", None).err(),
+        Events::connect(&addr, "evil.example", Some(&format!("http://{addr}"))).err(),
         Some(403)
     );
     // A page elsewhere may not open the socket either (browsers allow that across origins).
@@ -1762,4 +1763,50 @@ fn the_book_is_held_once_whatever_its_clients_do() {
     // Debug builds inflate slowly, and the test machine is shared: a loose bound.
     assert!(median(&loop_times) < 150, "a page took {loop_times:?} ms");
     assert!(!serve.stderr().contains("panicked"), "{}", serve.stderr());
+}
+
+/// Over-long request lines get 431 as documented; the reload socket needs exactly one Origin
+/// and a real key; a Host port is digits only.
+#[test]
+fn http_details_are_as_documented() {
+    let site = fixture();
+    let serve = Serve::start(site.path(), &[]);
+    let addr = serve.addr();
+    let port = addr.rsplit(':').next().unwrap();
+    for len in [20 << 10, 70 << 10] {
+        let target = format!("/{}", "a".repeat(len));
+        let req = format!("GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+        assert_eq!(raw(&addr, req.as_bytes()).0, 431, "a {len}-byte target");
+    }
+    let key = "dGhlIHNhbXBsZSBub25jZQ==";
+    let origin = format!("Origin: http://{addr}\r\n");
+    let upgrade = |key: Option<&str>, origins: &str| {
+        let key = key
+            .map(|k| format!("Sec-WebSocket-Key: {k}\r\n"))
+            .unwrap_or_default();
+        let req = format!(
+            "GET /__rapport/live HTTP/1.1\r\nHost: {addr}\r\nConnection: Upgrade, close\r\n\
+             Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n{key}{origins}\r\n"
+        );
+        raw(&addr, req.as_bytes()).0
+    };
+    let two = format!("{origin}{origin}");
+    let then_evil = format!("{origin}Origin: http://evil.example\r\n");
+    assert_eq!(upgrade(Some(key), &two), 400);
+    assert_eq!(upgrade(Some(key), &then_evil), 400);
+    assert_eq!(upgrade(Some(key), ""), 400);
+    assert_eq!(upgrade(Some(""), &origin), 400);
+    assert_eq!(upgrade(Some("short"), &origin), 400);
+    assert_eq!(upgrade(None, &origin), 426);
+    assert_eq!(upgrade(Some(key), "Origin: http://evil.example\r\n"), 403);
+    let with_host = |host: &str| {
+        let req = format!("GET /guide/ HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+        raw(&addr, req.as_bytes()).0
+    };
+    assert_eq!(with_host(&format!("localhost:+{port}")), 403);
+    assert_eq!(with_host(&format!("127.0.0.1:+{port}")), 403);
+    assert_eq!(with_host(&format!("localhost:{port}")), 200);
+    let origin = format!("http://localhost:{port}");
+    let events = Events::connect(&addr, &addr, Some(&origin)).expect("one Origin of the preview");
+    events.wait(HELLO);
 }

@@ -3,7 +3,7 @@
 //! `socket`).
 //!
 //! Each connection is a task, not a thread, so a client that is slow or never reads holds
-//! only its own socket. Request heads are limited in size (431 or 414 beyond) and in time;
+//! only its own socket. Request heads are limited in size (431 beyond) and in time;
 //! every socket is closed once idle (see `conn`); the number of connections stays below the
 //! descriptor limit, and `accept` running out of descriptors anyway backs off and makes room
 //! instead of failing for good.
@@ -23,8 +23,10 @@ use std::time::Duration;
 /// A request's head (request line and headers) must arrive within this time...
 const HEADER_READ: Duration = Duration::from_secs(10);
 
-/// ...and fit in this many bytes. hyper answers a longer head with 431 (or a longer
-/// request line with 414) and closes the connection.
+/// ...and fit in this many bytes, request line included. hyper answers a longer head with 431
+/// and closes the connection. (It answers 414 only to a target over 64 KiB that fits in its
+/// buffer, which at this size none does; a buffer that large would let every connection hold
+/// 64 KiB, so a long request line gets 431 too.)
 const MAX_HEAD: usize = 16 * 1024;
 
 /// The kernel's send buffer of a connection: what a client that never reads makes the server
