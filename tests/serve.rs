@@ -205,7 +205,8 @@ struct Events(Lines);
 
 impl Events {
     fn open(serve: &Serve) -> Events {
-        let events = Events::connect(&serve.addr(), &serve.addr(), None).expect("the live socket");
+        let (addr, origin) = (serve.addr(), format!("http://{}", serve.addr()));
+        let events = Events::connect(&addr, &addr, Some(&origin)).expect("the live socket");
         events.wait(HELLO);
         events
     }
@@ -1401,7 +1402,7 @@ fn other_hosts_are_refused_for_pages_index_and_live_reload() {
         }
     }
     assert_eq!(
-        Events::connect(&addr, "evil.example", None).err(),
+        Events::connect(&addr, "evil.example", Some(&format!("http://{addr}"))).err(),
         Some(403)
     );
     // A page elsewhere may not open the socket either (browsers allow that across origins).
@@ -1664,4 +1665,194 @@ fn serves_private_items_unless_public_and_warns_of_links_to_them() {
             assert_eq!(events.messages().len(), 1, "{:?}", events.messages());
         }
     }
+}
+
+/// Serve's resident memory in KiB (`VmRSS` of /proc/PID/status).
+#[cfg(target_os = "linux")]
+fn rss_kib(serve: &Serve) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", serve.child.id())).unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .expect("VmRSS")
+}
+
+/// A handbook whose book is several MB: 300 pages of about 20 KB of varied words each.
+fn big_book_site() -> tempfile::TempDir {
+    let site = fixture();
+    let words = [
+        "ask",
+        "advice",
+        "follow",
+        "up",
+        "within",
+        "a",
+        "week",
+        "mentor",
+        "coffee",
+        "thank",
+        "introduce",
+        "colleague",
+        "listen",
+        "share",
+        "offer",
+        "help",
+        "first",
+        "network",
+    ];
+    let mut seed = 7u32;
+    for p in 0..300 {
+        let mut body = String::with_capacity(21_000);
+        while body.len() < 20_000 {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            body.push_str(words[(seed >> 16) as usize % words.len()]);
+            body.push(if seed.is_multiple_of(17) { '\n' } else { ' ' });
+        }
+        write(
+            site.path(),
+            &format!("content/01-guide/p{p:03}.md"),
+            &page(&format!("Page {p}"), &body),
+        );
+    }
+    site
+}
+
+/// Milliseconds of `n` GETs of a normal page, sorted.
+fn page_times(serve: &Serve, n: usize) -> Vec<u128> {
+    let mut times: Vec<u128> = (0..n)
+        .map(|_| {
+            // A failed or timed-out request counts as what it took (figures before a fix).
+            let start = Instant::now();
+            if let Ok(mut resp) = agent().get(&serve.url("/guide/first/")).call() {
+                let body = resp.body_mut().read_to_string().unwrap_or_default();
+                assert_eq!(resp.status().as_u16(), 200);
+                assert!(body.contains("The original first text."));
+            }
+            start.elapsed().as_millis()
+        })
+        .collect();
+    times.sort_unstable();
+    times
+}
+
+/// Thirty clients that ask for the book (6 MB here) and never read raise serve's memory by less
+/// than its idle figure and leave a page answering within 50 ms; two more that read the book
+/// in a loop slow a page by little more than their share of the CPU.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_book_is_held_once_whatever_its_clients_do() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let site = big_book_site();
+    let serve = Serve::start(site.path(), &[]);
+    let addr = serve.addr();
+    let (status, _, book) = get(&serve.url("/book/"));
+    assert_eq!(status, 200);
+    assert!(book.len() > 5_000_000, "{}", book.len());
+    assert_eq!(book.matches("data-rapport-live-reload").count(), 1);
+    let idle_times = page_times(&serve, 5);
+    let idle = rss_kib(&serve);
+    let stuck: Vec<TcpStream> = (0..30)
+        .map(|_| {
+            let mut s = TcpStream::connect(&addr).unwrap();
+            write!(s, "GET /book/ HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
+            s
+        })
+        .collect();
+    // The highest figure over a second and a half, while the clients are at it.
+    let mut peak = 0;
+    for _ in 0..15 {
+        std::thread::sleep(Duration::from_millis(100));
+        peak = peak.max(rss_kib(&serve));
+    }
+    let stuck_times = page_times(&serve, 10);
+    peak = peak.max(rss_kib(&serve));
+    let stop = Arc::new(AtomicBool::new(false));
+    let loops: Vec<_> = (0..2)
+        .map(|_| {
+            let (url, stop) = (serve.url("/book/"), stop.clone());
+            std::thread::spawn(move || {
+                let mut n = 0;
+                // Bounded: at most 200 tries, or until told to stop.
+                for _ in 0..200 {
+                    if stop.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    if let Ok(mut resp) = agent().get(&url).call() {
+                        let body = &mut resp.body_mut().as_reader();
+                        let len = std::io::copy(body, &mut std::io::sink()).unwrap_or(0);
+                        n += usize::from(len > 5_000_000);
+                    }
+                }
+                n
+            })
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let loop_times = page_times(&serve, 10);
+    peak = peak.max(rss_kib(&serve));
+    stop.store(true, Ordering::Relaxed);
+    let books: usize = loops.into_iter().map(|t| t.join().unwrap()).sum();
+    drop(stuck);
+    eprintln!(
+        "book {} bytes; RSS idle {idle} KiB, peak {peak} KiB; page ms idle {idle_times:?}, \
+         with 30 never-reading clients {stuck_times:?}, and 2 looping ({books} books read) \
+         {loop_times:?}",
+        book.len()
+    );
+    assert!(
+        peak < 2 * idle,
+        "RSS {idle} KiB idle, {peak} KiB with the clients"
+    );
+    let median = |t: &[u128]| t[t.len() / 2];
+    assert!(median(&stuck_times) < 50, "a page took {stuck_times:?} ms");
+    // Debug builds inflate slowly, and the test machine is shared: a loose bound.
+    assert!(median(&loop_times) < 150, "a page took {loop_times:?} ms");
+    assert!(!serve.stderr().contains("panicked"), "{}", serve.stderr());
+}
+
+/// Over-long request lines get 431 as documented; the reload socket needs exactly one Origin
+/// and a real key; a Host port is digits only.
+#[test]
+fn http_details_are_as_documented() {
+    let site = fixture();
+    let serve = Serve::start(site.path(), &[]);
+    let addr = serve.addr();
+    let port = addr.rsplit(':').next().unwrap();
+    for len in [20 << 10, 70 << 10] {
+        let target = format!("/{}", "a".repeat(len));
+        let req = format!("GET {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n");
+        assert_eq!(raw(&addr, req.as_bytes()).0, 431, "a {len}-byte target");
+    }
+    let key = "dGhlIHNhbXBsZSBub25jZQ==";
+    let origin = format!("Origin: http://{addr}\r\n");
+    let upgrade = |key: Option<&str>, origins: &str| {
+        let key = key
+            .map(|k| format!("Sec-WebSocket-Key: {k}\r\n"))
+            .unwrap_or_default();
+        let req = format!(
+            "GET /__rapport/live HTTP/1.1\r\nHost: {addr}\r\nConnection: Upgrade, close\r\n\
+             Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n{key}{origins}\r\n"
+        );
+        raw(&addr, req.as_bytes()).0
+    };
+    let two = format!("{origin}{origin}");
+    let then_evil = format!("{origin}Origin: http://evil.example\r\n");
+    assert_eq!(upgrade(Some(key), &two), 400);
+    assert_eq!(upgrade(Some(key), &then_evil), 400);
+    assert_eq!(upgrade(Some(key), ""), 400);
+    assert_eq!(upgrade(Some(""), &origin), 400);
+    assert_eq!(upgrade(Some("short"), &origin), 400);
+    assert_eq!(upgrade(None, &origin), 426);
+    assert_eq!(upgrade(Some(key), "Origin: http://evil.example\r\n"), 403);
+    let with_host = |host: &str| {
+        let req = format!("GET /guide/ HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n");
+        raw(&addr, req.as_bytes()).0
+    };
+    assert_eq!(with_host(&format!("localhost:+{port}")), 403);
+    assert_eq!(with_host(&format!("127.0.0.1:+{port}")), 403);
+    assert_eq!(with_host(&format!("localhost:{port}")), 200);
+    let origin = format!("http://localhost:{port}");
+    let events = Events::connect(&addr, &addr, Some(&origin)).expect("one Origin of the preview");
+    events.wait(HELLO);
 }

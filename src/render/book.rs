@@ -458,11 +458,29 @@ impl Book<'_> {
 }
 
 impl Parts {
+    /// The frame's pieces, one more than the chapters: piece `i` comes before chapter `i`.
+    pub fn frame(&self) -> &[Arc<str>] {
+        &self.frame
+    }
+
+    /// Chapter `i`'s HTML, deflated.
+    pub fn chapter(&self, i: usize) -> Option<&Packed> {
+        self.chapters.get(i).map(|c| &c.1)
+    }
+
+    /// The length of the whole book.
+    pub fn len(&self) -> usize {
+        let frame: usize = self.frame.iter().map(|p| p.len()).sum();
+        frame + self.chapters.iter().map(|c| c.1.len()).sum::<usize>()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// The whole book.
     pub fn bytes(&self) -> Vec<u8> {
-        let frame: usize = self.frame.iter().map(|p| p.len()).sum();
-        let chapters: usize = self.chapters.iter().map(|c| c.1.len()).sum();
-        let mut out = Vec::with_capacity(frame + chapters);
+        let mut out = Vec::with_capacity(self.len());
         for (i, piece) in self.frame.iter().enumerate() {
             out.extend_from_slice(piece.as_bytes());
             if let Some((_, html)) = self.chapters.get(i) {

@@ -5,6 +5,9 @@
 use std::io::{Read, Write};
 use std::sync::Arc;
 
+/// Inflates a [`Packed`] as it is read (see [`Packed::reader`]).
+pub type Reader = flate2::bufread::DeflateDecoder<std::io::Cursor<Arc<[u8]>>>;
+
 /// Raw deflate of some bytes, and their length.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Packed {
@@ -46,6 +49,12 @@ impl Packed {
             .ok();
     }
 
+    /// The bytes, inflated as they are read: the reader shares the deflated bytes and holds
+    /// only the inflater's state (about 40 KB) of its own.
+    pub fn reader(&self) -> Reader {
+        flate2::bufread::DeflateDecoder::new(std::io::Cursor::new(self.data.clone()))
+    }
+
     pub fn to_vec(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.len);
         self.inflate_into(&mut out);
@@ -68,6 +77,9 @@ mod tests {
             let packed = Packed::new(bytes);
             assert_eq!(packed.len(), bytes.len());
             assert_eq!(packed.to_vec(), bytes);
+            let mut read = Vec::new();
+            packed.reader().read_to_end(&mut read).unwrap();
+            assert_eq!(read, bytes);
         }
     }
 }

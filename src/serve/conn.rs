@@ -1,16 +1,21 @@
 //! Connection limits of `rapport serve`: how many connections may be open at once, which one
-//! gives way when that many are, and how long a socket may sit without moving a byte.
+//! gives way when that many are, how long a socket may sit without moving a byte, and how many
+//! bytes made for responses (inflated from the build) may wait to be sent.
 //!
 //! A local client that opens connections and sends nothing must not be able to stop the server:
 //! the cap stays below the descriptor limit, and at the cap (or when `accept` runs out of
 //! descriptors anyway) the connection that has been quiet the longest is closed to make room.
 //! Live-reload sockets give way last. Every socket is closed after [`IDLE`] without a byte read
 //! or written, so a client that never reads a large file only ever holds its own connection.
+//!
+//! Bytes a response makes (the book, inflated a chunk at a time) are reserved from one budget of
+//! [`IN_FLIGHT`] bytes until the socket has taken them; when it is spent, the quietest
+//! connection holding some gives way, so clients that never read cannot hold it all.
 
 use std::collections::HashMap;
 use std::io;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
@@ -21,6 +26,12 @@ use tokio::time::Sleep;
 /// A socket that moves no byte in either direction for this long is closed. Live-reload
 /// sockets are pinged more often than this.
 pub const IDLE: Duration = Duration::from_secs(30);
+
+/// At most this many bytes made for responses wait to be sent, over all connections.
+pub const IN_FLIGHT: usize = 32 << 20;
+
+/// How long a response waits for room in [`IN_FLIGHT`] before its connection is closed.
+const ROOM_WAIT: Duration = Duration::from_secs(10);
 
 /// Never more connections than this, whatever the descriptor limit.
 const MAX_CONNECTIONS: usize = 2048;
@@ -85,6 +96,8 @@ pub struct Tracker {
     open: Mutex<HashMap<u64, Arc<State>>>,
     next: AtomicU64,
     epoch: Instant,
+    /// Bytes made for responses and not sent yet, at most [`IN_FLIGHT`].
+    in_flight: Arc<Semaphore>,
 }
 
 /// What the tracker knows of one connection.
@@ -93,6 +106,8 @@ pub struct State {
     last: AtomicU64,
     /// A live-reload socket (gives way last).
     stream: AtomicBool,
+    /// Bytes of [`IN_FLIGHT`] this connection holds.
+    held: AtomicUsize,
     closed: AtomicBool,
     close: Notify,
 }
@@ -112,6 +127,7 @@ impl Tracker {
             open: Mutex::new(HashMap::new()),
             next: AtomicU64::new(0),
             epoch: Instant::now(),
+            in_flight: Arc::new(Semaphore::new(IN_FLIGHT)),
         })
     }
 
@@ -141,6 +157,7 @@ impl Tracker {
         let state = Arc::new(State {
             last: AtomicU64::new(self.now()),
             stream: AtomicBool::new(false),
+            held: AtomicUsize::new(0),
             closed: AtomicBool::new(false),
             close: Notify::new(),
         });
@@ -167,6 +184,23 @@ impl Tracker {
                 )
             });
         if let Some(s) = victim {
+            s.shut();
+        }
+    }
+
+    /// Tells the quietest connection other than `except` that holds bytes of [`IN_FLIGHT`] to
+    /// close, which frees them.
+    fn evict_quietest_holder(&self, except: u64) {
+        let open = self.lock();
+        let victim = open
+            .iter()
+            .filter(|(id, s)| {
+                **id != except
+                    && s.held.load(Ordering::Relaxed) > 0
+                    && !s.closed.load(Ordering::Relaxed)
+            })
+            .min_by_key(|(_, s)| s.last.load(Ordering::Relaxed));
+        if let Some((_, s)) = victim {
             s.shut();
         }
     }
@@ -202,6 +236,47 @@ impl State {
 impl Slot {
     fn touch(&self) {
         self.state.last.store(self.tracker.now(), Ordering::Relaxed);
+    }
+
+    /// Room for `n` bytes (at most a chunk) of a response, held until the [`Reserved`] is
+    /// dropped. When [`IN_FLIGHT`] is spent, the quietest other connection holding some is
+    /// closed; `None` if no room came free within [`ROOM_WAIT`].
+    pub fn reserve(
+        self: &Arc<Self>,
+        n: usize,
+    ) -> impl std::future::Future<Output = Option<Reserved>> + Send + 'static {
+        let slot = self.clone();
+        async move {
+            let count = u32::try_from(n).ok()?;
+            let permits = slot.tracker.in_flight.clone();
+            let permit = match permits.clone().try_acquire_many_owned(count) {
+                Ok(p) => p,
+                Err(_) => {
+                    slot.tracker.evict_quietest_holder(slot.id);
+                    let wait = permits.acquire_many_owned(count);
+                    tokio::time::timeout(ROOM_WAIT, wait).await.ok()?.ok()?
+                }
+            };
+            slot.state.held.fetch_add(n, Ordering::Relaxed);
+            Some(Reserved {
+                n,
+                state: slot.state.clone(),
+                _permit: permit,
+            })
+        }
+    }
+}
+
+/// Bytes of [`IN_FLIGHT`] held by one connection until dropped.
+pub struct Reserved {
+    n: usize,
+    state: Arc<State>,
+    _permit: OwnedSemaphorePermit,
+}
+
+impl Drop for Reserved {
+    fn drop(&mut self) {
+        self.state.held.fetch_sub(self.n, Ordering::Relaxed);
     }
 }
 

@@ -30,8 +30,10 @@ impl HostCheck {
     /// Whether `authority` (`name`, `name:port`, `[v6]:port`) names this server.
     pub fn allows(&self, authority: &str) -> bool {
         let (host, port) = split(authority);
+        // Digits only: `u16::from_str` would take `+1111` too.
         if let Some(port) = port
-            && port.parse::<u16>().ok() != Some(self.port)
+            && (!port.bytes().all(|b| b.is_ascii_digit())
+                || port.parse::<u16>().ok() != Some(self.port))
         {
             return false;
         }
@@ -125,6 +127,10 @@ mod tests {
             "localhost:1112",
             "localhost:",
             "localhost:x",
+            "localhost:+1111",
+            "localhost:-1111",
+            "localhost: 1111",
+            "[::1]:+1111",
             "127.0.0.1.evil.example:1111",
             "localhost.evil.example",
             "10.0.0.1:1111",
@@ -158,5 +164,6 @@ mod tests {
         assert!(!c.allows_origin("null"));
         assert!(!c.allows_origin("http://localhost:1111@evil.example"));
         assert!(!c.allows_origin("file://"));
+        assert!(!c.allows_origin("http://localhost:+1111"));
     }
 }

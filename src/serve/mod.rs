@@ -8,6 +8,7 @@
 //! replaces the served one in a single swap; a failed build leaves the last good one served and
 //! shows its error in every open page.
 
+pub mod body;
 pub mod conn;
 pub mod host;
 pub mod paths;

@@ -211,12 +211,17 @@ fn diff(old: &Store, new: &Store) -> Change {
 /// The script the server adds to every HTML response, never written by `rapport build`.
 const SCRIPT: &str = include_str!("live.js");
 
-/// Adds the reload script before the last `</body>` (any case), or at the end if there is none.
-pub fn inject(html: &[u8], build_id: &str) -> Vec<u8> {
-    let script = format!(
+/// The reload script element for pages of build `build_id`.
+pub fn script(build_id: &str) -> String {
+    format!(
         "<script data-rapport-live-reload>\n{}</script>\n",
         SCRIPT.replace("BUILD_ID", build_id)
-    );
+    )
+}
+
+/// Adds the reload script before the last `</body>` (any case), or at the end if there is none.
+pub fn inject(html: &[u8], build_id: &str) -> Vec<u8> {
+    let script = script(build_id);
     let at = html
         .windows(7)
         .rposition(|w| w.eq_ignore_ascii_case(b"</body>"))

@@ -8,13 +8,12 @@ use super::reload::LIVE_PATH;
 use super::server::App;
 use super::store::Stored;
 use bytes::Bytes;
-use http_body_util::Full;
 use hyper::body::Incoming;
 use hyper::header::{self, HeaderValue};
 use hyper::{Method, Request, Response, StatusCode};
 use std::sync::Arc;
 
-pub type Body = Full<Bytes>;
+pub use super::body::Body;
 
 pub fn handle(req: Request<Incoming>, app: &App, slot: &Arc<Slot>) -> Response<Body> {
     let uri = req.uri();
@@ -42,7 +41,7 @@ pub fn handle(req: Request<Incoming>, app: &App, slot: &Arc<Slot>) -> Response<B
         return super::socket::upgrade(req, app, slot);
     }
     // For HEAD, hyper sends the headers (the length of this body among them) and no body.
-    file(app, &path, query.as_deref())
+    file(app, &path, query.as_deref(), slot)
 }
 
 /// Both the request target's authority (absolute form) and `Host` must name this server; the
@@ -82,7 +81,7 @@ pub fn refusal(host: &str) -> String {
 }
 
 /// A file of the build being served, a redirect to a folder, or the site's 404 page.
-fn file(app: &App, path: &str, query: Option<&str>) -> Response<Body> {
+fn file(app: &App, path: &str, query: Option<&str>, slot: &Arc<Slot>) -> Response<Body> {
     let output = app.live.output();
     let Some(rest) = strip_prefix(path, &app.prefix) else {
         return not_found(&output);
@@ -94,17 +93,24 @@ fn file(app: &App, path: &str, query: Option<&str>) -> Response<Body> {
         Resolved::File(key) => match output.files.get(&key) {
             Some(stored) => {
                 let ct = paths::content_type(&key);
+                let html = ct.starts_with("text/html");
                 let body = match stored {
-                    _ if ct.starts_with("text/html") => {
-                        Bytes::from(super::reload::inject(&stored.bytes(), &output.id))
+                    // Streamed from the build's pieces, a chunk at a time.
+                    Stored::Book(parts) if html => {
+                        let script = Bytes::from(super::reload::script(&output.id));
+                        Body::book(parts.clone(), script, slot.clone())
                     }
+                    _ if html => Body::whole(Bytes::from(super::reload::inject(
+                        &stored.bytes(),
+                        &output.id,
+                    ))),
                     // The build's own bytes, shared: no copy per request.
-                    Stored::Plain(bytes) => Bytes::from_owner(bytes.clone()),
+                    Stored::Plain(bytes) => Body::whole(bytes.clone()),
                     Stored::Deflated(..) | Stored::Book(_) => {
-                        Bytes::from(stored.bytes().into_owned())
+                        Body::whole(Bytes::from(stored.bytes().into_owned()))
                     }
                 };
-                response(StatusCode::OK, ct, body)
+                with_body(StatusCode::OK, ct, body)
             }
             None => not_found(&output),
         },
@@ -162,7 +168,11 @@ pub fn text(status: StatusCode, body: impl Into<String>) -> Response<Body> {
 }
 
 pub fn response(status: StatusCode, content_type: &'static str, body: Bytes) -> Response<Body> {
-    let mut r = Response::new(Full::new(body));
+    with_body(status, content_type, Body::whole(body))
+}
+
+fn with_body(status: StatusCode, content_type: &'static str, body: Body) -> Response<Body> {
+    let mut r = Response::new(body);
     *r.status_mut() = status;
     let h = r.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));

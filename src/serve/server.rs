@@ -3,7 +3,7 @@
 //! `socket`).
 //!
 //! Each connection is a task, not a thread, so a client that is slow or never reads holds
-//! only its own socket. Request heads are limited in size (431 or 414 beyond) and in time;
+//! only its own socket. Request heads are limited in size (431 beyond) and in time;
 //! every socket is closed once idle (see `conn`); the number of connections stays below the
 //! descriptor limit, and `accept` running out of descriptors anyway backs off and makes room
 //! instead of failing for good.
@@ -23,9 +23,15 @@ use std::time::Duration;
 /// A request's head (request line and headers) must arrive within this time...
 const HEADER_READ: Duration = Duration::from_secs(10);
 
-/// ...and fit in this many bytes. hyper answers a longer head with 431 (or a longer
-/// request line with 414) and closes the connection.
+/// ...and fit in this many bytes, request line included. hyper answers a longer head with 431
+/// and closes the connection. (It answers 414 only to a target over 64 KiB that fits in its
+/// buffer, which at this size none does; a buffer that large would let every connection hold
+/// 64 KiB, so a long request line gets 431 too.)
 const MAX_HEAD: usize = 16 * 1024;
+
+/// The kernel's send buffer of a connection: what a client that never reads makes the server
+/// produce beyond hyper's own buffer (Linux doubles it; by default it grows to 4 MB).
+const SEND_BUFFER: libc::c_int = 128 * 1024;
 
 /// At most this many header fields.
 const MAX_HEADERS: usize = 64;
@@ -118,6 +124,7 @@ async fn accept_loop(listener: tokio::net::TcpListener, app: Arc<App>) {
                     continue;
                 };
                 let _ = stream.set_nodelay(true);
+                limit_send_buffer(&stream);
                 tokio::spawn(serve_connection(stream, Arc::new(slot), app.clone()));
             }
             Err(e) if conn::out_of_resources(&e) => {
@@ -131,6 +138,26 @@ async fn accept_loop(listener: tokio::net::TcpListener, app: Arc<App>) {
         }
     }
 }
+
+#[cfg(unix)]
+fn limit_send_buffer(stream: &tokio::net::TcpStream) {
+    use std::os::fd::AsRawFd;
+    let size = SEND_BUFFER;
+    // SAFETY: the descriptor is open (the stream owns it), and setsockopt only reads the
+    // `c_int` passed by pointer with its size. A failure leaves the system's default.
+    unsafe {
+        libc::setsockopt(
+            stream.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_SNDBUF,
+            (&raw const size).cast(),
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        );
+    }
+}
+
+#[cfg(not(unix))]
+fn limit_send_buffer(_: &tokio::net::TcpStream) {}
 
 async fn serve_connection(stream: tokio::net::TcpStream, slot: Arc<Slot>, app: Arc<App>) {
     let io = TokioIo::new(Timed::new(stream, slot.clone()));

@@ -3,13 +3,13 @@
 //! of tabs reload.
 //!
 //! Browsers do not apply the same-origin rule to WebSockets, so besides the Host check every
-//! request gets, a socket opened by a page must come from a page of this server (`Origin`).
+//! request gets, a socket must come from a page of this server: exactly one `Origin` header,
+//! naming it. The key must be the 16 bytes in base64 RFC 6455 asks for.
 
 use super::conn::{IDLE, Slot};
 use super::routes::{Body, text};
 use super::server::App;
 use futures_util::{SinkExt, StreamExt};
-use http_body_util::Full;
 use hyper::body::Incoming;
 use hyper::header::{self, HeaderValue};
 use hyper::{Request, Response, StatusCode};
@@ -35,7 +35,14 @@ pub fn upgrade(mut req: Request<Incoming>, app: &App, slot: &Arc<Slot>) -> Respo
                 .is_ok_and(|v| v.split(',').any(|t| t.trim().eq_ignore_ascii_case(token)))
         })
     };
-    let key = headers.get(header::SEC_WEBSOCKET_KEY).cloned();
+    let mut keys = headers.get_all(header::SEC_WEBSOCKET_KEY).iter();
+    let key = match (keys.next(), keys.next()) {
+        (Some(k), None) => Some(k.clone()),
+        (None, _) => None,
+        (Some(_), Some(_)) => {
+            return text(StatusCode::BAD_REQUEST, "more than one WebSocket key\n");
+        }
+    };
     let version_ok = headers
         .get(header::SEC_WEBSOCKET_VERSION)
         .is_some_and(|v| v.as_bytes() == b"13");
@@ -57,21 +64,33 @@ pub fn upgrade(mut req: Request<Incoming>, app: &App, slot: &Arc<Slot>) -> Respo
         );
         return r;
     };
-    if let Some(origin) = headers.get(header::ORIGIN) {
-        let origin = origin.to_str().unwrap_or("");
-        if !app.hosts.allows_origin(origin) {
-            return text(
-                StatusCode::FORBIDDEN,
-                format!(
-                    "rapport serve does not accept live-reload sockets from pages of `{}`\n",
-                    origin
-                        .chars()
-                        .filter(|c| c.is_ascii_graphic())
-                        .take(100)
-                        .collect::<String>()
-                ),
-            );
-        }
+    if !valid_key(key.as_bytes()) {
+        return text(
+            StatusCode::BAD_REQUEST,
+            "Sec-WebSocket-Key must be 16 bytes in base64\n",
+        );
+    }
+    // Exactly one: browsers always send it, and with two, which one would be checked?
+    let mut origins = headers.get_all(header::ORIGIN).iter();
+    let (Some(origin), None) = (origins.next(), origins.next()) else {
+        return text(
+            StatusCode::BAD_REQUEST,
+            "a live-reload socket needs exactly one Origin header\n",
+        );
+    };
+    let origin = origin.to_str().unwrap_or("");
+    if !app.hosts.allows_origin(origin) {
+        return text(
+            StatusCode::FORBIDDEN,
+            format!(
+                "rapport serve does not accept live-reload sockets from pages of `{}`\n",
+                origin
+                    .chars()
+                    .filter(|c| c.is_ascii_graphic())
+                    .take(100)
+                    .collect::<String>()
+            ),
+        );
     }
     let accept = tokio_tungstenite::tungstenite::handshake::derive_accept_key(key.as_bytes());
     let upgrading = hyper::upgrade::on(&mut req);
@@ -82,7 +101,7 @@ pub fn upgrade(mut req: Request<Incoming>, app: &App, slot: &Arc<Slot>) -> Respo
             session(TokioIo::new(upgraded), &live, &slot).await;
         }
     });
-    let mut r = Response::new(Full::default());
+    let mut r = Response::new(Body::whole(Default::default()));
     *r.status_mut() = StatusCode::SWITCHING_PROTOCOLS;
     let h = r.headers_mut();
     h.insert(header::UPGRADE, HeaderValue::from_static("websocket"));
@@ -91,6 +110,13 @@ pub fn upgrade(mut req: Request<Incoming>, app: &App, slot: &Arc<Slot>) -> Respo
         h.insert(header::SEC_WEBSOCKET_ACCEPT, v);
     }
     r
+}
+
+/// Whether a `Sec-WebSocket-Key` is what RFC 6455 asks for: 16 bytes in base64 (24 characters,
+/// the last two `=`).
+fn valid_key(key: &[u8]) -> bool {
+    let base64 = |b: &u8| b.is_ascii_alphanumeric() || *b == b'+' || *b == b'/';
+    key.len() == 24 && key.ends_with(b"==") && key[..22].iter().all(base64)
 }
 
 /// Sends the tab every message until it goes away, the server closes the socket to make room,
@@ -129,6 +155,24 @@ async fn session(io: TokioIo<hyper::upgrade::Upgraded>, live: &super::reload::Li
                 Some(Ok(_)) => {}
             },
             _ = slot.state.closed() => return,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn keys_are_16_bytes_in_base64() {
+        assert!(super::valid_key(b"dGhlIHNhbXBsZSBub25jZQ=="));
+        for bad in [
+            &b""[..],
+            b" ",
+            b"dGhlIHNhbXBsZSBub25jZQ",
+            b"dGhlIHNhbXBsZSBub25jZQ=",
+            b"dGhlIHNhbXBsZSBub25j*Q==",
+            b"dGhlIHNhbXBsZSBub25jZQ==dGhl",
+        ] {
+            assert!(!super::valid_key(bad), "{bad:?}");
         }
     }
 }

@@ -4,17 +4,20 @@
 //! navigation; deflated at the fastest level they take a quarter of that. Pages are deflated as
 //! the build writes them (never all held plain at once) and inflated per request, which costs
 //! tens of microseconds for a page. Other files (the search index, stylesheets, images) are kept
-//! as built and served without a copy.
+//! as built, a file copied from disk in the very buffer it was read into, and served without a
+//! copy.
 
 use crate::error::Error;
 use crate::render::Sink;
 use crate::render::packed::Packed;
+use bytes::Bytes;
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum Stored {
-    Plain(Arc<[u8]>),
+    Plain(Bytes),
     Deflated(Packed),
     /// The book, in pieces that a page's edit replaces (every page is in it).
     Book(Arc<crate::render::book::Parts>),
@@ -23,12 +26,29 @@ pub enum Stored {
 /// Output path (`why/cost/index.html`) → file.
 pub type Store = BTreeMap<String, Stored>;
 
+/// Files shared by two builds compare by pointer first, so a rebuild does not compare the bytes
+/// of every unchanged file (`Arc`'s equality does the same).
+impl PartialEq for Stored {
+    fn eq(&self, other: &Stored) -> bool {
+        match (self, other) {
+            (Stored::Plain(a), Stored::Plain(b)) => {
+                (a.as_ptr() == b.as_ptr() && a.len() == b.len()) || a == b
+            }
+            (Stored::Deflated(a), Stored::Deflated(b)) => a == b,
+            (Stored::Book(a), Stored::Book(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+impl Eq for Stored {}
+
 impl Stored {
     pub fn new(path: &str, bytes: &[u8]) -> Stored {
         if path.ends_with(".html") {
             return Stored::Deflated(Packed::new(bytes));
         }
-        Stored::Plain(bytes.into())
+        Stored::Plain(Bytes::copy_from_slice(bytes))
     }
 
     /// The file's bytes: shared as they are, or inflated.
@@ -64,6 +84,16 @@ impl Sink for StoreSink {
         Ok(())
     }
 
+    fn copy(&self, path: &str, from: &Path) -> Result<(), Error> {
+        let bytes = std::fs::read(from).map_err(|e| Error::io("read", from, e))?;
+        if path.ends_with(".html") {
+            return self.write(path, &bytes);
+        }
+        // Kept in the buffer it was read into: a large file is held once, never twice.
+        self.insert(path, Stored::Plain(Bytes::from(bytes)));
+        Ok(())
+    }
+
     fn write_book(&self, path: &str, book: &crate::render::book::Book) -> Result<(), Error> {
         if let Some(parts) = book.to_parts() {
             self.insert(path, Stored::Book(Arc::new(parts)));
@@ -90,7 +120,7 @@ mod tests {
         assert_eq!(&*s.bytes(), page.as_bytes());
         assert_eq!(Stored::new("a/index.html", page.as_bytes()), s);
         let css = Stored::new("rapport.css", b"body{}");
-        assert_eq!(css, Stored::Plain(b"body{}"[..].into()));
+        assert_eq!(css, Stored::Plain(Bytes::from_static(b"body{}")));
         assert_eq!(&*css.bytes(), b"body{}");
     }
 }
