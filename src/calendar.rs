@@ -135,17 +135,6 @@ fn event(lines: &mut Vec<String>, e: &Entry, uid: &str, opts: &Options) {
     }
 }
 
-/// The recurrence rules of a block (usually one), with DTSTART dates.
-pub fn rrules(b: &Block, timezone: Option<&str>) -> Vec<(NaiveDate, String)> {
-    let utc = matches!(timezone, Some("UTC" | "GMT"));
-    b.recurrence()
-        .map(|r| r.rules(utc, timezone.is_none()))
-        .unwrap_or_default()
-        .into_iter()
-        .map(|r| (r.start, r.rrule))
-        .collect()
-}
-
 fn ymd(d: NaiveDate) -> String {
     d.format("%Y%m%d").to_string()
 }

@@ -233,44 +233,15 @@ impl Cadence {
         }
     }
 
-    /// The step in days or in months.
-    fn step(self) -> Step {
-        match self {
-            Cadence::Weekly => Step::Days(7),
-            Cadence::Biweekly => Step::Days(14),
-            Cadence::Monthly => Step::Months(1),
-            Cadence::Quarterly => Step::Months(3),
-            Cadence::Yearly => Step::Months(12),
-        }
-    }
-
     /// Months between occurrences, for the cadences counted in months.
     pub fn months(self) -> Option<u32> {
-        match self.step() {
-            Step::Months(m) => Some(m),
-            Step::Days(_) => None,
+        match self {
+            Cadence::Weekly | Cadence::Biweekly => None,
+            Cadence::Monthly => Some(1),
+            Cadence::Quarterly => Some(3),
+            Cadence::Yearly => Some(12),
         }
     }
-
-    /// The `n`th occurrence after `base` (n = 0 is `base`). Counting from `base` each time,
-    /// rather than stepping from the previous occurrence, keeps the 31st on the 31st in the
-    /// months that have one after a short month clamped it.
-    pub fn nth_after(self, base: NaiveDate, n: u32) -> Option<NaiveDate> {
-        match self.step() {
-            Step::Days(d) => base.checked_add_days(Days::new(u64::from(d) * u64::from(n))),
-            Step::Months(m) => base.checked_add_months(Months::new(m.checked_mul(n)?)),
-        }
-    }
-
-    /// The next due date: one step after `base`.
-    pub fn next_after(self, base: NaiveDate) -> Option<NaiveDate> {
-        self.nth_after(base, 1)
-    }
-}
-
-enum Step {
-    Days(u32),
-    Months(u32),
 }
 
 /// Which weekday of a month: `first tuesday`, `last friday`.
@@ -570,38 +541,6 @@ mod tests {
         for bad in ["1.5h", "h", "m", "", "30", "1h30", "0m", "25h"] {
             assert!(bad.parse::<Duration>().is_err(), "{bad}");
         }
-    }
-
-    #[test]
-    fn cadences_clamp_to_month_end() {
-        assert_eq!(
-            Cadence::Weekly.next_after(d("2026-12-29")),
-            Some(d("2027-01-05"))
-        );
-        assert_eq!(
-            Cadence::Biweekly.next_after(d("2026-03-01")),
-            Some(d("2026-03-15"))
-        );
-        assert_eq!(
-            Cadence::Monthly.next_after(d("2026-01-31")),
-            Some(d("2026-02-28"))
-        );
-        assert_eq!(
-            Cadence::Monthly.nth_after(d("2026-01-31"), 2),
-            Some(d("2026-03-31"))
-        );
-        assert_eq!(
-            Cadence::Quarterly.next_after(d("2026-11-30")),
-            Some(d("2027-02-28"))
-        );
-        assert_eq!(
-            Cadence::Yearly.next_after(d("2028-02-29")),
-            Some(d("2029-02-28"))
-        );
-        assert_eq!(
-            Cadence::Yearly.nth_after(d("2028-02-29"), 4),
-            Some(d("2032-02-29"))
-        );
     }
 
     #[test]

@@ -6,29 +6,29 @@
 //! No module uses one above it (`tests/layers.rs` checks). The binary's `cmd/` has one module
 //! per command, each owning what it prints.
 
-pub mod calendar;
-pub mod check;
+pub(crate) mod calendar;
+pub(crate) mod check;
 pub mod cli;
-pub mod config;
+pub(crate) mod config;
 pub mod content;
-pub mod dates;
+pub(crate) mod dates;
 pub mod error;
 pub mod fs;
-pub mod hash;
+pub(crate) mod hash;
 pub mod init;
-pub mod markdown;
-pub mod plan;
-pub mod planner;
+pub(crate) mod markdown;
+pub(crate) mod plan;
+pub(crate) mod planner;
 pub mod print;
-pub mod publish;
-pub mod recurrence;
-pub mod render;
-pub mod search;
+pub(crate) mod publish;
+pub(crate) mod recurrence;
+pub(crate) mod render;
+pub(crate) mod search;
 pub mod serve;
 pub mod site;
-pub mod timezone;
-pub mod value;
-pub mod worksheet;
-pub mod yaml;
+pub(crate) mod timezone;
+pub(crate) mod value;
+pub(crate) mod worksheet;
+pub(crate) mod yaml;
 
 pub use error::{Diagnostic, Error, Result};

@@ -7,7 +7,9 @@
 //! `BYMONTHDAY=-1` for the last day of the month. A monthly date on the 29th or 30th, which
 //! February lacks, becomes two rules: the other months on that day, and February on its last.
 
-use crate::dates::{Cadence, WeekdayOfMonth, ical_day, month_length};
+#[cfg(test)]
+use crate::dates::month_length;
+use crate::dates::{Cadence, WeekdayOfMonth, ical_day};
 use chrono::{Datelike, Days, Months, NaiveDate};
 use std::fmt::Write;
 
@@ -294,6 +296,7 @@ impl Recurrence {
 }
 
 /// Whether `d` is the last day of its month.
+#[cfg(test)]
 pub fn is_month_end(d: NaiveDate) -> bool {
     month_length(d.year(), d.month()) == Some(d.day())
 }

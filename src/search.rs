@@ -175,15 +175,8 @@ impl SearchIndex {
         )
     }
 
-    pub fn len(&self) -> usize {
-        self.pages.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.pages.is_empty()
-    }
-
     /// The index as JSON, one page per line (diffs of the output stay readable).
+    #[cfg(test)]
     pub fn to_json(&self) -> String {
         let size: usize = self.pages.iter().map(|p| p.len() + 2).sum();
         let mut out = Vec::with_capacity(size + 64);

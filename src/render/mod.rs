@@ -86,30 +86,6 @@ impl Sink for DirSink {
     }
 }
 
-/// Output files in memory: path → bytes, shared so that a rebuild of a few pages can reuse the
-/// others without copying them.
-pub type Files = std::collections::BTreeMap<String, std::sync::Arc<[u8]>>;
-
-/// Keeps files in memory (for serving and tests).
-#[derive(Default)]
-pub struct MemorySink(pub Mutex<Files>);
-
-impl MemorySink {
-    pub fn into_files(self) -> Files {
-        self.0.into_inner().unwrap_or_else(|p| p.into_inner())
-    }
-}
-
-impl Sink for MemorySink {
-    fn write(&self, path: &str, bytes: &[u8]) -> Result<(), Error> {
-        self.0
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(path.to_string(), bytes.into());
-        Ok(())
-    }
-}
-
 /// Counts for the summary line.
 #[derive(Debug, Default, Clone, Copy)]
 pub struct Stats {

@@ -11,11 +11,6 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/theme_files.rs"));
 }
 
-/// The built-in theme's files, for `init` and tests.
-pub fn builtin_files() -> &'static [(&'static str, &'static [u8])] {
-    embedded::FILES
-}
-
 /// Where a static file comes from.
 #[derive(Debug, Clone)]
 pub enum StaticSource {

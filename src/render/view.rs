@@ -13,7 +13,7 @@ use crate::worksheet::{Print, Worksheet};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-pub use crate::worksheet::view::{DateView, capitalise_dates, date};
+pub use crate::worksheet::view::{DateView, date};
 
 /// Where the worksheet sits in the site, for links and the calendar file.
 pub struct Place<'a> {

@@ -145,6 +145,8 @@ pub enum MonthDay {
 #[derive(Debug, Clone, Copy)]
 pub struct MonthSlot {
     pub day: MonthDay,
+    /// Read and checked, not shown yet: week pages list monthly and yearly items by day.
+    #[allow(dead_code)]
     pub time: Option<Time>,
 }
 
@@ -190,6 +192,8 @@ impl MonthSlot {
 pub struct YearSlot {
     pub month: u32,
     pub day: Option<u32>,
+    /// Read and checked, not shown yet: week pages list monthly and yearly items by day.
+    #[allow(dead_code)]
     pub time: Option<Time>,
 }
 

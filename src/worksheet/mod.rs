@@ -8,10 +8,7 @@ mod stakeholders;
 mod table;
 pub(crate) mod view;
 
-pub use checklist::{Checklist, Item, MonthSlot, WeekSlot, When, YearSlot};
-pub use schedule::{Block, Schedule};
-pub use stakeholders::{Influence, Person, Relationship, Role, Stakeholders, Status};
-pub use table::{Column, Table};
+pub use schedule::Block;
 
 use crate::config::Paper;
 use crate::error::{Diagnostic, Invalid, closest, de_error};

@@ -127,6 +127,7 @@ impl Block {
     }
 
     /// Number of occurrences up to `until`.
+    #[cfg(test)]
     pub fn count_until(&self, until: NaiveDate) -> u32 {
         self.recurrence()
             .map_or(0, |r| r.between(r.first, until).len() as u32)

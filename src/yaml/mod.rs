@@ -90,6 +90,7 @@ impl Node {
 }
 
 /// Reads `text` (the whole file at `path`) and types it as `T`, reporting every mistake.
+#[cfg(test)]
 pub fn parse<T: DeserializeOwned>(path: &Path, text: &str) -> Result<T, Vec<Diagnostic>> {
     let node = read(path, text, text, 0).map_err(|d| vec![d])?;
     decode(path, text, &node)
