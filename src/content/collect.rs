@@ -67,137 +67,38 @@ pub fn load(config: &Config, opts: LoadOptions) -> (Library, Vec<Diagnostic>) {
         })
         .collect();
 
-    // Pass 2: metadata, drafts and URLs.
-    let mut bodies: Vec<(ItemRef, Parsed)> = Vec::with_capacity(parsed.len());
-    let mut drafts: HashMap<PathBuf, ()> = HashMap::new();
-    let mut candidates = privacy::Candidates::default();
-    // Bodies of sources whose front matter has errors, link-checked only.
-    let mut unread: Vec<(ItemRef, Box<Parsed>)> = Vec::new();
-    // Grown by doubling, the pages (about 400 bytes each) would hold up to twice their room.
-    lib.pages.reserve_exact(parsed.len());
-    lib.by_source.reserve(parsed.len());
-    for (src, res) in sources.into_iter().zip(parsed) {
-        let mut p = match res {
-            Ok(p) => p,
-            Err(Unread { diags: d, body }) => {
-                diags.extend(d);
-                let item = if src.kind == SourceKind::SectionIndex {
-                    // The section stands; links to its `_index.md` lead to it.
-                    lib.sections[src.section].index = Some(src.rel.clone());
-                    lib.by_source.insert(src.rel, ItemRef::Section(src.section));
-                    ItemRef::Section(src.section)
-                } else {
-                    add_unreadable(&mut lib, src)
-                };
-                unread.extend(body.map(|b| (item, b)));
-                continue;
-            }
-        };
-        match src.kind {
-            SourceKind::SectionIndex => {
-                let s = &mut lib.sections[src.section];
-                apply_section_meta(s, &p.fm);
-                s.index = Some(src.rel.clone());
-                lib.front_matter.insert(src.rel.clone(), p.fm.clone());
-                lib.by_source.insert(src.rel, ItemRef::Section(src.section));
-                bodies.push((ItemRef::Section(src.section), p));
-            }
-            SourceKind::Page | SourceKind::Worksheet => {
-                if p.fm.draft && !config.drafts {
-                    drafts.insert(src.rel, ());
-                    continue;
-                }
-                let private = p.fm.private || lib.sections[src.section].private;
-                if private {
-                    candidates.add_links(&src.rel, &link_dests(&p));
-                }
-                if private && !config.private {
-                    lib.private.insert(src.rel.clone());
-                    lib.left_out.pages += 1;
-                    drafts.insert(src.rel, ());
-                    continue;
-                }
-                let file_name = file_name(&src.rel);
-                let idx = lib.pages.len();
-                if p.worksheet.is_none() {
-                    lib.front_matter.insert(src.rel.clone(), p.fm.clone());
-                }
-                let kind = match p.worksheet.take() {
-                    Some(w) => PageKind::Worksheet(Box::new(w)),
-                    None => PageKind::Markdown,
-                };
-                lib.pages.push(new_page(&src, kind, &p.fm, file_name));
-                lib.pages[idx].private = private;
-                lib.sections[src.section].pages.push(idx);
-                lib.by_source.insert(src.rel, ItemRef::Page(idx));
-                bodies.push((ItemRef::Page(idx), p));
-            }
-        }
-    }
-    assign_urls(&mut lib, &bodies, &mut diags);
+    // Pass 2: metadata, drafts, privacy and URLs.
+    let sorted = sort(config, &mut lib, sources, parsed, &mut diags);
+    assign_urls(&mut lib, &sorted.bodies, &mut diags);
     lib.compute_order();
 
     // Pass 3 (parallel): render Markdown, resolving links against the complete URL map. The
     // sources are consumed here, so each file's text is freed as soon as it is rendered.
     let keep_words = (opts.words_kept)(lib.order.len()) + 1;
     lib.keep_words = keep_words;
+    let Sorted {
+        bodies,
+        drafts,
+        candidates,
+        unread,
+    } = sorted;
     let mut resolver = links::Resolver::new(config, &lib, &drafts);
     if !candidates.is_empty() {
         resolver = resolver.noting_public_use(&candidates);
     }
     let items: Vec<ItemRef> = bodies.iter().map(|(item, _)| *item).collect();
-    let rendered: Vec<_> = bodies
+    let rendered: Vec<Output> = bodies
         .into_par_iter()
-        .map(|(item, p)| {
-            let source = source_of(&lib, item);
-            if let ItemRef::Page(i) = item
-                && let Some(w) = lib.worksheet(i)
-            {
-                let (r, checks, errs, external) = worksheets::render(&resolver, source, &p.text, w);
-                return (r, checks, errs, external, Untitled::default());
-            }
-            let MarkdownOutput {
-                rendered,
-                checks,
-                errs,
-                external,
-            } = render_markdown(&resolver, source, &p, keep_words);
-            // Prepared only when the title may come from the body: reported if it does not.
-            let untitled = Untitled {
-                error: p.fm.title.is_none().then(|| {
-                    Diagnostic::new(source, "the page has no title")
-                        .at(&p.text, 1, 1)
-                        .hint("add `title: ...` to the front matter, or start the page with a `# Heading`")
-                }),
-            };
-            (Rendered::Page(rendered), checks, errs, external, untitled)
-        })
+        .map(|(item, p)| render_source(&resolver, &lib, item, &p, keep_words))
         .collect();
-
     let mut checks: Vec<LinkCheck> = Vec::new();
     for (item, p) in &unread {
         let out = render_markdown(&resolver, source_of(&lib, *item), p, 0);
         diags.extend(out.errs);
         checks.extend(out.checks);
     }
-    for (item, (r, c, errs, ext, untitled)) in items.into_iter().zip(rendered) {
-        diags.extend(errs);
-        checks.extend(c);
-        lib.external_links.extend(ext);
-        let r = match (r, item) {
-            (Rendered::Page(r), _) => r,
-            (Rendered::Worksheet(fields), ItemRef::Page(i)) => {
-                worksheets::store(&mut lib.pages[i], fields);
-                continue;
-            }
-            (Rendered::Worksheet(_), ItemRef::Section(_)) => continue,
-        };
-        let fm = lib.front_matter.get(source_of(&lib, item));
-        match fm.and_then(|fm| title(&lib, item, fm, r.first_h1.as_deref())) {
-            Some(t) => set_title(&mut lib, item, t),
-            None => diags.extend(untitled.error),
-        }
-        store_rendered(&mut lib, item, r);
+    for (item, out) in items.into_iter().zip(rendered) {
+        store(&mut lib, item, out, &mut checks, &mut diags);
     }
     for c in &checks {
         if let Some(d) = c.verify(&lib) {
@@ -208,6 +109,167 @@ pub fn load(config: &Config, opts: LoadOptions) -> (Library, Vec<Diagnostic>) {
     lib.drafts = drafts;
     privacy::settle_assets(&mut lib, candidates, config.private);
     (lib, diags)
+}
+
+/// What pass 2 sorts the read sources into.
+#[derive(Default)]
+struct Sorted {
+    /// Sources to render, with their library item.
+    bodies: Vec<(ItemRef, Parsed)>,
+    /// Drafts and (in a run without private items) private pages, left out: links to them are
+    /// errors.
+    drafts: HashMap<PathBuf, ()>,
+    /// Files private pages link to.
+    candidates: privacy::Candidates,
+    /// Bodies of sources whose front matter has errors, link-checked only.
+    unread: Vec<(ItemRef, Box<Parsed>)>,
+}
+
+/// Pass 2: puts every source read into the library (or leaves it out), in walk order.
+fn sort(
+    config: &Config,
+    lib: &mut Library,
+    sources: Vec<Source>,
+    parsed: Vec<Result<Parsed, Unread>>,
+    diags: &mut Vec<Diagnostic>,
+) -> Sorted {
+    let mut sorted = Sorted {
+        bodies: Vec::with_capacity(parsed.len()),
+        ..Sorted::default()
+    };
+    // Grown by doubling, the pages (about 400 bytes each) would hold up to twice their room.
+    lib.pages.reserve_exact(parsed.len());
+    lib.by_source.reserve(parsed.len());
+    for (src, res) in sources.into_iter().zip(parsed) {
+        match res {
+            Ok(p) if src.kind == SourceKind::SectionIndex => {
+                let s = &mut lib.sections[src.section];
+                apply_section_meta(s, &p.fm);
+                s.index = Some(src.rel.clone());
+                lib.front_matter.insert(src.rel.clone(), p.fm.clone());
+                lib.by_source.insert(src.rel, ItemRef::Section(src.section));
+                sorted.bodies.push((ItemRef::Section(src.section), p));
+            }
+            Ok(p) => add_page(config, lib, src, p, &mut sorted),
+            Err(Unread { diags: d, body }) => {
+                diags.extend(d);
+                let item = add_unread(lib, src);
+                sorted.unread.extend(body.map(|b| (item, b)));
+            }
+        }
+    }
+    sorted
+}
+
+/// A page or worksheet read: into the library, or left out as a draft or as private.
+fn add_page(config: &Config, lib: &mut Library, src: Source, mut p: Parsed, sorted: &mut Sorted) {
+    if p.fm.draft && !config.drafts {
+        sorted.drafts.insert(src.rel, ());
+        return;
+    }
+    let private = p.fm.private || lib.sections[src.section].private;
+    if private {
+        sorted.candidates.add_links(&src.rel, &link_dests(&p));
+    }
+    if private && !config.private {
+        lib.private.insert(src.rel.clone());
+        lib.left_out.pages += 1;
+        sorted.drafts.insert(src.rel, ());
+        return;
+    }
+    let file_name = file_name(&src.rel);
+    let idx = lib.pages.len();
+    if p.worksheet.is_none() {
+        lib.front_matter.insert(src.rel.clone(), p.fm.clone());
+    }
+    let kind = match p.worksheet.take() {
+        Some(w) => PageKind::Worksheet(Box::new(w)),
+        None => PageKind::Markdown,
+    };
+    lib.pages.push(new_page(&src, kind, &p.fm, file_name));
+    lib.pages[idx].private = private;
+    lib.sections[src.section].pages.push(idx);
+    lib.by_source.insert(src.rel, ItemRef::Page(idx));
+    sorted.bodies.push((ItemRef::Page(idx), p));
+}
+
+/// A source that could not be read stays in the library (a page, or its section's
+/// `_index.md`), so that links to it lead there and only its own errors are reported.
+fn add_unread(lib: &mut Library, src: Source) -> ItemRef {
+    if src.kind != SourceKind::SectionIndex {
+        return add_unreadable(lib, src);
+    }
+    lib.sections[src.section].index = Some(src.rel.clone());
+    lib.by_source.insert(src.rel, ItemRef::Section(src.section));
+    ItemRef::Section(src.section)
+}
+
+/// What pass 3 gives for one source.
+type Output = (
+    Rendered,
+    Vec<LinkCheck>,
+    Vec<Diagnostic>,
+    Vec<ExternalLink>,
+    Untitled,
+);
+
+/// Pass 3 for one source: its Markdown (or a worksheet's Markdown fields) rendered.
+fn render_source(
+    resolver: &links::Resolver,
+    lib: &Library,
+    item: ItemRef,
+    p: &Parsed,
+    keep_words: usize,
+) -> Output {
+    let source = source_of(lib, item);
+    if let ItemRef::Page(i) = item
+        && let Some(w) = lib.worksheet(i)
+    {
+        let (r, checks, errs, external) = worksheets::render(resolver, source, &p.text, w);
+        return (r, checks, errs, external, Untitled::default());
+    }
+    let MarkdownOutput {
+        rendered,
+        checks,
+        errs,
+        external,
+    } = render_markdown(resolver, source, p, keep_words);
+    // Prepared only when the title may come from the body: reported if it does not.
+    let untitled = Untitled {
+        error: p.fm.title.is_none().then(|| {
+            Diagnostic::new(source, "the page has no title")
+                .at(&p.text, 1, 1)
+                .hint("add `title: ...` to the front matter, or start the page with a `# Heading`")
+        }),
+    };
+    (Rendered::Page(rendered), checks, errs, external, untitled)
+}
+
+/// Stores what pass 3 gave for `item`: its body and title, its links to check.
+fn store(
+    lib: &mut Library,
+    item: ItemRef,
+    (r, c, errs, ext, untitled): Output,
+    checks: &mut Vec<LinkCheck>,
+    diags: &mut Vec<Diagnostic>,
+) {
+    diags.extend(errs);
+    checks.extend(c);
+    lib.external_links.extend(ext);
+    let r = match (r, item) {
+        (Rendered::Page(r), _) => r,
+        (Rendered::Worksheet(fields), ItemRef::Page(i)) => {
+            worksheets::store(&mut lib.pages[i], fields);
+            return;
+        }
+        (Rendered::Worksheet(_), ItemRef::Section(_)) => return,
+    };
+    let fm = lib.front_matter.get(source_of(lib, item));
+    match fm.and_then(|fm| title(lib, item, fm, r.first_h1.as_deref())) {
+        Some(t) => set_title(lib, item, t),
+        None => diags.extend(untitled.error),
+    }
+    store_rendered(lib, item, r);
 }
 
 /// Every link and image destination of a source, as written (for what private pages link to).
