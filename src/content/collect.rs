@@ -522,13 +522,13 @@ fn walk(config: &Config, lib: &mut Library, diags: &mut Vec<Diagnostic>) -> Vec<
         diags.push(out.not_read());
         return vec![];
     }
-    let mut dir_index: HashMap<PathBuf, usize> = HashMap::from([(content_rel.clone(), 0)]);
-    let mut sources = Vec::new();
+    let mut found = Found {
+        dir_index: HashMap::from([(content_rel, 0)]),
+        ..Found::default()
+    };
     // What the walk leaves out with a message: links out of the handbook, folders too deep,
     // FIFOs, sockets and devices.
     let mut skipped = Vec::new();
-    // Private folders a run without private items leaves out, with all they hold.
-    let mut left_out: std::collections::HashSet<PathBuf> = Default::default();
     let walker = walkdir::WalkDir::new(&config.content_dir)
         .follow_links(true)
         .sort_by_file_name()
@@ -540,77 +540,84 @@ fn walk(config: &Config, lib: &mut Library, diags: &mut Vec<Diagnostic>) -> Vec<
                 && fs::file_or_folder(root, e, &mut skipped)
         });
     for entry in walker {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(e) => {
-                // A symlink loop or an unreadable folder: report it and keep going.
-                let path = e
-                    .path()
-                    .map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf());
-                let d = if e.loop_ancestor().is_some() {
-                    Diagnostic::new(path.unwrap_or_default(), "symbolic link loop")
-                        .hint("the link points to a folder that contains it: remove the link")
-                } else {
-                    Diagnostic::new(path.unwrap_or_default(), format!("could not read: {e}"))
-                };
-                diags.push(d);
-                continue;
+        match entry {
+            Ok(e) if e.depth() == 0 => {}
+            Ok(e) => {
+                let rel = e.path().strip_prefix(root).unwrap_or(e.path());
+                found.visit(config, lib, rel.to_path_buf(), e.file_type().is_dir());
             }
-        };
-        if entry.depth() == 0 {
-            continue;
+            // A symlink loop or an unreadable folder: report it and keep going.
+            Err(e) => diags.push(walk_error(root, &e)),
         }
-        let rel = entry
-            .path()
-            .strip_prefix(root)
-            .unwrap_or(entry.path())
-            .to_path_buf();
+    }
+    diags.extend(skipped);
+    found.sources
+}
+
+/// What the walk of `content/` has found so far.
+#[derive(Default)]
+struct Found {
+    /// Each folder's section.
+    dir_index: HashMap<PathBuf, usize>,
+    sources: Vec<Source>,
+    /// Private folders a run without private items leaves out, with all they hold.
+    left_out: std::collections::HashSet<PathBuf>,
+}
+
+impl Found {
+    /// Puts the file or folder `rel` (relative to the root) into the library or the sources.
+    fn visit(&mut self, config: &Config, lib: &mut Library, rel: PathBuf, is_dir: bool) {
         let parent = rel.parent().map(Path::to_path_buf).unwrap_or_default();
-        let is_dir = entry.file_type().is_dir();
-        if left_out.contains(&parent) {
-            leave_out(lib, &mut left_out, rel, is_dir);
-            continue;
+        if self.left_out.contains(&parent) {
+            leave_out(lib, &mut self.left_out, rel, is_dir);
+            return;
         }
-        let Some(&parent_idx) = dir_index.get(&parent) else {
-            continue;
+        let Some(&parent_idx) = self.dir_index.get(&parent) else {
+            return;
         };
         let parent_private = lib.sections[parent_idx].private;
         if is_dir {
-            let private = privacy::folder_is_private(root, &rel, parent_private);
+            let private = privacy::folder_is_private(&config.root, &rel, parent_private);
             if private && !config.private {
-                leave_out(lib, &mut left_out, rel, true);
-                continue;
+                leave_out(lib, &mut self.left_out, rel, true);
+                return;
             }
             let idx = lib.sections.len();
-            let name = file_name(&rel);
-            let mut section = new_section(rel.clone(), Some(parent_idx), name);
+            let mut section = new_section(rel.clone(), Some(parent_idx), file_name(&rel));
             section.private = private;
             lib.sections.push(section);
             lib.sections[parent_idx].subsections.push(idx);
             lib.by_source.insert(rel.clone(), ItemRef::Section(idx));
-            dir_index.insert(rel, idx);
-            continue;
+            self.dir_index.insert(rel, idx);
+            return;
         }
-        let kind = match source_kind(&rel) {
-            Some(kind) => kind,
-            None => {
-                // Copied beside its page; the output path is set once URLs are known.
-                lib.assets.push(Asset {
-                    source: rel,
-                    path: String::new(),
-                    private: parent_private,
-                });
-                continue;
-            }
-        };
-        sources.push(Source {
-            rel,
-            section: parent_idx,
-            kind,
-        });
+        match source_kind(&rel) {
+            Some(kind) => self.sources.push(Source {
+                rel,
+                section: parent_idx,
+                kind,
+            }),
+            // Copied beside its page; the output path is set once URLs are known.
+            None => lib.assets.push(Asset {
+                source: rel,
+                path: String::new(),
+                private: parent_private,
+            }),
+        }
     }
-    diags.extend(skipped);
-    sources
+}
+
+/// A folder the walk could not read, or a symbolic link loop.
+fn walk_error(root: &Path, e: &walkdir::Error) -> Diagnostic {
+    let path = e
+        .path()
+        .map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf());
+    if e.loop_ancestor().is_some() {
+        Diagnostic::new(path.unwrap_or_default(), "symbolic link loop")
+            .hint("the link points to a folder that contains it: remove the link")
+    } else {
+        Diagnostic::new(path.unwrap_or_default(), format!("could not read: {e}"))
+    }
 }
 
 /// What a file in `content/` is as a source; `None` for a file copied as it is.
