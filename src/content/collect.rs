@@ -309,19 +309,16 @@ pub(super) fn render_markdown(
 ) -> MarkdownOutput {
     // Without a title in the front matter, the opening `# heading` is the title: not shown twice.
     let strip = p.fm.title.is_none();
-    let (mut checks, mut errs, mut external) = (Vec::new(), Vec::new(), Vec::new());
+    let mut found = links::Found::default();
     let body = &p.text[p.body_offset..];
     let lines = crate::error::Lines::new(&p.text);
+    let at = links::Written {
+        source,
+        lines: &lines,
+        body_offset: p.body_offset,
+    };
     let mut rendered = markdown::render(body, strip, &mut |site| {
-        resolver.resolve(
-            source,
-            &lines,
-            p.body_offset,
-            site,
-            &mut checks,
-            &mut errs,
-            &mut external,
-        )
+        resolver.resolve(&at, site, &mut found)
     });
     truncate_words(&mut rendered.text, keep_words);
     // Kept for the whole build: without the spare capacity of their growth (the plain text
@@ -330,9 +327,9 @@ pub(super) fn render_markdown(
     rendered.html.shrink_to_fit();
     MarkdownOutput {
         rendered,
-        checks,
-        errs,
-        external,
+        checks: found.checks,
+        errs: found.errs,
+        external: found.external,
     }
 }
 

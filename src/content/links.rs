@@ -5,7 +5,7 @@ use super::{ItemRef, Library};
 use crate::config::Config;
 use crate::error::{Diagnostic, Lines};
 use crate::markdown::LinkSite;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
@@ -92,14 +92,14 @@ pub struct Resolver<'a> {
     config: &'a Config,
     lib: &'a Library,
     drafts: &'a HashMap<PathBuf, ()>,
-    assets: HashSet<&'a Path>,
+    assets: HashMap<&'a Path, &'a super::Asset>,
     /// Files private pages link to, told which of them public pages link to as well.
     candidates: Option<&'a super::privacy::Candidates>,
 }
 
 impl<'a> Resolver<'a> {
     pub fn new(config: &'a Config, lib: &'a Library, drafts: &'a HashMap<PathBuf, ()>) -> Self {
-        let assets = lib.assets.iter().map(|a| a.source.as_path()).collect();
+        let assets = lib.assets.iter().map(|a| (a.source.as_path(), a)).collect();
         Resolver {
             config,
             lib,
@@ -125,54 +125,34 @@ impl<'a> Resolver<'a> {
 
     /// A public page's link to a private item, in a run that shows private items: a warning,
     /// since the published build refuses it.
-    fn warn_if_private(
-        &self,
-        source: &Path,
-        target: &Path,
-        private: bool,
-        errs: &mut Vec<Diagnostic>,
-        here: impl Fn() -> Diagnostic,
-    ) {
-        if private && !self.is_private_source(source) {
+    fn warn_if_private(&self, link: &Link, target: &Path, private: bool, found: &mut Found) {
+        if private && !self.is_private_source(link.at.source) {
             let (message, hint) = private_link(target);
-            let mut d = here().unpublishable();
+            let mut d = link.here().unpublishable();
             d.message = format!("{message} (`rapport build` refuses it)");
-            errs.push(d.hint(hint));
+            found.errs.push(d.hint(hint));
         }
     }
 
-    /// Returns the rewritten URL for one link; records problems and fragments to check.
-    #[allow(clippy::too_many_arguments)]
-    pub fn resolve(
-        &self,
-        source: &Path,
-        lines: &Lines,
-        body_offset: usize,
-        site: LinkSite,
-        checks: &mut Vec<LinkCheck>,
-        errs: &mut Vec<Diagnostic>,
-        external: &mut Vec<ExternalLink>,
-    ) -> Option<String> {
-        let dest = site.dest.trim();
-        // Positions are only worked out when needed: scanning the file for every link would
-        // make rendering quadratic in the page length.
-        let pos = || lines.line_col(body_offset + site.offset);
-        let here = || {
-            let (line, col) = pos();
-            let mut d = Diagnostic::new(source, "");
-            (d.line, d.col, d.source_line) = (line, col, Some(lines.shared_line(line)));
-            d
+    /// Returns the rewritten URL for the link `site` written in `at`; records problems,
+    /// fragments to check and links to other sites in `found`.
+    pub fn resolve(&self, at: &Written, site: LinkSite, found: &mut Found) -> Option<String> {
+        let link = Link {
+            at,
+            offset: at.body_offset + site.offset,
+            dest: site.dest.trim(),
         };
+        let dest = link.dest;
         if dest.is_empty() {
             return None;
         }
         if is_external(dest) {
             if dest.starts_with("http://") || dest.starts_with("https://") || dest.starts_with("//")
             {
-                let (line, col) = pos();
-                external.push(ExternalLink {
+                let (line, col) = link.pos();
+                found.external.push(ExternalLink {
                     url: dest.to_string(),
-                    source: source.to_path_buf(),
+                    source: at.source.to_path_buf(),
                     line,
                     col,
                 });
@@ -184,12 +164,11 @@ impl<'a> Resolver<'a> {
             None => (dest, None),
         };
         let path_part = path_part.split('?').next().unwrap_or("");
+        let fragment_named = fragment.filter(|f| !f.is_empty());
         if path_part.is_empty() {
             // `#anchor` in the same page; a bare `#` is the top of the page, as on GitHub.
-            let fragment = fragment.filter(|f| !f.is_empty());
-            if let (Some(f), Some(&item)) = (fragment, self.lib.by_source.get(source)) {
-                let (line, col) = pos();
-                checks.push(self.check(item, f, source, lines, line, col));
+            if let (Some(f), Some(&item)) = (fragment_named, self.lib.by_source.get(at.source)) {
+                found.checks.push(self.check(item, f, &link));
             }
             return None;
         }
@@ -198,31 +177,43 @@ impl<'a> Resolver<'a> {
             return Some(with_fragment(self.config.url(rest), fragment));
         }
         let decoded = percent_decode(path_part);
-        let Some(target) = target_of(source, &decoded) else {
-            let mut d = here();
+        let Some(target) = target_of(at.source, &decoded) else {
+            let mut d = link.here();
             d.message = format!("link `{dest}` leaves the handbook folder");
-            errs.push(d.hint("link to files inside the handbook"));
+            found.errs.push(d.hint("link to files inside the handbook"));
             return None;
         };
         if let Some(&item) = self.lib.by_source.get(&target) {
-            self.warn_if_private(source, &target, self.lib.is_private(item), errs, here);
-            if let Some(f) = fragment.filter(|f| !f.is_empty()) {
-                let (line, col) = pos();
-                checks.push(self.check(item, f, source, lines, line, col));
+            self.warn_if_private(&link, &target, self.lib.is_private(item), found);
+            if let Some(f) = fragment_named {
+                found.checks.push(self.check(item, f, &link));
             }
             let url = self.config.url(self.lib.path_of(item));
             return Some(with_fragment(url, fragment));
         }
-        let mut d = here();
-        if self.lib.private.contains(&target) {
-            let (message, hint) = private_link(&target);
+        let url = self.file_url(&link, &target, site.is_image, found)?;
+        Some(with_fragment(url, fragment))
+    }
+
+    /// The URL of a file that is no page: a static file or a file beside pages; `None` with
+    /// the error when it is private, a draft or missing.
+    fn file_url(
+        &self,
+        link: &Link,
+        target: &Path,
+        is_image: bool,
+        found: &mut Found,
+    ) -> Option<String> {
+        let mut d = link.here();
+        if self.lib.private.contains(target) {
+            let (message, hint) = private_link(target);
             d.message = message;
-            errs.push(d.hint(hint));
+            found.errs.push(d.hint(hint));
             return None;
         }
-        if self.drafts.contains_key(&target) {
+        if self.drafts.contains_key(target) {
             d.message = format!("link to the draft page `{}`", target.display());
-            errs.push(
+            found.errs.push(
                 d.hint("build with --drafts, or remove the link until the page is published"),
             );
             return None;
@@ -232,20 +223,22 @@ impl<'a> Resolver<'a> {
             if self.config.static_dir.join(in_static).is_file()
                 || self.lib.theme_files.contains(&name)
             {
-                let url = self.config.url(&in_static.to_string_lossy());
-                return Some(with_fragment(url, fragment));
+                return Some(self.config.url(&in_static.to_string_lossy()));
             }
-        } else if self.assets.contains(target.as_path()) {
-            let asset = self.lib.assets.iter().find(|a| a.source == target)?;
-            self.warn_if_private(source, &target, asset.private, errs, here);
-            if let Some(c) = self.candidates.filter(|_| !self.is_private_source(source)) {
-                c.used_by_public_page(&target);
+        } else if let Some(asset) = self.assets.get(target) {
+            self.warn_if_private(link, target, asset.private, found);
+            if let Some(c) = self
+                .candidates
+                .filter(|_| !self.is_private_source(link.at.source))
+            {
+                c.used_by_public_page(target);
             }
-            return Some(with_fragment(self.config.url(&asset.path), fragment));
+            return Some(self.config.url(&asset.path));
         }
-        let what = if site.is_image { "image" } else { "link" };
+        let what = if is_image { "image" } else { "link" };
         d.message = format!(
-            "{what} to a missing file `{dest}` (looked for `{}`)",
+            "{what} to a missing file `{}` (looked for `{}`)",
+            link.dest,
             target.display()
         );
         let hint = if target
@@ -256,27 +249,61 @@ impl<'a> Resolver<'a> {
         } else {
             "put the file under `static/` (and link to it relatively) or beside this page"
         };
-        errs.push(d.hint(hint));
+        found.errs.push(d.hint(hint));
         None
     }
 
-    fn check(
-        &self,
-        target: ItemRef,
-        fragment: &str,
-        source: &Path,
-        lines: &Lines,
-        line: usize,
-        col: usize,
-    ) -> LinkCheck {
+    fn check(&self, target: ItemRef, fragment: &str, link: &Link) -> LinkCheck {
+        let (line, col) = link.pos();
         LinkCheck {
             target,
             fragment: percent_decode(fragment).into_owned(),
-            source: source.to_path_buf(),
+            source: link.at.source.to_path_buf(),
             line,
             col,
-            source_line: lines.shared_line(line),
+            source_line: link.at.lines.shared_line(line),
         }
+    }
+}
+
+/// The file a link is written in: its path, its lines, and where the rendered text starts.
+pub struct Written<'a> {
+    pub source: &'a Path,
+    pub lines: &'a Lines<'a>,
+    /// Byte offset in the file of the text that link offsets count from.
+    pub body_offset: usize,
+}
+
+/// What resolving links finds besides their URLs.
+#[derive(Debug, Default)]
+pub struct Found {
+    /// `#fragment` links to verify once every target is rendered.
+    pub checks: Vec<LinkCheck>,
+    pub errs: Vec<Diagnostic>,
+    pub external: Vec<ExternalLink>,
+}
+
+/// One link being resolved.
+struct Link<'a> {
+    at: &'a Written<'a>,
+    /// Byte offset of the link in the file.
+    offset: usize,
+    dest: &'a str,
+}
+
+impl Link<'_> {
+    /// Line and column, worked out only when needed: scanning the file for every link would
+    /// make rendering quadratic in the page length.
+    fn pos(&self) -> (usize, usize) {
+        self.at.lines.line_col(self.offset)
+    }
+
+    /// A diagnostic at the link, its message to be set.
+    fn here(&self) -> Diagnostic {
+        let (line, col) = self.pos();
+        let mut d = Diagnostic::new(self.at.source, "");
+        (d.line, d.col, d.source_line) = (line, col, Some(self.at.lines.shared_line(line)));
+        d
     }
 }
 

@@ -56,7 +56,7 @@ type Output = (Rendered, Vec<LinkCheck>, Vec<Diagnostic>, Vec<ExternalLink>);
 /// Renders every Markdown field. Link problems point at the link in the YAML file: the field is
 /// found by its first line, the link by its destination after that.
 pub(super) fn render(resolver: &Resolver, source: &Path, text: &str, w: &Worksheet) -> Output {
-    let (mut checks, mut errs, mut external) = (Vec::new(), Vec::new(), Vec::new());
+    let mut found = super::links::Found::default();
     let mut fields = Vec::new();
     let lines = crate::error::Lines::new(text);
     for md in w.markdown() {
@@ -71,18 +71,20 @@ pub(super) fn render(resolver: &Resolver, source: &Path, text: &str, w: &Workshe
                 offset: 0,
                 is_image: site.is_image,
             };
-            resolver.resolve(
+            let written = super::links::Written {
                 source,
-                &lines,
-                at,
-                here,
-                &mut checks,
-                &mut errs,
-                &mut external,
-            )
+                lines: &lines,
+                body_offset: at,
+            };
+            resolver.resolve(&written, here, &mut found)
         });
         fields.push(r);
     }
+    let super::links::Found {
+        checks,
+        errs,
+        external,
+    } = found;
     (Rendered::Worksheet(fields), checks, errs, external)
 }
 
