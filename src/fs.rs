@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 /// Marks a folder as written by rapport, so that a later build may replace it.
 pub const MARKER: &str = ".rapport-output";
 
+/// What the marker says to a person who opens it.
+const MARKER_TEXT: &str = "This folder was written by rapport and is replaced by each build.\n";
+
 /// Reads a UTF-8 text file. A read failure, a path that is not a regular file (a FIFO would
 /// make the read wait forever) or invalid UTF-8 becomes a diagnostic.
 pub fn read_text(path: &Path) -> std::result::Result<String, Diagnostic> {
@@ -374,7 +377,13 @@ pub fn check_output_dir(output: &Path, root: &Path, content: &Path) -> Result<()
 /// `.<output name>.rapport-`: the lock (`…-lock`), the new site being written (`…-new-PID`)
 /// and, for a moment during the swap, the old one (`…-old-PID`). A build killed before it
 /// could tidy up leaves them behind; the next build of the same output (and `rapport serve`
-/// as it starts) removes them.
+/// as it starts) puts a site back in place if the kill left none, then removes them
+/// ([`OutputLock::remove_litter`]).
+///
+/// What makes that safe is the output marker [`MARKER`]: it is the last file written into a
+/// new site ([`swap_in`], once rendering finished) and the first one removed from an old site
+/// ([`remove_tree`]). So a folder of this name that holds the marker is a whole site, and
+/// one without it is a half-written or half-removed one.
 fn litter_prefix(out: &Path) -> (PathBuf, String) {
     let parent = out.parent().unwrap_or(Path::new("/")).to_path_buf();
     let name = out
@@ -391,6 +400,8 @@ fn litter_prefix(out: &Path) -> (PathBuf, String) {
 pub struct OutputLock {
     /// Held open: closing it releases the lock.
     _file: std::fs::File,
+    /// The output folder (absolute).
+    output: PathBuf,
     path: PathBuf,
     parent: PathBuf,
     prefix: String,
@@ -436,25 +447,49 @@ impl OutputLock {
         }
         Ok(Some(OutputLock {
             _file: file,
+            output: out.to_path_buf(),
             path,
             parent,
             prefix,
         }))
     }
 
-    /// Removes the folders that builds of this output which are no longer running left.
+    /// Removes the folders that builds of this output which are no longer running left, after
+    /// putting a whole site back in place should a build have died between the two renames of
+    /// its swap (no output, but the old site and the finished new one beside it).
     pub fn remove_litter(&self) {
-        let Ok(entries) = std::fs::read_dir(&self.parent) else {
-            return;
-        };
-        for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let Some(rest) = name.strip_prefix(&self.prefix) else {
-                continue;
-            };
-            if rest.starts_with("new-") || rest.starts_with("old-") {
-                let _ = std::fs::remove_dir_all(entry.path());
+        let mut litter = Vec::new();
+        if let Ok(entries) = std::fs::read_dir(&self.parent) {
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                let Some(rest) = name.strip_prefix(&self.prefix) else {
+                    continue;
+                };
+                if rest.starts_with("new-") || rest.starts_with("old-") {
+                    litter.push(entry.path());
+                }
             }
+        }
+        if std::fs::symlink_metadata(&self.output).is_err() {
+            // The newest whole site: its marker was written last. A build killed between its
+            // renames leaves the old site and the new one, both whole: the new one goes back.
+            let newest = litter
+                .iter()
+                .filter_map(|dir| {
+                    let finished = dir.join(MARKER).symlink_metadata().ok()?.modified().ok()?;
+                    Some((finished, dir.clone()))
+                })
+                .max();
+            if let Some((_, site)) = newest {
+                if std::fs::rename(&site, &self.output).is_err() {
+                    // Nothing is removed: the folder may hold the only copy of the site.
+                    return;
+                }
+                litter.retain(|dir| *dir != site);
+            }
+        }
+        for dir in litter {
+            let _ = remove_tree(&dir);
         }
     }
 
@@ -469,10 +504,7 @@ impl OutputLock {
         }
         interrupted::remove_on_signal(&staging);
         create_dir_all(&staging)?;
-        write(
-            &staging.join(MARKER),
-            "This folder was written by rapport and is replaced by each build.\n",
-        )?;
+        // The marker is written by `swap_in`, once the site is whole.
         Ok(staging)
     }
 }
@@ -634,7 +666,16 @@ pub fn discard(staging: &Path) {
 /// Replaces `output` with the finished `staging` folder: two renames, so readers never see a
 /// half-written site; the old output is deleted afterwards, in the background where the binary
 /// allows it ([`background_removal`]). A signal waits for the renames.
+///
+/// A SIGKILL cannot be waited for: a build killed between the renames leaves no output, the
+/// old site at `.<name>.rapport-old-PID` and the new one at `…-new-PID`. The marker written
+/// here, before the first rename, says that the new one is whole, so the next build (or
+/// `serve` as it starts) moves it into place instead of deleting it as litter
+/// ([`OutputLock::remove_litter`]). Linux could swap in one call (`renameat2` with
+/// `RENAME_EXCHANGE`), but Windows cannot, and the recovery is needed there anyway: one way of
+/// swapping on every system, recoverable at each step, is the one the tests exercise.
 pub fn swap_in(staging: &Path, output: &Path) -> Result<()> {
+    write(&staging.join(MARKER), MARKER_TEXT)?;
     let out = absolute(output);
     let (parent, prefix) = litter_prefix(&out);
     let old = parent.join(format!("{prefix}old-{}", std::process::id()));
@@ -680,7 +721,7 @@ pub fn background_removal() -> bool {
     let mut args = std::env::args_os().skip(1);
     if args.next().is_some_and(|a| a == REMOVE_OLD_ARG) {
         if let Some(old) = args.next().map(PathBuf::from).filter(|p| is_old_output(p)) {
-            let _ = std::fs::remove_dir_all(old);
+            let _ = remove_tree(&old);
         }
         return true;
     }
@@ -695,10 +736,12 @@ fn is_old_output(path: &Path) -> bool {
         .is_some_and(|n| n.starts_with('.') && n.contains(".rapport-old-"))
 }
 
-/// Removes the swapped-out site: in a detached child when the binary allowed it, else here. A
-/// failure only warns: the new site is published, and the next build removes what is left.
+/// Removes the swapped-out site: its marker here and now (so it is known to be no longer
+/// whole, see [`litter_prefix`]), the rest in a detached child when the binary allowed it,
+/// else here. A failure only warns: the new site is published, and the next build removes
+/// what is left.
 fn remove_old(old: &Path) {
-    if BACKGROUND.load(std::sync::atomic::Ordering::SeqCst) {
+    if BACKGROUND.load(std::sync::atomic::Ordering::SeqCst) && remove_marker(old).is_ok() {
         let spawned = std::env::current_exe().and_then(|exe| {
             std::process::Command::new(exe)
                 .arg(REMOVE_OLD_ARG)
@@ -712,12 +755,57 @@ fn remove_old(old: &Path) {
             return;
         }
     }
-    if let Err(e) = std::fs::remove_dir_all(old) {
+    if let Err((_, e)) = remove_tree(old) {
         eprintln!(
             "warning: could not remove the old site `{}`: {e}",
             old.display()
         );
     }
+}
+
+/// Removes the marker of the site in `dir`: from then on the folder is not taken for a whole
+/// site. A marker that was not there is no failure.
+fn remove_marker(dir: &Path) -> std::result::Result<(), (PathBuf, std::io::Error)> {
+    let marker = dir.join(MARKER);
+    match std::fs::remove_file(&marker) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err((marker, e)),
+        _ => Ok(()),
+    }
+}
+
+/// Removes the folder `dir` and all it holds, the marker first (see [`litter_prefix`]); if
+/// the marker cannot be removed, nothing else is. Goes on past what cannot be removed and
+/// returns the first such path with its error. What is already gone (another process is
+/// removing the same folder) is no failure.
+fn remove_tree(dir: &Path) -> std::result::Result<(), (PathBuf, std::io::Error)> {
+    use std::io::ErrorKind::NotFound;
+    remove_marker(dir)?;
+    let mut first = None;
+    for entry in walkdir::WalkDir::new(dir).contents_first(true) {
+        let (path, result) = match entry {
+            Ok(entry) if entry.file_type().is_dir() => (
+                entry.path().to_path_buf(),
+                std::fs::remove_dir(entry.path()),
+            ),
+            Ok(entry) => (
+                entry.path().to_path_buf(),
+                std::fs::remove_file(entry.path()),
+            ),
+            Err(e) => {
+                let path = e.path().unwrap_or(dir).to_path_buf();
+                let e = e
+                    .into_io_error()
+                    .unwrap_or_else(|| std::io::Error::other("loop"));
+                (path, Err(e))
+            }
+        };
+        if let Err(e) = result
+            && e.kind() != NotFound
+        {
+            first.get_or_insert((path, e));
+        }
+    }
+    first.map_or(Ok(()), Err)
 }
 
 pub fn remove_dir_all(path: &Path) -> Result<()> {
@@ -809,6 +897,39 @@ mod tests {
         assert!(OutputLock::try_acquire(&output).is_none());
         drop(held);
         assert!(OutputLock::try_acquire(&output).is_some());
+    }
+
+    #[test]
+    fn the_newest_whole_site_beside_a_missing_output_is_put_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let site = |name: &str, page: &str, finished: Option<u64>| {
+            let folder = dir.path().join(name);
+            std::fs::create_dir_all(&folder).unwrap();
+            std::fs::write(folder.join("index.html"), page).unwrap();
+            if let Some(secs) = finished {
+                let marker = std::fs::File::create(folder.join(MARKER)).unwrap();
+                let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs);
+                marker.set_modified(at).unwrap();
+            }
+        };
+        // A half-removed site of an earlier build, the old site and the finished new one of
+        // a build killed between its renames, a half-written one of a build killed earlier.
+        site(".public.rapport-old-1", "removed", None);
+        site(".public.rapport-old-2", "old", Some(1_000));
+        site(".public.rapport-new-2", "new", Some(2_000));
+        site(".public.rapport-new-3", "half", None);
+        OutputLock::acquire(&output).unwrap().remove_litter();
+        let page = std::fs::read_to_string(output.join("index.html")).unwrap();
+        assert_eq!(page, "new");
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(left.len(), 1, "{left:?}");
+        // With an output in place, a whole site beside it is litter all the same.
+        site(".public.rapport-new-4", "newer", Some(3_000));
+        OutputLock::acquire(&output).unwrap().remove_litter();
+        let page = std::fs::read_to_string(output.join("index.html")).unwrap();
+        assert_eq!(page, "new");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]

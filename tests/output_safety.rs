@@ -252,7 +252,7 @@ fn litter(site: &Site) -> Vec<String> {
         .collect()
 }
 
-/// Starts a build and waits until it writes into its staging folder.
+/// Starts a build and waits until it writes into its staging folder (its first file).
 #[cfg(unix)]
 fn build_until_staging(site: &Site) -> std::process::Child {
     let mut cmd = site.command(&["build", "--quiet", "--today", TODAY]);
@@ -265,7 +265,7 @@ fn build_until_staging(site: &Site) -> std::process::Child {
             .into_iter()
             .find(|n| n.contains("rapport-new-"));
         if let Some(name) = staging
-            && site.path(&name).join(".rapport-output").exists()
+            && std::fs::read_dir(site.path(&name)).is_ok_and(|mut d| d.next().is_some())
         {
             return child;
         }
@@ -322,6 +322,101 @@ fn wait_for_no_litter(site: &Site) -> Vec<String> {
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
+}
+
+/// Whether `strace` can run here; if not, a test that needs it is skipped, except in CI
+/// (`.ci/run` installs it).
+#[cfg(target_os = "linux")]
+fn strace_available() -> bool {
+    let found = std::process::Command::new("strace")
+        .args(["-o", "/dev/null", "true"])
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(found || std::env::var_os("CI").is_none(), "CI needs strace");
+    if !found {
+        eprintln!("skipped: strace is not installed");
+    }
+    found
+}
+
+/// The killed build's `.public.rapport-new-PID` and `-old-PID` folders, with the PID as `PID`.
+fn litter_kinds(site: &Site) -> Vec<String> {
+    litter(site)
+        .into_iter()
+        .map(|n| match n.rsplit_once('-') {
+            Some((kind, pid)) if pid.parse::<u32>().is_ok() => format!("{kind}-PID"),
+            _ => n,
+        })
+        .collect()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_build_killed_between_the_renames_of_its_swap_loses_no_site() {
+    if !strace_available() {
+        return;
+    }
+    let site = Site::fixture("basic");
+    site.build(&[]);
+    site.write("content/career/new.md", "---\ntitle: New\n---\n\nAdded.\n");
+    // SIGKILL at the second rename: the old site is moved aside, the new one not yet in place.
+    let mut cmd = std::process::Command::new("strace");
+    cmd.args([
+        "-f",
+        "-o",
+        "/dev/null",
+        "-e",
+        "inject=rename:signal=SIGKILL:when=2",
+    ])
+    .arg(env!("CARGO_BIN_EXE_rapport"))
+    .args(["build", "--today", TODAY])
+    .current_dir(&site.root);
+    let killed = cmd.output().unwrap();
+    assert!(!killed.status.success(), "{killed:?}");
+    assert!(
+        !site.path("public").exists(),
+        "the kill came between the renames"
+    );
+    assert_eq!(
+        litter_kinds(&site),
+        [
+            ".public.rapport-lock",
+            ".public.rapport-new-PID",
+            ".public.rapport-old-PID"
+        ]
+    );
+    let new = litter(&site)
+        .into_iter()
+        .find(|n| n.contains("-new-"))
+        .unwrap();
+    let new_site = site.tree(&new);
+    assert!(new_site.contains_key("career/new/index.html"));
+    assert!(new_site.contains_key(".rapport-output"));
+
+    // A build that fails on its content does not touch the output or what is beside it.
+    let hr = std::fs::read_to_string(site.path("content/career/hr.md")).unwrap();
+    site.write(
+        "content/career/hr.md",
+        "---\ntitle: HR\n---\n\n[broken](nowhere.md)\n",
+    );
+    site.run(&["build", "--today", TODAY]).failure(1);
+    assert_eq!(site.tree(&new), new_site);
+    // One that fails while rendering has put the killed build's finished site in place first,
+    // and removed nothing else of it: the only copy of a site is never taken for litter.
+    site.write("content/career/hr.md", &hr);
+    site.write("templates/page.html", "{{ page.nothing }}");
+    site.run(&["build", "--today", TODAY]).failure(1);
+    assert_eq!(site.tree("public"), new_site);
+    assert_eq!(litter(&site), Vec::<String>::new());
+
+    // The next good build: a whole site, the same as a fresh one, and no litter.
+    site.remove("templates/page.html");
+    site.build(&[]);
+    let rebuilt = site.tree("public");
+    assert_eq!(wait_for_no_litter(&site), Vec::<String>::new());
+    site.remove("public");
+    site.build(&[]);
+    assert_eq!(rebuilt, site.tree("public"));
 }
 
 #[test]
