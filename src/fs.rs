@@ -457,7 +457,8 @@ impl OutputLock {
     /// Removes the folders that builds of this output which are no longer running left, after
     /// putting a whole site back in place should a build have died between the two renames of
     /// its swap (no output, but the old site and the finished new one beside it).
-    pub fn remove_litter(&self) {
+    /// Returns a warning for each folder that could not be removed, or put back.
+    pub fn remove_litter(&self) -> Vec<Diagnostic> {
         let mut litter = Vec::new();
         if let Ok(entries) = std::fs::read_dir(&self.parent) {
             for entry in entries.flatten() {
@@ -481,16 +482,27 @@ impl OutputLock {
                 })
                 .max();
             if let Some((_, site)) = newest {
-                if std::fs::rename(&site, &self.output).is_err() {
+                if let Err(e) = std::fs::rename(&site, &self.output) {
                     // Nothing is removed: the folder may hold the only copy of the site.
-                    return;
+                    let put_back = Diagnostic::new(&site, format!("could not be put back: {e}"))
+                        .hint(format!(
+                            "it holds the last whole site of `{}`: move it there yourself",
+                            self.output.display()
+                        ))
+                        .warning();
+                    return vec![put_back];
                 }
                 litter.retain(|dir| *dir != site);
             }
         }
-        for dir in litter {
-            let _ = remove_tree(&dir);
-        }
+        litter
+            .iter()
+            .filter_map(|dir| {
+                remove_tree(dir)
+                    .err()
+                    .map(|(p, e)| left_behind(dir, &p, &e))
+            })
+            .collect()
     }
 
     /// A fresh folder beside the output to build into, removed should the build be
@@ -554,10 +566,12 @@ fn same_file(_file: &std::fs::File, path: &Path) -> bool {
     path.exists()
 }
 
-/// Removes the litter of dead builds beside `output`, unless a build of it is running now.
-pub fn remove_litter(output: &Path) {
-    if let Some(lock) = OutputLock::try_acquire(output) {
-        lock.remove_litter();
+/// Removes the litter of dead builds beside `output`, unless a build of it is running now;
+/// the warnings of [`OutputLock::remove_litter`].
+pub fn remove_litter(output: &Path) -> Vec<Diagnostic> {
+    match OutputLock::try_acquire(output) {
+        Some(lock) => lock.remove_litter(),
+        None => Vec::new(),
     }
 }
 
@@ -611,21 +625,36 @@ mod interrupted {
     }
 }
 
+/// How the old site is removed once the new one is in place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Removal {
+    /// In a detached child where the binary allows it: the build does not wait for thousands
+    /// of unlinks. Should one fail all the same, the next build reports it.
+    Background,
+    /// Before the build returns, so that what cannot be removed is reported at once: the old
+    /// site holds a file or folder marked immutable or append-only (`chattr +i`, `+a`).
+    Here,
+}
+
 /// Refuses to swap when the old site could not be removed afterwards (a folder of it, or the
 /// folder holding it, is not writable): the new site must not end up in place behind a failed
-/// build.
-pub fn check_replaceable(output: &Path) -> Result<()> {
+/// build. An entry marked undeletable (Linux's immutable and append-only flags) cannot be
+/// made removable by its owner, so it does not fail the build: the old site is then removed
+/// while the build waits, and what stays is reported ([`Removal::Here`]).
+pub fn check_replaceable(output: &Path) -> Result<Removal> {
     let out = absolute(output);
     let (parent, _) = litter_prefix(&out);
     let mut dirs = vec![parent];
+    let mut removal = Removal::Background;
     if out.is_dir() {
-        dirs.extend(
-            walkdir::WalkDir::new(&out)
-                .into_iter()
-                .flatten()
-                .filter(|e| e.file_type().is_dir())
-                .map(|e| e.into_path()),
-        );
+        for entry in walkdir::WalkDir::new(&out).into_iter().flatten() {
+            if removal == Removal::Background && undeletable(entry.path()) {
+                removal = Removal::Here;
+            }
+            if entry.file_type().is_dir() {
+                dirs.push(entry.into_path());
+            }
+        }
     }
     for dir in dirs {
         if !writable(&dir) {
@@ -639,7 +668,38 @@ pub fn check_replaceable(output: &Path) -> Result<()> {
             ));
         }
     }
-    Ok(())
+    Ok(removal)
+}
+
+/// Whether `path` (not followed, if a link) is marked immutable or append-only, so that it
+/// (or, for a folder, what it holds) cannot be removed, not even by root.
+#[cfg(target_os = "linux")]
+fn undeletable(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: an all-zero `statx` is a valid value of that plain C struct.
+    let mut stx: libc::statx = unsafe { std::mem::zeroed() };
+    // SAFETY: statx reads the NUL-terminated path and writes one `statx` into `stx`. Called
+    // through `syscall`, since not every libc of a release target has a `statx` function.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_statx,
+            libc::AT_FDCWD,
+            c.as_ptr(),
+            libc::AT_SYMLINK_NOFOLLOW | libc::AT_STATX_DONT_SYNC,
+            0u32,
+            &mut stx as *mut libc::statx,
+        )
+    };
+    let flags = (libc::STATX_ATTR_IMMUTABLE | libc::STATX_ATTR_APPEND) as u64;
+    rc == 0 && stx.stx_attributes & stx.stx_attributes_mask & flags != 0
+}
+
+#[cfg(not(target_os = "linux"))]
+fn undeletable(_path: &Path) -> bool {
+    false
 }
 
 #[cfg(unix)]
@@ -674,20 +734,27 @@ pub fn discard(staging: &Path) {
 /// ([`OutputLock::remove_litter`]). Linux could swap in one call (`renameat2` with
 /// `RENAME_EXCHANGE`), but Windows cannot, and the recovery is needed there anyway: one way of
 /// swapping on every system, recoverable at each step, is the one the tests exercise.
-pub fn swap_in(staging: &Path, output: &Path) -> Result<()> {
+///
+/// Returns the warning of an old site that could not be removed (see [`Removal`]).
+pub fn swap_in(staging: &Path, output: &Path, removal: Removal) -> Result<Option<Diagnostic>> {
     write(&staging.join(MARKER), MARKER_TEXT)?;
     let out = absolute(output);
     let (parent, prefix) = litter_prefix(&out);
-    let old = parent.join(format!("{prefix}old-{}", std::process::id()));
+    // A name no leftover holds (an old site that could not be removed keeps its name).
+    let pid = std::process::id();
+    let mut old = parent.join(format!("{prefix}old-{pid}"));
+    for n in 2.. {
+        if old.symlink_metadata().is_err() {
+            break;
+        }
+        old = parent.join(format!("{prefix}old-{pid}-{n}"));
+    }
     {
         let mut pending = interrupted::pending();
         if !out.exists() {
             std::fs::rename(staging, &out).map_err(|e| Error::io("move into place", staging, e))?;
             pending.retain(|p| p != staging);
-            return Ok(());
-        }
-        if old.exists() {
-            remove_dir_all(&old)?;
+            return Ok(None);
         }
         std::fs::rename(&out, &old).map_err(|e| Error::io("move aside", &out, e))?;
         if let Err(e) = std::fs::rename(staging, &out) {
@@ -701,8 +768,7 @@ pub fn swap_in(staging: &Path, output: &Path) -> Result<()> {
         }
     }
     interrupted::forget(&old);
-    remove_old(&old);
-    Ok(())
+    Ok(remove_old(&old, removal))
 }
 
 /// The hidden first argument that makes the `rapport` binary remove an old output and exit
@@ -737,11 +803,14 @@ fn is_old_output(path: &Path) -> bool {
 }
 
 /// Removes the swapped-out site: its marker here and now (so it is known to be no longer
-/// whole, see [`litter_prefix`]), the rest in a detached child when the binary allowed it,
-/// else here. A failure only warns: the new site is published, and the next build removes
-/// what is left.
-fn remove_old(old: &Path) {
-    if BACKGROUND.load(std::sync::atomic::Ordering::SeqCst) && remove_marker(old).is_ok() {
+/// whole, see [`litter_prefix`]), the rest in a detached child when the binary allowed it and
+/// `removal` does, else here. What could not be removed is a warning: the new site is
+/// published, and the next build tries again.
+fn remove_old(old: &Path, removal: Removal) -> Option<Diagnostic> {
+    if removal == Removal::Background && BACKGROUND.load(std::sync::atomic::Ordering::SeqCst) {
+        if let Err((path, e)) = remove_marker(old) {
+            return Some(left_behind(old, &path, &e));
+        }
         let spawned = std::env::current_exe().and_then(|exe| {
             std::process::Command::new(exe)
                 .arg(REMOVE_OLD_ARG)
@@ -752,15 +821,25 @@ fn remove_old(old: &Path) {
                 .spawn()
         });
         if spawned.is_ok() {
-            return;
+            return None;
         }
     }
-    if let Err((_, e)) = remove_tree(old) {
-        eprintln!(
-            "warning: could not remove the old site `{}`: {e}",
-            old.display()
-        );
-    }
+    remove_tree(old)
+        .err()
+        .map(|(path, e)| left_behind(old, &path, &e))
+}
+
+/// The warning of a folder beside the output that could not be removed, naming the first
+/// file (or folder) in it that could not be, and why. The same at each build until it is
+/// gone.
+fn left_behind(folder: &Path, path: &Path, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::new(path, format!("could not be removed: {e}"))
+        .hint(format!(
+            "the new site is in place, but `{}` is left beside it until this can be removed \
+             (see its permissions and flags, and those of its folder); each build tries again",
+            folder.display()
+        ))
+        .warning()
 }
 
 /// Removes the marker of the site in `dir`: from then on the folder is not taken for a whole

@@ -314,10 +314,15 @@ fn the_build_after_a_killed_one_removes_its_litter() {
 /// The litter beside the output once the background removal of the old output finished (or
 /// after ten seconds, what is left).
 fn wait_for_no_litter(site: &Site) -> Vec<String> {
+    wait_for_litter(site, &[])
+}
+
+/// The litter beside the output once it is `want` (or after ten seconds, what is left).
+fn wait_for_litter(site: &Site, want: &[String]) -> Vec<String> {
     let start = std::time::Instant::now();
     loop {
         let left = litter(site);
-        if left.is_empty() || start.elapsed() > std::time::Duration::from_secs(10) {
+        if left == want || start.elapsed() > std::time::Duration::from_secs(10) {
             return left;
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
@@ -417,6 +422,68 @@ fn a_build_killed_between_the_renames_of_its_swap_loses_no_site() {
     site.remove("public");
     site.build(&[]);
     assert_eq!(rebuilt, site.tree("public"));
+}
+
+/// `chattr FLAG path`: whether it worked (root, on a file system with those flags).
+#[cfg(target_os = "linux")]
+fn chattr(flag: &str, path: &std::path::Path) -> bool {
+    std::process::Command::new("chattr")
+        .arg(flag)
+        .arg(path)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Makes a file removable again when dropped, so that the temporary folder can go even when
+/// the test fails.
+#[cfg(target_os = "linux")]
+struct Immutable(std::path::PathBuf);
+
+#[cfg(target_os = "linux")]
+impl Drop for Immutable {
+    fn drop(&mut self) {
+        chattr("-i", &self.0);
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_old_site_that_cannot_be_removed_is_reported_until_it_is_gone() {
+    let site = Site::fixture("basic");
+    site.build(&[]);
+    let file = site.path("public/career/hr/index.html");
+    if !chattr("+i", &file) {
+        eprintln!("skipped: `chattr +i` needs root and a file system with the flag");
+        return;
+    }
+    let first = site.build(&[]);
+    let left = litter(&site);
+    let [old] = &left[..] else {
+        panic!("one old site is left: {left:?}")
+    };
+    let pinned = Immutable(site.path(old).join("career/hr/index.html"));
+    assert!(
+        site.output_exists("career/hr/index.html"),
+        "the new site is in place"
+    );
+    let warning = stderr_of(&first).replace(old, ".public.rapport-old-[PID]");
+    assert_snapshot!(warning, @"
+    warning: [ROOT]/.public.rapport-old-[PID]/career/hr/index.html: could not be removed: Operation not permitted (os error 1)
+     hint: the new site is in place, but `[ROOT]/.public.rapport-old-[PID]` is left beside it until this can be removed (see its permissions and flags, and those of its folder); each build tries again
+    ");
+    // Each later build says it again, until the file can be removed.
+    let again = site.build(&[]);
+    assert_eq!(
+        stderr_of(&again).replace(old, ".public.rapport-old-[PID]"),
+        warning
+    );
+    let only_old = [old.clone()];
+    assert_eq!(wait_for_litter(&site, &only_old), only_old);
+    drop(pinned);
+    let clean = site.build(&[]);
+    assert_eq!(stderr_of(&clean), "");
+    assert_eq!(wait_for_no_litter(&site), Vec::<String>::new());
 }
 
 #[test]
