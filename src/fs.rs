@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 /// Marks a folder as written by rapport, so that a later build may replace it.
 pub const MARKER: &str = ".rapport-output";
 
+/// What the marker says to a person who opens it.
+const MARKER_TEXT: &str = "This folder was written by rapport and is replaced by each build.\n";
+
 /// Reads a UTF-8 text file. A read failure, a path that is not a regular file (a FIFO would
 /// make the read wait forever) or invalid UTF-8 becomes a diagnostic.
 pub fn read_text(path: &Path) -> std::result::Result<String, Diagnostic> {
@@ -374,7 +377,13 @@ pub fn check_output_dir(output: &Path, root: &Path, content: &Path) -> Result<()
 /// `.<output name>.rapport-`: the lock (`…-lock`), the new site being written (`…-new-PID`)
 /// and, for a moment during the swap, the old one (`…-old-PID`). A build killed before it
 /// could tidy up leaves them behind; the next build of the same output (and `rapport serve`
-/// as it starts) removes them.
+/// as it starts) puts a site back in place if the kill left none, then removes them
+/// ([`OutputLock::remove_litter`]).
+///
+/// What makes that safe is the output marker [`MARKER`]: it is the last file written into a
+/// new site ([`swap_in`], once rendering finished) and the first one removed from an old site
+/// ([`remove_tree`]). So a folder of this name that holds the marker is a whole site, and
+/// one without it is a half-written or half-removed one.
 fn litter_prefix(out: &Path) -> (PathBuf, String) {
     let parent = out.parent().unwrap_or(Path::new("/")).to_path_buf();
     let name = out
@@ -391,6 +400,8 @@ fn litter_prefix(out: &Path) -> (PathBuf, String) {
 pub struct OutputLock {
     /// Held open: closing it releases the lock.
     _file: std::fs::File,
+    /// The output folder (absolute).
+    output: PathBuf,
     path: PathBuf,
     parent: PathBuf,
     prefix: String,
@@ -436,26 +447,62 @@ impl OutputLock {
         }
         Ok(Some(OutputLock {
             _file: file,
+            output: out.to_path_buf(),
             path,
             parent,
             prefix,
         }))
     }
 
-    /// Removes the folders that builds of this output which are no longer running left.
-    pub fn remove_litter(&self) {
-        let Ok(entries) = std::fs::read_dir(&self.parent) else {
-            return;
-        };
-        for entry in entries.flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            let Some(rest) = name.strip_prefix(&self.prefix) else {
-                continue;
-            };
-            if rest.starts_with("new-") || rest.starts_with("old-") {
-                let _ = std::fs::remove_dir_all(entry.path());
+    /// Removes the folders that builds of this output which are no longer running left, after
+    /// putting a whole site back in place should a build have died between the two renames of
+    /// its swap (no output, but the old site and the finished new one beside it).
+    /// Returns a warning for each folder that could not be removed, or put back.
+    pub fn remove_litter(&self) -> Vec<Diagnostic> {
+        let mut litter = Vec::new();
+        if let Ok(entries) = std::fs::read_dir(&self.parent) {
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                let Some(rest) = name.strip_prefix(&self.prefix) else {
+                    continue;
+                };
+                if rest.starts_with("new-") || rest.starts_with("old-") {
+                    litter.push(entry.path());
+                }
             }
         }
+        if std::fs::symlink_metadata(&self.output).is_err() {
+            // The newest whole site: its marker was written last. A build killed between its
+            // renames leaves the old site and the new one, both whole: the new one goes back.
+            let newest = litter
+                .iter()
+                .filter_map(|dir| {
+                    let finished = dir.join(MARKER).symlink_metadata().ok()?.modified().ok()?;
+                    Some((finished, dir.clone()))
+                })
+                .max();
+            if let Some((_, site)) = newest {
+                if let Err(e) = std::fs::rename(&site, &self.output) {
+                    // Nothing is removed: the folder may hold the only copy of the site.
+                    let put_back = Diagnostic::new(&site, format!("could not be put back: {e}"))
+                        .hint(format!(
+                            "it holds the last whole site of `{}`: move it there yourself",
+                            self.output.display()
+                        ))
+                        .warning();
+                    return vec![put_back];
+                }
+                litter.retain(|dir| *dir != site);
+            }
+        }
+        litter
+            .iter()
+            .filter_map(|dir| {
+                remove_tree(dir)
+                    .err()
+                    .map(|(p, e)| left_behind(dir, &p, &e))
+            })
+            .collect()
     }
 
     /// A fresh folder beside the output to build into, removed should the build be
@@ -469,10 +516,7 @@ impl OutputLock {
         }
         interrupted::remove_on_signal(&staging);
         create_dir_all(&staging)?;
-        write(
-            &staging.join(MARKER),
-            "This folder was written by rapport and is replaced by each build.\n",
-        )?;
+        // The marker is written by `swap_in`, once the site is whole.
         Ok(staging)
     }
 }
@@ -522,10 +566,12 @@ fn same_file(_file: &std::fs::File, path: &Path) -> bool {
     path.exists()
 }
 
-/// Removes the litter of dead builds beside `output`, unless a build of it is running now.
-pub fn remove_litter(output: &Path) {
-    if let Some(lock) = OutputLock::try_acquire(output) {
-        lock.remove_litter();
+/// Removes the litter of dead builds beside `output`, unless a build of it is running now;
+/// the warnings of [`OutputLock::remove_litter`].
+pub fn remove_litter(output: &Path) -> Vec<Diagnostic> {
+    match OutputLock::try_acquire(output) {
+        Some(lock) => lock.remove_litter(),
+        None => Vec::new(),
     }
 }
 
@@ -579,21 +625,36 @@ mod interrupted {
     }
 }
 
+/// How the old site is removed once the new one is in place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Removal {
+    /// In a detached child where the binary allows it: the build does not wait for thousands
+    /// of unlinks. Should one fail all the same, the next build reports it.
+    Background,
+    /// Before the build returns, so that what cannot be removed is reported at once: the old
+    /// site holds a file or folder marked immutable or append-only (`chattr +i`, `+a`).
+    Here,
+}
+
 /// Refuses to swap when the old site could not be removed afterwards (a folder of it, or the
 /// folder holding it, is not writable): the new site must not end up in place behind a failed
-/// build.
-pub fn check_replaceable(output: &Path) -> Result<()> {
+/// build. An entry marked undeletable (Linux's immutable and append-only flags) cannot be
+/// made removable by its owner, so it does not fail the build: the old site is then removed
+/// while the build waits, and what stays is reported ([`Removal::Here`]).
+pub fn check_replaceable(output: &Path) -> Result<Removal> {
     let out = absolute(output);
     let (parent, _) = litter_prefix(&out);
     let mut dirs = vec![parent];
+    let mut removal = Removal::Background;
     if out.is_dir() {
-        dirs.extend(
-            walkdir::WalkDir::new(&out)
-                .into_iter()
-                .flatten()
-                .filter(|e| e.file_type().is_dir())
-                .map(|e| e.into_path()),
-        );
+        for entry in walkdir::WalkDir::new(&out).into_iter().flatten() {
+            if removal == Removal::Background && undeletable(entry.path()) {
+                removal = Removal::Here;
+            }
+            if entry.file_type().is_dir() {
+                dirs.push(entry.into_path());
+            }
+        }
     }
     for dir in dirs {
         if !writable(&dir) {
@@ -607,7 +668,38 @@ pub fn check_replaceable(output: &Path) -> Result<()> {
             ));
         }
     }
-    Ok(())
+    Ok(removal)
+}
+
+/// Whether `path` (not followed, if a link) is marked immutable or append-only, so that it
+/// (or, for a folder, what it holds) cannot be removed, not even by root.
+#[cfg(target_os = "linux")]
+fn undeletable(path: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let Ok(c) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+        return false;
+    };
+    // SAFETY: an all-zero `statx` is a valid value of that plain C struct.
+    let mut stx: libc::statx = unsafe { std::mem::zeroed() };
+    // SAFETY: statx reads the NUL-terminated path and writes one `statx` into `stx`. Called
+    // through `syscall`, since not every libc of a release target has a `statx` function.
+    let rc = unsafe {
+        libc::syscall(
+            libc::SYS_statx,
+            libc::AT_FDCWD,
+            c.as_ptr(),
+            libc::AT_SYMLINK_NOFOLLOW | libc::AT_STATX_DONT_SYNC,
+            0u32,
+            &mut stx as *mut libc::statx,
+        )
+    };
+    let flags = (libc::STATX_ATTR_IMMUTABLE | libc::STATX_ATTR_APPEND) as u64;
+    rc == 0 && stx.stx_attributes & stx.stx_attributes_mask & flags != 0
+}
+
+#[cfg(not(target_os = "linux"))]
+fn undeletable(_path: &Path) -> bool {
+    false
 }
 
 #[cfg(unix)]
@@ -634,19 +726,35 @@ pub fn discard(staging: &Path) {
 /// Replaces `output` with the finished `staging` folder: two renames, so readers never see a
 /// half-written site; the old output is deleted afterwards, in the background where the binary
 /// allows it ([`background_removal`]). A signal waits for the renames.
-pub fn swap_in(staging: &Path, output: &Path) -> Result<()> {
+///
+/// A SIGKILL cannot be waited for: a build killed between the renames leaves no output, the
+/// old site at `.<name>.rapport-old-PID` and the new one at `…-new-PID`. The marker written
+/// here, before the first rename, says that the new one is whole, so the next build (or
+/// `serve` as it starts) moves it into place instead of deleting it as litter
+/// ([`OutputLock::remove_litter`]). Linux could swap in one call (`renameat2` with
+/// `RENAME_EXCHANGE`), but Windows cannot, and the recovery is needed there anyway: one way of
+/// swapping on every system, recoverable at each step, is the one the tests exercise.
+///
+/// Returns the warning of an old site that could not be removed (see [`Removal`]).
+pub fn swap_in(staging: &Path, output: &Path, removal: Removal) -> Result<Option<Diagnostic>> {
+    write(&staging.join(MARKER), MARKER_TEXT)?;
     let out = absolute(output);
     let (parent, prefix) = litter_prefix(&out);
-    let old = parent.join(format!("{prefix}old-{}", std::process::id()));
+    // A name no leftover holds (an old site that could not be removed keeps its name).
+    let pid = std::process::id();
+    let mut old = parent.join(format!("{prefix}old-{pid}"));
+    for n in 2.. {
+        if old.symlink_metadata().is_err() {
+            break;
+        }
+        old = parent.join(format!("{prefix}old-{pid}-{n}"));
+    }
     {
         let mut pending = interrupted::pending();
         if !out.exists() {
             std::fs::rename(staging, &out).map_err(|e| Error::io("move into place", staging, e))?;
             pending.retain(|p| p != staging);
-            return Ok(());
-        }
-        if old.exists() {
-            remove_dir_all(&old)?;
+            return Ok(None);
         }
         std::fs::rename(&out, &old).map_err(|e| Error::io("move aside", &out, e))?;
         if let Err(e) = std::fs::rename(staging, &out) {
@@ -660,8 +768,7 @@ pub fn swap_in(staging: &Path, output: &Path) -> Result<()> {
         }
     }
     interrupted::forget(&old);
-    remove_old(&old);
-    Ok(())
+    Ok(remove_old(&old, removal))
 }
 
 /// The hidden first argument that makes the `rapport` binary remove an old output and exit
@@ -680,7 +787,7 @@ pub fn background_removal() -> bool {
     let mut args = std::env::args_os().skip(1);
     if args.next().is_some_and(|a| a == REMOVE_OLD_ARG) {
         if let Some(old) = args.next().map(PathBuf::from).filter(|p| is_old_output(p)) {
-            let _ = std::fs::remove_dir_all(old);
+            let _ = remove_tree(&old);
         }
         return true;
     }
@@ -695,10 +802,15 @@ fn is_old_output(path: &Path) -> bool {
         .is_some_and(|n| n.starts_with('.') && n.contains(".rapport-old-"))
 }
 
-/// Removes the swapped-out site: in a detached child when the binary allowed it, else here. A
-/// failure only warns: the new site is published, and the next build removes what is left.
-fn remove_old(old: &Path) {
-    if BACKGROUND.load(std::sync::atomic::Ordering::SeqCst) {
+/// Removes the swapped-out site: its marker here and now (so it is known to be no longer
+/// whole, see [`litter_prefix`]), the rest in a detached child when the binary allowed it and
+/// `removal` does, else here. What could not be removed is a warning: the new site is
+/// published, and the next build tries again.
+fn remove_old(old: &Path, removal: Removal) -> Option<Diagnostic> {
+    if removal == Removal::Background && BACKGROUND.load(std::sync::atomic::Ordering::SeqCst) {
+        if let Err((path, e)) = remove_marker(old) {
+            return Some(left_behind(old, &path, &e));
+        }
         let spawned = std::env::current_exe().and_then(|exe| {
             std::process::Command::new(exe)
                 .arg(REMOVE_OLD_ARG)
@@ -709,15 +821,70 @@ fn remove_old(old: &Path) {
                 .spawn()
         });
         if spawned.is_ok() {
-            return;
+            return None;
         }
     }
-    if let Err(e) = std::fs::remove_dir_all(old) {
-        eprintln!(
-            "warning: could not remove the old site `{}`: {e}",
-            old.display()
-        );
+    remove_tree(old)
+        .err()
+        .map(|(path, e)| left_behind(old, &path, &e))
+}
+
+/// The warning of a folder beside the output that could not be removed, naming the first
+/// file (or folder) in it that could not be, and why. The same at each build until it is
+/// gone.
+fn left_behind(folder: &Path, path: &Path, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::new(path, format!("could not be removed: {e}"))
+        .hint(format!(
+            "the new site is in place, but `{}` is left beside it until this can be removed \
+             (see its permissions and flags, and those of its folder); each build tries again",
+            folder.display()
+        ))
+        .warning()
+}
+
+/// Removes the marker of the site in `dir`: from then on the folder is not taken for a whole
+/// site. A marker that was not there is no failure.
+fn remove_marker(dir: &Path) -> std::result::Result<(), (PathBuf, std::io::Error)> {
+    let marker = dir.join(MARKER);
+    match std::fs::remove_file(&marker) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err((marker, e)),
+        _ => Ok(()),
     }
+}
+
+/// Removes the folder `dir` and all it holds, the marker first (see [`litter_prefix`]); if
+/// the marker cannot be removed, nothing else is. Goes on past what cannot be removed and
+/// returns the first such path with its error. What is already gone (another process is
+/// removing the same folder) is no failure.
+fn remove_tree(dir: &Path) -> std::result::Result<(), (PathBuf, std::io::Error)> {
+    use std::io::ErrorKind::NotFound;
+    remove_marker(dir)?;
+    let mut first = None;
+    for entry in walkdir::WalkDir::new(dir).contents_first(true) {
+        let (path, result) = match entry {
+            Ok(entry) if entry.file_type().is_dir() => (
+                entry.path().to_path_buf(),
+                std::fs::remove_dir(entry.path()),
+            ),
+            Ok(entry) => (
+                entry.path().to_path_buf(),
+                std::fs::remove_file(entry.path()),
+            ),
+            Err(e) => {
+                let path = e.path().unwrap_or(dir).to_path_buf();
+                let e = e
+                    .into_io_error()
+                    .unwrap_or_else(|| std::io::Error::other("loop"));
+                (path, Err(e))
+            }
+        };
+        if let Err(e) = result
+            && e.kind() != NotFound
+        {
+            first.get_or_insert((path, e));
+        }
+    }
+    first.map_or(Ok(()), Err)
 }
 
 pub fn remove_dir_all(path: &Path) -> Result<()> {
@@ -809,6 +976,39 @@ mod tests {
         assert!(OutputLock::try_acquire(&output).is_none());
         drop(held);
         assert!(OutputLock::try_acquire(&output).is_some());
+    }
+
+    #[test]
+    fn the_newest_whole_site_beside_a_missing_output_is_put_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let output = dir.path().join("public");
+        let site = |name: &str, page: &str, finished: Option<u64>| {
+            let folder = dir.path().join(name);
+            std::fs::create_dir_all(&folder).unwrap();
+            std::fs::write(folder.join("index.html"), page).unwrap();
+            if let Some(secs) = finished {
+                let marker = std::fs::File::create(folder.join(MARKER)).unwrap();
+                let at = std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs);
+                marker.set_modified(at).unwrap();
+            }
+        };
+        // A half-removed site of an earlier build, the old site and the finished new one of
+        // a build killed between its renames, a half-written one of a build killed earlier.
+        site(".public.rapport-old-1", "removed", None);
+        site(".public.rapport-old-2", "old", Some(1_000));
+        site(".public.rapport-new-2", "new", Some(2_000));
+        site(".public.rapport-new-3", "half", None);
+        OutputLock::acquire(&output).unwrap().remove_litter();
+        let page = std::fs::read_to_string(output.join("index.html")).unwrap();
+        assert_eq!(page, "new");
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(left.len(), 1, "{left:?}");
+        // With an output in place, a whole site beside it is litter all the same.
+        site(".public.rapport-new-4", "newer", Some(3_000));
+        OutputLock::acquire(&output).unwrap().remove_litter();
+        let page = std::fs::read_to_string(output.join("index.html")).unwrap();
+        assert_eq!(page, "new");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]

@@ -203,7 +203,7 @@ pub fn build(opts: &BuildOptions) -> Result<Summary> {
     // Held until the end: no other build of this output runs meanwhile, so whatever a build
     // left beside it is litter of a dead one.
     let lock = fs::OutputLock::acquire(&output)?;
-    lock.remove_litter();
+    let mut litter = lock.remove_litter();
     let staging = lock.staging()?;
     // Whether the old site can be removed is looked up beside rendering: it walks every folder
     // of the old output.
@@ -211,19 +211,24 @@ pub fn build(opts: &BuildOptions) -> Result<Summary> {
         || site.render_once(&DirSink(staging.clone())),
         || fs::check_replaceable(&output),
     );
-    let result = rendered.and_then(|stats| replaceable.map(|()| stats));
-    let stats = match result {
-        Ok(stats) => stats,
+    let result = rendered.and_then(|stats| replaceable.map(|removal| (stats, removal)));
+    let (stats, removal) = match result {
+        Ok(done) => done,
         Err(e) => {
             fs::discard(&staging);
             return Err(e);
         }
     };
-    if let Err(e) = fs::swap_in(&staging, &output) {
-        fs::discard(&staging);
-        return Err(e);
+    match fs::swap_in(&staging, &output, removal) {
+        Ok(left_behind) => litter.extend(left_behind),
+        Err(e) => {
+            fs::discard(&staging);
+            return Err(e);
+        }
     }
     drop(lock);
+    // What is left of old sites beside the output, after the build's own warnings.
+    site.warnings.append(&mut litter);
     let summary = Summary {
         stats,
         elapsed: start.elapsed(),

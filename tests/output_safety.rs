@@ -252,7 +252,7 @@ fn litter(site: &Site) -> Vec<String> {
         .collect()
 }
 
-/// Starts a build and waits until it writes into its staging folder.
+/// Starts a build and waits until it writes into its staging folder (its first file).
 #[cfg(unix)]
 fn build_until_staging(site: &Site) -> std::process::Child {
     let mut cmd = site.command(&["build", "--quiet", "--today", TODAY]);
@@ -265,7 +265,7 @@ fn build_until_staging(site: &Site) -> std::process::Child {
             .into_iter()
             .find(|n| n.contains("rapport-new-"));
         if let Some(name) = staging
-            && site.path(&name).join(".rapport-output").exists()
+            && std::fs::read_dir(site.path(&name)).is_ok_and(|mut d| d.next().is_some())
         {
             return child;
         }
@@ -314,14 +314,176 @@ fn the_build_after_a_killed_one_removes_its_litter() {
 /// The litter beside the output once the background removal of the old output finished (or
 /// after ten seconds, what is left).
 fn wait_for_no_litter(site: &Site) -> Vec<String> {
+    wait_for_litter(site, &[])
+}
+
+/// The litter beside the output once it is `want` (or after ten seconds, what is left).
+fn wait_for_litter(site: &Site, want: &[String]) -> Vec<String> {
     let start = std::time::Instant::now();
     loop {
         let left = litter(site);
-        if left.is_empty() || start.elapsed() > std::time::Duration::from_secs(10) {
+        if left == want || start.elapsed() > std::time::Duration::from_secs(10) {
             return left;
         }
         std::thread::sleep(std::time::Duration::from_millis(20));
     }
+}
+
+/// Whether `strace` can run here; if not, a test that needs it is skipped, except in CI
+/// (`.ci/run` installs it).
+#[cfg(target_os = "linux")]
+fn strace_available() -> bool {
+    let found = std::process::Command::new("strace")
+        .args(["-o", "/dev/null", "true"])
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(found || std::env::var_os("CI").is_none(), "CI needs strace");
+    if !found {
+        eprintln!("skipped: strace is not installed");
+    }
+    found
+}
+
+/// The killed build's `.public.rapport-new-PID` and `-old-PID` folders, with the PID as `PID`.
+fn litter_kinds(site: &Site) -> Vec<String> {
+    litter(site)
+        .into_iter()
+        .map(|n| match n.rsplit_once('-') {
+            Some((kind, pid)) if pid.parse::<u32>().is_ok() => format!("{kind}-PID"),
+            _ => n,
+        })
+        .collect()
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_build_killed_between_the_renames_of_its_swap_loses_no_site() {
+    if !strace_available() {
+        return;
+    }
+    let site = Site::fixture("basic");
+    site.build(&[]);
+    site.write("content/career/new.md", "---\ntitle: New\n---\n\nAdded.\n");
+    // SIGKILL at the second rename: the old site is moved aside, the new one not yet in place.
+    let mut cmd = std::process::Command::new("strace");
+    cmd.args([
+        "-f",
+        "-o",
+        "/dev/null",
+        "-e",
+        "inject=rename:signal=SIGKILL:when=2",
+    ])
+    .arg(env!("CARGO_BIN_EXE_rapport"))
+    .args(["build", "--today", TODAY])
+    .current_dir(&site.root);
+    let killed = cmd.output().unwrap();
+    assert!(!killed.status.success(), "{killed:?}");
+    assert!(
+        !site.path("public").exists(),
+        "the kill came between the renames"
+    );
+    assert_eq!(
+        litter_kinds(&site),
+        [
+            ".public.rapport-lock",
+            ".public.rapport-new-PID",
+            ".public.rapport-old-PID"
+        ]
+    );
+    let new = litter(&site)
+        .into_iter()
+        .find(|n| n.contains("-new-"))
+        .unwrap();
+    let new_site = site.tree(&new);
+    assert!(new_site.contains_key("career/new/index.html"));
+    assert!(new_site.contains_key(".rapport-output"));
+
+    // A build that fails on its content does not touch the output or what is beside it.
+    let hr = std::fs::read_to_string(site.path("content/career/hr.md")).unwrap();
+    site.write(
+        "content/career/hr.md",
+        "---\ntitle: HR\n---\n\n[broken](nowhere.md)\n",
+    );
+    site.run(&["build", "--today", TODAY]).failure(1);
+    assert_eq!(site.tree(&new), new_site);
+    // One that fails while rendering has put the killed build's finished site in place first,
+    // and removed nothing else of it: the only copy of a site is never taken for litter.
+    site.write("content/career/hr.md", &hr);
+    site.write("templates/page.html", "{{ page.nothing }}");
+    site.run(&["build", "--today", TODAY]).failure(1);
+    assert_eq!(site.tree("public"), new_site);
+    assert_eq!(litter(&site), Vec::<String>::new());
+
+    // The next good build: a whole site, the same as a fresh one, and no litter.
+    site.remove("templates/page.html");
+    site.build(&[]);
+    let rebuilt = site.tree("public");
+    assert_eq!(wait_for_no_litter(&site), Vec::<String>::new());
+    site.remove("public");
+    site.build(&[]);
+    assert_eq!(rebuilt, site.tree("public"));
+}
+
+/// `chattr FLAG path`: whether it worked (root, on a file system with those flags).
+#[cfg(target_os = "linux")]
+fn chattr(flag: &str, path: &std::path::Path) -> bool {
+    std::process::Command::new("chattr")
+        .arg(flag)
+        .arg(path)
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Makes a file removable again when dropped, so that the temporary folder can go even when
+/// the test fails.
+#[cfg(target_os = "linux")]
+struct Immutable(std::path::PathBuf);
+
+#[cfg(target_os = "linux")]
+impl Drop for Immutable {
+    fn drop(&mut self) {
+        chattr("-i", &self.0);
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_old_site_that_cannot_be_removed_is_reported_until_it_is_gone() {
+    let site = Site::fixture("basic");
+    site.build(&[]);
+    let file = site.path("public/career/hr/index.html");
+    if !chattr("+i", &file) {
+        eprintln!("skipped: `chattr +i` needs root and a file system with the flag");
+        return;
+    }
+    let first = site.build(&[]);
+    let left = litter(&site);
+    let [old] = &left[..] else {
+        panic!("one old site is left: {left:?}")
+    };
+    let pinned = Immutable(site.path(old).join("career/hr/index.html"));
+    assert!(
+        site.output_exists("career/hr/index.html"),
+        "the new site is in place"
+    );
+    let warning = stderr_of(&first).replace(old, ".public.rapport-old-[PID]");
+    assert_snapshot!(warning, @"
+    warning: [ROOT]/.public.rapport-old-[PID]/career/hr/index.html: could not be removed: Operation not permitted (os error 1)
+     hint: the new site is in place, but `[ROOT]/.public.rapport-old-[PID]` is left beside it until this can be removed (see its permissions and flags, and those of its folder); each build tries again
+    ");
+    // Each later build says it again, until the file can be removed.
+    let again = site.build(&[]);
+    assert_eq!(
+        stderr_of(&again).replace(old, ".public.rapport-old-[PID]"),
+        warning
+    );
+    let only_old = [old.clone()];
+    assert_eq!(wait_for_litter(&site, &only_old), only_old);
+    drop(pinned);
+    let clean = site.build(&[]);
+    assert_eq!(stderr_of(&clean), "");
+    assert_eq!(wait_for_no_litter(&site), Vec::<String>::new());
 }
 
 #[test]
